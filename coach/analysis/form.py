@@ -1,0 +1,70 @@
+"""Form warnings, debounced in seconds so a glitch never flashes a message."""
+
+from __future__ import annotations
+
+from coach.specs import WarningSpec
+from coach.types import Event, Metrics, WarningEnded, WarningStarted
+
+
+class _Rule:
+    def __init__(self, spec: WarningSpec) -> None:
+        self.spec = spec
+        self.shown = False
+        self.since: float | None = None  # when the condition last changed towards the other state
+
+
+class FormChecker:
+    """Evaluates a spec's warnings; ``update`` returns start and end events.
+
+    ``phases`` says which of ``rep_top``, ``hold`` and ``active`` apply now;
+    a rule outside its phase is cleared at once. A fault must persist
+    ``show_after_s`` before it is shown and be gone ``clear_after_s`` before it
+    clears. Unknown metrics freeze a rule as it is, neither raising nor
+    clearing it.
+    """
+
+    def __init__(self, warnings: tuple[WarningSpec, ...]) -> None:
+        self.rules = [_Rule(w) for w in warnings]
+
+    @property
+    def active(self) -> list[WarningSpec]:
+        return [r.spec for r in self.rules if r.shown]
+
+    def update(self, metrics: Metrics | None, t: float, phases: set[str]) -> list[Event]:
+        events: list[Event] = []
+        for rule in self.rules:
+            if rule.spec.during not in phases:
+                events += self._set(rule, False, t)
+                rule.since = None
+                continue
+            value = metrics.get(rule.spec.metric) if metrics is not None else None
+            if value is None:
+                continue
+            bad = rule.spec.violated(value)
+            if bad == rule.shown:
+                rule.since = None
+                continue
+            if rule.since is None:
+                rule.since = t
+            wait = rule.spec.show_after_s if bad else rule.spec.clear_after_s
+            if t - rule.since >= wait:
+                events += self._set(rule, bad, t)
+                rule.since = None
+        return events
+
+    def clear(self, t: float) -> list[Event]:
+        """Drop every shown warning (the session paused)."""
+        events: list[Event] = []
+        for rule in self.rules:
+            events += self._set(rule, False, t)
+            rule.since = None
+        return events
+
+    @staticmethod
+    def _set(rule: _Rule, shown: bool, t: float) -> list[Event]:
+        if rule.shown == shown:
+            return []
+        rule.shown = shown
+        if shown:
+            return [WarningStarted(t=t, id=rule.spec.id, message=rule.spec.message)]
+        return [WarningEnded(t=t, id=rule.spec.id)]

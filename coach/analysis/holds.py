@@ -1,0 +1,118 @@
+"""Hold timing: seconds in the target position, and of those, seconds in good form."""
+
+from __future__ import annotations
+
+from coach.specs import Condition
+from coach.types import Event, HoldSegment, Metrics
+
+
+def conditions_hold(conditions: tuple[Condition, ...], metrics: Metrics | None) -> bool | None:
+    """True/False when every metric is known, None when one of them is not."""
+    if metrics is None:
+        return None
+    for c in conditions:
+        value = metrics.get(c.metric)
+        if value is None:
+            return None
+        if not c.holds(value):
+            return False
+    return True
+
+
+class HoldTimer:
+    """Accumulates time in the target position, with a grace period for dropouts.
+
+    A dropout (landmarks unknown) or a brief exit shorter than
+    ``dropout_grace_s`` does not split a hold; unknown time inside the grace
+    still counts, since the person was most likely still holding. Segments
+    shorter than ``min_hold_s`` are passing through the position (a push-up's
+    top is a straight-arm plank for half a second) and are not counted.
+
+    Example:
+        >>> from coach.specs import Condition
+        >>> from coach.types import Metrics
+        >>> timer = HoldTimer((Condition("line", min=-10, max=10),), min_hold_s=1.0)
+        >>> for i in range(31):
+        ...     _ = timer.update(Metrics({"line": 0.0}, "left"), i * 0.1, in_form=True)
+        >>> round(timer.total_s, 1)
+        3.0
+    """
+
+    def __init__(self, conditions: tuple[Condition, ...], dropout_grace_s: float = 0.5,
+                 min_hold_s: float = 1.0) -> None:
+        self.conditions = conditions
+        self.dropout_grace_s = dropout_grace_s
+        self.min_hold_s = min_hold_s
+        self.segments: list[HoldSegment] = []
+        self._open = False
+        self._start = 0.0
+        self._last_in = 0.0
+        self._last_t: float | None = None
+        self._seg_total = 0.0
+        self._seg_form = 0.0
+        self._pending = 0.0
+        self._pending_form = 0.0
+        self._side: str | None = None
+
+    @property
+    def total_s(self) -> float:
+        return sum(s.duration_s for s in self.segments) + (self.current_s if self.current_s >= self.min_hold_s else 0.0)
+
+    @property
+    def in_form_s(self) -> float:
+        current = self._seg_form if self._open and self.current_s >= self.min_hold_s else 0.0
+        return sum(s.in_form_s for s in self.segments) + current
+
+    @property
+    def longest_s(self) -> float:
+        return max([s.duration_s for s in self.segments] + [self.current_s if self._open else 0.0])
+
+    @property
+    def current_s(self) -> float:
+        """Length of the hold in progress (0 when none)."""
+        return self._seg_total if self._open else 0.0
+
+    def in_target(self, metrics: Metrics | None) -> bool | None:
+        return conditions_hold(self.conditions, metrics)
+
+    def update(self, metrics: Metrics | None, t: float, in_form: bool = True) -> list[Event]:
+        """Advance to ``t``; ``in_form`` is False while a form warning is shown."""
+        state = self.in_target(metrics)
+        dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
+        self._last_t = t
+        if state:
+            if not self._open:
+                self._open = True
+                self._start = t
+                self._seg_total = self._seg_form = 0.0
+                self._side = metrics.side if metrics is not None else None
+            else:
+                # Time since the last in-target update, including a short dropout.
+                self._seg_total += self._pending + dt
+                self._seg_form += self._pending_form + (dt if in_form else 0.0)
+            self._pending = self._pending_form = 0.0
+            self._last_in = t
+            return []
+        if not self._open:
+            return []
+        if state is None and t - self._last_in <= self.dropout_grace_s:
+            self._pending += dt
+            self._pending_form += dt if in_form else 0.0
+            return []
+        if state is False and t - self._last_in <= self.dropout_grace_s:
+            return []
+        return self.close(t)
+
+    def close(self, t: float) -> list[Event]:
+        """End the hold in progress (the person left the position)."""
+        if not self._open:
+            return []
+        self._open = False
+        self._pending = self._pending_form = 0.0
+        self._last_t = None
+        if self._seg_total < self.min_hold_s:
+            return []
+        segment = HoldSegment(t=t, start_s=self._start, end_s=self._start + self._seg_total,
+                              in_form_s=self._seg_form, side=self._side)
+        self.segments.append(segment)
+        return [segment]

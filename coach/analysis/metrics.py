@@ -1,0 +1,81 @@
+"""Turn a pose into the named metrics a spec declares, for one side."""
+
+from __future__ import annotations
+
+import math
+
+from coach import geometry, landmarks
+from coach.specs import ExerciseSpec, MetricSpec
+from coach.types import Metrics, Pose
+
+
+class MetricComputer:
+    """Computes a spec's metrics from a pose, treating hidden landmarks as unknown.
+
+    A metric whose landmarks are below the spec's visibility threshold is None
+    rather than a guess, and the hidden landmarks are reported so the session
+    can say what it cannot see.
+    """
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self.spec = spec
+        base = [m for m in spec.metrics.values() if m.kind != "lowest"]
+        derived = [m for m in spec.metrics.values() if m.kind == "lowest"]
+        self._order: list[MetricSpec] = base + _topological(derived)
+
+    def compute(self, pose: Pose, side: str) -> tuple[Metrics, set[int]]:
+        """Metric values for ``side`` and the indices of landmarks too hidden to use."""
+        values: dict[str, float | None] = {}
+        hidden: set[int] = set()
+        vis_min = self.spec.visibility_min
+        for metric in self._order:
+            if metric.kind == "lowest":
+                parts = [values.get(name) for name in metric.of]
+                values[metric.name] = None if any(p is None for p in parts) else min(parts)  # type: ignore[type-var]
+                continue
+            idx = [landmarks.resolve(p, side) for p in metric.points]
+            blocked = [i for i in idx if pose.visibility[i] < vis_min]
+            if blocked:
+                hidden.update(blocked)
+                values[metric.name] = None
+                continue
+            pts = [pose.xy[i] for i in idx]
+            values[metric.name] = _finite(_measure(metric, pts, pose, side))
+        return Metrics(values=values, side=side), hidden
+
+
+def _finite(value: float) -> float | None:
+    return value if math.isfinite(value) else None
+
+
+def _measure(metric: MetricSpec, pts: list, pose: Pose, side: str) -> float:
+    if metric.kind == "joint_angle":
+        return geometry.joint_angle(*pts)
+    if metric.kind == "bend":
+        return geometry.bend(*pts)
+    if metric.kind == "inclination":
+        return geometry.inclination(*pts)
+    shoulder = pose.xy[landmarks.resolve("shoulder", side)]
+    hip = pose.xy[landmarks.resolve("hip", side)]
+    torso = float(math.hypot(*(shoulder - hip)))
+    return geometry.distance(pts[0], pts[1], metric.axis, torso)
+
+
+def _topological(derived: list[MetricSpec]) -> list[MetricSpec]:
+    """Order derived metrics so each comes after the derived metrics it uses."""
+    by_name = {m.name: m for m in derived}
+    done: list[MetricSpec] = []
+    seen: set[str] = set()
+
+    def visit(m: MetricSpec, stack: tuple[str, ...]) -> None:
+        if m.name in seen or m.name in stack:
+            return
+        for sub in m.of:
+            if sub in by_name:
+                visit(by_name[sub], (*stack, m.name))
+        seen.add(m.name)
+        done.append(m)
+
+    for m in derived:
+        visit(m, ())
+    return done

@@ -1,0 +1,113 @@
+"""Rep counting with hysteresis, a minimum duration and dropout handling."""
+
+from __future__ import annotations
+
+from coach.specs import RepSpec
+from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepStarted
+
+
+class RepCounter:
+    """Counts reps on one metric of a spec.
+
+    ``update(metrics, t)`` returns the events of that instant. ``metrics`` is
+    None while the person is not tracked; a rep in progress survives such a gap
+    up to ``lost_reset_s`` and is then dropped, never counted, so someone
+    walking out of view cannot produce a phantom rep.
+
+    Example:
+        >>> from coach.specs import RepSpec
+        >>> from coach.types import Metrics
+        >>> counter = RepCounter(RepSpec("lift", start_above=10, full_at=30, rest_below=5, min_rep_s=0.5))
+        >>> for i, v in enumerate([0, 20, 35, 35, 20, 0]):
+        ...     events = counter.update(Metrics({"lift": v}, "left"), i * 0.3)
+        >>> counter.count, counter.items[0].complete
+        (1, True)
+    """
+
+    def __init__(self, spec: RepSpec, lost_reset_s: float = 1.5) -> None:
+        self.spec = spec
+        self.lost_reset_s = lost_reset_s
+        self.items: list[RepItem] = []
+        self.up = False
+        self._start_t = 0.0
+        self._peak = 0.0
+        self._side: str | None = None
+        self._hold_s = 0.0
+        self._last_t: float | None = None
+        self._last_known_t = 0.0
+        self._warnings: dict[str, None] = {}
+
+    @property
+    def count(self) -> int:
+        """Complete reps (partial reps are listed in ``items`` but not counted)."""
+        return sum(1 for r in self.items if r.complete)
+
+    @property
+    def partial(self) -> int:
+        return sum(1 for r in self.items if not r.complete)
+
+    @property
+    def side(self) -> str | None:
+        """The side of the rep in progress, if any."""
+        return self._side if self.up else None
+
+    def phase(self, value: float | None) -> str:
+        """``rest``, ``up`` (rising, not yet full) or ``top`` (at or past full range)."""
+        if not self.up:
+            return "rest"
+        return "top" if value is not None and value >= self.spec.full_at else "up"
+
+    def count_by_side(self) -> dict[str, int]:
+        out = {"left": 0, "right": 0}
+        for r in self.items:
+            if r.complete and r.side in out:
+                out[r.side] += 1
+        return out
+
+    def note_warning(self, warning_id: str) -> None:
+        """Record that a warning was shown during the rep in progress."""
+        if self.up:
+            self._warnings[warning_id] = None
+
+    def abort(self, t: float, reason: str) -> list[Event]:
+        """Drop the rep in progress without counting it."""
+        self._last_t = None
+        if not self.up:
+            return []
+        self.up = False
+        return [RepAborted(t=t, reason=reason)]
+
+    def update(self, metrics: Metrics | None, t: float) -> list[Event]:
+        value = metrics.get(self.spec.metric) if metrics is not None else None
+        dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
+        self._last_t = t
+        if value is None:
+            if self.up and t - self._last_known_t > self.lost_reset_s:
+                return self.abort(t, "lost from view")
+            return []
+        self._last_known_t = t
+        if not self.up:
+            if value > self.spec.start_above:
+                self.up = True
+                self._start_t = t
+                self._peak = value
+                self._side = metrics.side if metrics is not None else None
+                self._hold_s = 0.0
+                self._warnings = {}
+                return [RepStarted(t=t, side=self._side)]
+            return []
+        self._peak = max(self._peak, value)
+        if value >= self.spec.full_at:
+            self._hold_s += dt
+        if value < self.spec.rest_below:
+            self.up = False
+            if t - self._start_t < self.spec.min_rep_s:
+                return [RepAborted(t=t, reason="too short to be a rep")]
+            item = RepItem(
+                index=len(self.items) + 1, side=self._side, start_s=self._start_t, end_s=t,
+                complete=self._peak >= self.spec.full_at, peak=self._peak, hold_s=self._hold_s,
+                warnings=tuple(self._warnings),
+            )
+            self.items.append(item)
+            return [RepFinished(t=t, rep=item)]
+        return []

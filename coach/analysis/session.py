@@ -1,0 +1,193 @@
+"""The session: one object that turns poses over time into counts, holds and warnings.
+
+Per update it smooths the landmarks, picks the side to watch, computes the
+spec's metrics, and decides the tracking state:
+
+* ``no_person``: nobody detected;
+* ``cant_see``: a person, but landmarks the exercise needs are hidden
+  (the message names them: "can't see your knees");
+* ``not_in_position``: visible, but not in the exercise's position (getting
+  down onto the mat, standing up, walking past);
+* ``active``: counting, timing and checking form.
+
+Only ``active`` feeds the analysers. Short dropouts are bridged by the
+analysers' own grace periods; leaving the position drops a rep in progress
+and ends a hold, so getting into and out of position never counts.
+"""
+
+from __future__ import annotations
+
+from coach import landmarks
+from coach.analysis.form import FormChecker
+from coach.analysis.holds import HoldTimer, conditions_hold
+from coach.analysis.metrics import MetricComputer
+from coach.analysis.reps import RepCounter
+from coach.analysis.side import SideChooser
+from coach.smoothing import LandmarkSmoother
+from coach.specs import Condition, ExerciseSpec
+from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
+
+MESSAGES = {
+    "no_person": "Nobody in view: step in front of the camera",
+    "not_in_position": "Get into the starting position",
+    "active": "",
+}
+
+
+class PositionGate:
+    """In-position detection with settle and leave delays, in seconds."""
+
+    def __init__(self, conditions: tuple[Condition, ...], settle_s: float, leave_after_s: float) -> None:
+        self.conditions = conditions
+        self.settle_s = settle_s
+        self.leave_after_s = leave_after_s
+        self.inside = False
+        self._since: float | None = None
+
+    def update(self, metrics: Metrics, t: float) -> bool:
+        raw = conditions_hold(self.conditions, metrics)
+        if raw is None or raw == self.inside:
+            self._since = None
+            return self.inside
+        if self._since is None:
+            self._since = t
+        if t - self._since >= (self.settle_s if raw else self.leave_after_s):
+            self.inside = raw
+            self._since = None
+        return self.inside
+
+    def reset(self) -> None:
+        self.inside = False
+        self._since = None
+
+
+class Session:
+    """Runs one exercise spec over a stream of poses.
+
+    Example:
+        >>> from coach.specs import find_spec
+        >>> session = Session(find_spec("plank"))
+        >>> snapshot = session.update(None, 0.0)
+        >>> snapshot.state
+        'no_person'
+    """
+
+    def __init__(self, spec: ExerciseSpec) -> None:
+        self.spec = spec
+        timing = spec.timing
+        self.smoother = LandmarkSmoother()
+        self.metrics = MetricComputer(spec)
+        self.sides = SideChooser(switch_after_s=timing.side_switch_s)
+        self.gate = PositionGate(spec.position, timing.settle_s, timing.leave_after_s)
+        self.reps = RepCounter(spec.reps, timing.lost_reset_s) if spec.reps else None
+        hold_conditions = spec.hold or (
+            (Condition(spec.reps.metric, min=spec.reps.full_at),) if spec.reps else ()
+        )
+        self.hold = HoldTimer(hold_conditions, timing.dropout_grace_s, timing.min_hold_s)
+        self.form = FormChecker(spec.warnings)
+        self.state = "no_person"
+        self.message = MESSAGES["no_person"]
+        self._last_seen_t: float | None = None
+
+    def update(self, pose: Pose | None, t: float) -> Snapshot:
+        """Advance the session to time ``t`` (seconds) with this frame's pose."""
+        events: list[Event] = []
+        pose = self.smoother.update(pose, t)
+        metrics: Metrics | None = None
+        if pose is None:
+            state, message = "no_person", MESSAGES["no_person"]
+        else:
+            metrics, hidden = self._metrics_for(pose, t)
+            missing = [k for k in self.spec.key_metrics if metrics.get(k) is None]
+            if missing:
+                parts = sorted({landmarks.part_label(i) for i in hidden}) or ["body"]
+                state = "cant_see"
+                message = f"Can't see your {' and '.join(parts)}: check the camera"
+                metrics = None
+            elif self.gate.update(metrics, t):
+                state, message = "active", ""
+            else:
+                state, message = "not_in_position", MESSAGES["not_in_position"]
+        if state in ("no_person", "cant_see"):
+            # Gone for long: the person must settle into position again.
+            if self._last_seen_t is not None and t - self._last_seen_t > self.spec.timing.lost_reset_s:
+                self.gate.reset()
+            events += self._run(None, t)
+        else:
+            self._last_seen_t = t
+            events += self._run(metrics, t) if state == "active" else self._pause(t, "left the position")
+        if state != self.state or message != self.message:
+            self.state, self.message = state, message
+            events.append(StateChanged(t=t, state=state, message=message))
+        return self._snapshot(t, pose, metrics, events)
+
+    def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
+        if self.spec.sides == "near":
+            return self.metrics.compute(pose, self.sides.update(pose, t))
+        # Alternating: a rep in progress keeps its side; otherwise the side
+        # whose rep metric is higher is the working one.
+        if self.reps is not None and self.reps.side is not None:
+            return self.metrics.compute(pose, self.reps.side)
+        left = self.metrics.compute(pose, "left")
+        right = self.metrics.compute(pose, "right")
+        key = self.spec.reps.metric if self.spec.reps else self.spec.key_metrics[0]
+        lv, rv = left[0].get(key), right[0].get(key)
+        if lv is None:
+            return right
+        if rv is None:
+            return left
+        return left if lv >= rv else right
+
+    def _run(self, metrics: Metrics | None, t: float) -> list[Event]:
+        events: list[Event] = []
+        if self.reps is not None:
+            events += self.reps.update(metrics, t)
+        in_target = self.hold.in_target(metrics)
+        phases = set()
+        if metrics is not None:
+            phases.add("active")
+            if in_target:
+                phases.add("hold")
+            if self.reps is not None and self.reps.up:
+                phases.add("rep_top")
+            events += self.form.update(metrics, t, phases)
+        active = self.form.active
+        if self.reps is not None:
+            for w in active:
+                self.reps.note_warning(w.id)
+        events += self.hold.update(metrics, t, in_form=not active)
+        return events
+
+    def _pause(self, t: float, reason: str) -> list[Event]:
+        events: list[Event] = []
+        if self.reps is not None:
+            events += self.reps.abort(t, reason)
+        events += self.hold.close(t)
+        events += self.form.clear(t)
+        return events
+
+    def finish(self, t: float) -> list[Event]:
+        """Close what is open at the end of the video or session."""
+        events: list[Event] = []
+        if self.reps is not None:
+            events += self.reps.abort(t, "session ended")
+        events += self.hold.close(t)
+        events += self.form.clear(t)
+        return events
+
+    def _snapshot(self, t: float, pose: Pose | None, metrics: Metrics | None, events: list[Event]) -> Snapshot:
+        reps = self.reps
+        value = metrics.get(self.spec.reps.metric) if (metrics is not None and self.spec.reps) else None
+        return Snapshot(
+            t=t, state=self.state, message=self.message,
+            side=metrics.side if metrics is not None else self.sides.side,
+            metrics=metrics, pose=pose,
+            reps=reps.count if reps else 0,
+            reps_by_side=reps.count_by_side() if (reps and self.spec.sides == "alternating") else None,
+            partial_reps=reps.partial if reps else 0,
+            rep_phase=reps.phase(value) if reps else "rest",
+            hold_s=self.hold.total_s, current_hold_s=self.hold.current_s,
+            warnings=tuple((w.id, w.message) for w in self.form.active),
+            events=tuple(events),
+        )
+

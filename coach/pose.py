@@ -1,0 +1,128 @@
+"""Pose estimation: MediaPipe in, our :class:`~coach.types.Pose` out.
+
+This is the only module that imports mediapipe. Two backends:
+
+* the default, BlazePose *full* shipped inside the ``mediapipe==0.10.21``
+  wheel (``mp.solutions.pose``), which works offline;
+* ``--model path.task``: the Tasks-API ``PoseLandmarker`` on a user's own
+  ``.task`` bundle (lite, full or heavy), in VIDEO mode.
+
+Both run in tracking (video) mode with their own smoothing off: landmarks are
+smoothed once, by :mod:`coach.smoothing`, whatever the backend.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+import cv2
+import numpy as np
+
+from coach.errors import ModelError
+from coach.types import Pose
+
+
+class PoseEstimator(Protocol):
+    """Anything that finds one person's landmarks in a BGR image."""
+
+    name: str
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None: ...
+
+    def close(self) -> None: ...
+
+
+def _to_pose(landmark_list, width: int, height: int) -> Pose:
+    arr = np.array([(lm.x, lm.y, lm.z, lm.visibility) for lm in landmark_list], dtype=float)
+    xy = arr[:, :2] * np.array([width, height], dtype=float)
+    return Pose(xy=xy, visibility=np.clip(arr[:, 3], 0.0, 1.0), depth=arr[:, 2], image_size=(width, height))
+
+
+def _import_mediapipe():
+    try:
+        import mediapipe as mp
+    except ImportError as exc:  # pragma: no cover - depends on the environment
+        raise ModelError(f"mediapipe is not installed ({exc}); run: pip install -e .") from None
+    return mp
+
+
+class LegacyBlazePose:
+    """BlazePose full from the mediapipe 0.10.21 wheel (offline)."""
+
+    name = "mediapipe-legacy-full"
+
+    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
+        mp = _import_mediapipe()
+        solutions = getattr(mp, "solutions", None)
+        if solutions is None:
+            raise ModelError(
+                "this mediapipe has no built-in pose model (mp.solutions was removed in 0.10.30); "
+                "install mediapipe==0.10.21 or pass --model path/to/pose_landmarker.task"
+            )
+        try:
+            self._pose = solutions.pose.Pose(
+                static_image_mode=False, model_complexity=1, smooth_landmarks=False,
+                enable_segmentation=False, min_detection_confidence=min_detection_confidence,
+                min_tracking_confidence=min_tracking_confidence,
+            )
+        except Exception as exc:  # mediapipe raises plain RuntimeError/ValueError
+            raise ModelError(f"cannot start the built-in pose model: {exc}") from None
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        height, width = image_bgr.shape[:2]
+        result = self._pose.process(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB))
+        if result.pose_landmarks is None:
+            return None
+        return _to_pose(result.pose_landmarks.landmark, width, height)
+
+    def close(self) -> None:
+        self._pose.close()
+
+
+class TasksPoseLandmarker:
+    """The Tasks-API PoseLandmarker on a user-supplied ``.task`` file, VIDEO mode."""
+
+    name = "mediapipe-tasks"
+
+    def __init__(self, model_path: str | Path, min_detection_confidence: float = 0.5,
+                 min_tracking_confidence: float = 0.5) -> None:
+        path = Path(model_path)
+        if not path.is_file():
+            raise ModelError(f"pose model file not found: {path} (expected a pose_landmarker_*.task bundle)")
+        mp = _import_mediapipe()
+        from mediapipe.tasks.python import BaseOptions
+        from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
+
+        options = PoseLandmarkerOptions(
+            base_options=BaseOptions(model_asset_path=str(path)), running_mode=RunningMode.VIDEO,
+            num_poses=1, min_pose_detection_confidence=min_detection_confidence,
+            min_tracking_confidence=min_tracking_confidence,
+        )
+        try:
+            self._landmarker = PoseLandmarker.create_from_options(options)
+        except Exception as exc:
+            raise ModelError(f"{path}: not a usable pose landmarker .task bundle ({str(exc).splitlines()[0]})") from None
+        self._mp = mp
+        self._last_ms = -1
+        self.name = f"mediapipe-tasks:{path.name}"
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        height, width = image_bgr.shape[:2]
+        # VIDEO mode needs strictly increasing integer milliseconds.
+        ms = max(int(round(t * 1000.0)), self._last_ms + 1)
+        self._last_ms = ms
+        image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB,
+                               data=np.ascontiguousarray(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)))
+        result = self._landmarker.detect_for_video(image, ms)
+        if not result.pose_landmarks:
+            return None
+        return _to_pose(result.pose_landmarks[0], width, height)
+
+    def close(self) -> None:
+        self._landmarker.close()
+
+
+def create_estimator(model: str | Path | None = None) -> PoseEstimator:
+    """The built-in model, or the Tasks API on ``model`` when a path is given."""
+    return TasksPoseLandmarker(model) if model else LegacyBlazePose()

@@ -1,0 +1,113 @@
+"""The session report: built from the session's events, written as JSON.
+
+The same builder serves file analysis, replayed landmarks and live sessions,
+so a report means the same thing whichever way it was made.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from coach.analysis.session import Session
+from coach.types import Event, Snapshot, WarningEnded, WarningStarted
+
+REPORT_VERSION = 1
+
+
+class ReportBuilder:
+    """Collects events and per-frame coverage while a session runs."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.frames = 0
+        self.frames_with_pose = 0
+        self.warnings: list[dict[str, Any]] = []
+        self._open: dict[str, dict[str, Any]] = {}
+        self.last_t = 0.0
+
+    def add(self, snapshot: Snapshot) -> None:
+        self.frames += 1
+        if snapshot.pose is not None:
+            self.frames_with_pose += 1
+        self.last_t = snapshot.t
+        self.add_events(snapshot.events)
+
+    def add_events(self, events: tuple[Event, ...] | list[Event]) -> None:
+        for event in events:
+            if isinstance(event, WarningStarted):
+                item = {"id": event.id, "message": event.message, "start_s": round(event.t, 3), "end_s": None}
+                self._open[event.id] = item
+                self.warnings.append(item)
+            elif isinstance(event, WarningEnded) and event.id in self._open:
+                self._open.pop(event.id)["end_s"] = round(event.t, 3)
+
+    def build(self, video: dict[str, Any] | None = None, interrupted: bool = False,
+              backend: str | None = None) -> dict[str, Any]:
+        """The report as a JSON-ready dict (call after ``session.finish``)."""
+        spec = self.session.spec
+        reps = self.session.reps
+        hold = self.session.hold
+        by_side = reps.count_by_side() if (reps and spec.sides == "alternating") else None
+        items = [r.as_dict() for r in reps.items] if reps else []
+        coverage = self.frames_with_pose / self.frames if self.frames else 0.0
+        for item in self._open.values():
+            item["end_s"] = round(self.last_t, 3)
+        report: dict[str, Any] = {
+            "report_version": REPORT_VERSION,
+            "exercise": spec.id,
+            "exercise_name": spec.name,
+            "video": video,
+            "pose_backend": backend,
+            "pose_coverage": round(coverage, 4),
+            "interrupted": interrupted,
+            "targets": {"reps": spec.targets.reps, "hold_s": spec.targets.hold_s, "per_side": spec.targets.per_side},
+            "reps": {
+                "count": reps.count if reps else 0,
+                "partial": reps.partial if reps else 0,
+                "by_side": by_side,
+                "items": items,
+            },
+            "hold": {
+                "total_s": round(hold.total_s, 2),
+                "in_form_s": round(hold.in_form_s, 2),
+                "longest_s": round(hold.longest_s, 2),
+            },
+            "warnings": self.warnings,
+        }
+        if coverage == 0.0:
+            report["message"] = "No person was found in the video."
+        return report
+
+
+def summary_lines(report: dict[str, Any]) -> list[str]:
+    """A short human summary of a report, for the terminal."""
+    lines = [f"{report['exercise_name']}: pose found in {report['pose_coverage'] * 100:.0f}% of frames"]
+    if report.get("message"):
+        lines.append(report["message"])
+    reps = report["reps"]
+    target = report["targets"]
+    if reps["items"] or target["reps"]:
+        line = f"reps: {reps['count']}" + (f" / target {target['reps']}" if target["reps"] else "")
+        if reps["by_side"]:
+            line += f"  (left {reps['by_side']['left']}, right {reps['by_side']['right']})"
+        if reps["partial"]:
+            line += f"  + {reps['partial']} partial"
+        lines.append(line)
+    hold = report["hold"]
+    line = f"hold: {hold['total_s']:.1f} s in position, {hold['in_form_s']:.1f} s in good form, longest {hold['longest_s']:.1f} s"
+    if target["hold_s"]:
+        line += f" (target {target['hold_s']:g} s)"
+    lines.append(line)
+    counts: dict[str, int] = {}
+    for w in report["warnings"]:
+        counts[w["id"]] = counts.get(w["id"], 0) + 1
+    if counts:
+        lines.append("warnings: " + ", ".join(f"{k} x{v}" for k, v in counts.items()))
+    else:
+        lines.append("warnings: none")
+    if report.get("interrupted"):
+        lines.append("(interrupted: partial result)")
+    return lines
+
+
+

@@ -1,0 +1,434 @@
+"""Exercise specs: one commented TOML file per exercise, validated on load.
+
+A spec is data, read with :mod:`tomllib` and checked field by field; nothing
+in it is ever evaluated as code. Every problem is reported with the file, the
+field, what was expected and what was found, and a misspelt landmark gets the
+nearest valid name suggested. All problems of a file are reported at once.
+
+Built-in specs live in the top-level ``exercise_specs/`` folder; a user's own
+spec file goes through the same :func:`load_spec`.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from coach import landmarks
+from coach.errors import SpecError
+
+SPEC_DIR = Path(__file__).resolve().parent.parent / "exercise_specs"
+
+METRIC_KINDS = {
+    "joint_angle": 3,   # angle at the middle point, 0-180
+    "bend": 3,          # signed deviation of the middle point from the line through the others
+    "inclination": 2,   # elevation of the second point above the first, -90..90
+    "distance": 2,      # distance in torso lengths
+    "lowest": 0,        # the lowest of other metrics (``of``), e.g. "arm and leg both raised"
+}
+DISTANCE_AXES = ("horizontal", "vertical", "euclidean")
+PHASES = ("rep_top", "hold", "active")
+VIEWS = ("side", "front")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """One named measurement, computed per frame (see :mod:`coach.geometry`)."""
+
+    name: str
+    kind: str
+    points: tuple[str, ...] = ()
+    axis: str = "euclidean"
+    of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Condition:
+    """``min <= metric <= max``; either bound may be absent."""
+
+    metric: str
+    min: float | None = None
+    max: float | None = None
+
+    def holds(self, value: float) -> bool:
+        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+
+
+@dataclass(frozen=True)
+class RepSpec:
+    """Rep counting on one metric with hysteresis.
+
+    A rep starts when the metric rises above ``start_above``, is complete when
+    its peak reaches ``full_at`` (otherwise it is a partial rep), and ends when
+    the metric falls below ``rest_below``. The gap between ``rest_below`` and
+    ``start_above`` is the hysteresis band that absorbs jitter; ``min_rep_s``
+    drops blips too short to be a movement.
+    """
+
+    metric: str
+    start_above: float
+    full_at: float
+    rest_below: float
+    min_rep_s: float = 0.8
+
+
+@dataclass(frozen=True)
+class WarningSpec:
+    """A form warning: shown when the metric is below ``below`` or above ``above``.
+
+    ``during`` says when the rule applies: ``rep_top`` (a rep is up), ``hold``
+    (in the target position) or ``active`` (any time in position). The fault
+    must persist ``show_after_s`` before it shows and be gone ``clear_after_s``
+    before it clears, so a one-frame glitch never flashes a warning.
+    """
+
+    id: str
+    metric: str
+    message: str
+    below: float | None = None
+    above: float | None = None
+    during: str = "hold"
+    show_after_s: float = 0.5
+    clear_after_s: float = 0.5
+
+    def violated(self, value: float) -> bool:
+        return (self.below is not None and value < self.below) or (
+            self.above is not None and value > self.above
+        )
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Debounce and grace periods of the session, all in seconds."""
+
+    settle_s: float = 0.5          # in position this long before anything counts
+    leave_after_s: float = 0.4     # out of position this long before the session pauses
+    dropout_grace_s: float = 0.5   # landmarks lost this long do not break a hold
+    lost_reset_s: float = 1.5      # landmarks lost this long drop a rep in progress
+    side_switch_s: float = 1.0     # the other side must face the camera this long to switch
+    min_hold_s: float = 1.0        # shorter stays in the target position are passing through it
+
+
+@dataclass(frozen=True)
+class Targets:
+    reps: int | None = None
+    hold_s: float | None = None
+    per_side: bool = False
+
+
+@dataclass(frozen=True)
+class ExerciseSpec:
+    """A validated exercise spec."""
+
+    id: str
+    name: str
+    kind: str
+    sides: str
+    view: str
+    camera: str
+    instructions: str
+    sources: tuple[str, ...]
+    metrics: dict[str, MetricSpec]
+    key_metrics: tuple[str, ...]
+    position: tuple[Condition, ...]
+    reps: RepSpec | None
+    hold: tuple[Condition, ...]
+    warnings: tuple[WarningSpec, ...]
+    targets: Targets
+    timing: Timing
+    visibility_min: float
+    display: tuple[str, ...]
+    path: Path = field(compare=False)
+
+
+class _Reader:
+    """Walks a parsed TOML table and records every problem with its field path."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.errors: list[str] = []
+
+    def error(self, where: str, message: str) -> None:
+        self.errors.append(f"{self.path.name}: {where}: {message}")
+
+    def table(self, data: Any, where: str, allowed: set[str], required: set[str] = frozenset()) -> dict:
+        if not isinstance(data, dict):
+            self.error(where, f"expected a table, found {type(data).__name__}")
+            return {}
+        for key in sorted(set(data) - allowed):
+            close = _closest(key, allowed)
+            hint = f" (did you mean '{close}'?)" if close else f"; allowed: {', '.join(sorted(allowed))}"
+            self.error(f"{where}.{key}" if where else key, f"unknown key{hint}")
+        for key in sorted(required - set(data)):
+            self.error(f"{where}.{key}" if where else key, "missing required field")
+        return data
+
+    def string(self, data: dict, key: str, where: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
+        value = data.get(key, default)
+        name = f"{where}.{key}" if where else key
+        if value is None:
+            return ""
+        if not isinstance(value, str) or not value.strip():
+            self.error(name, f"expected a non-empty string, found {value!r}")
+            return ""
+        if choices and value not in choices:
+            self.error(name, f"expected one of {', '.join(choices)}, found '{value}'")
+        return value
+
+    def number(self, data: dict, key: str, where: str, default: float | None = None,
+               positive: bool = False) -> float | None:
+        value = data.get(key, default)
+        name = f"{where}.{key}" if where else key
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.error(name, f"expected a number, found {value!r}")
+            return None
+        if not math.isfinite(value):
+            self.error(name, f"expected a finite number, found {value!r}")
+            return None
+        if positive and value <= 0:
+            self.error(name, f"expected a number greater than 0, found {value!r}")
+            return None
+        return float(value)
+
+    def strings(self, data: dict, key: str, where: str) -> tuple[str, ...]:
+        value = data.get(key, [])
+        name = f"{where}.{key}" if where else key
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.error(name, f"expected a list of strings, found {value!r}")
+            return ()
+        return tuple(value)
+
+
+def _closest(word: str, options: set[str] | list[str]) -> str | None:
+    import difflib
+
+    found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def _read_metric(r: _Reader, name: str, data: Any) -> MetricSpec | None:
+    where = f"metrics.{name}"
+    data = r.table(data, where, {"kind", "points", "axis", "of", "note"}, {"kind"})
+    if not data:
+        return None
+    kind = r.string(data, "kind", where, choices=tuple(METRIC_KINDS))
+    if kind not in METRIC_KINDS:
+        return None
+    points = r.strings(data, "points", where)
+    count = METRIC_KINDS[kind]
+    if count and len(points) != count:
+        r.error(f"{where}.points", f"a {kind} metric needs {count} landmarks, found {len(points)}")
+    for i, point in enumerate(points):
+        if not landmarks.is_valid_spec_name(point):
+            close = landmarks.suggest(point)
+            hint = f" (did you mean '{close}'?)" if close else ""
+            r.error(f"{where}.points[{i}]", f"unknown landmark '{point}'{hint}")
+    axis = r.string(data, "axis", where, default="euclidean", choices=DISTANCE_AXES)
+    of = r.strings(data, "of", where)
+    if kind == "lowest" and len(of) < 2:
+        r.error(f"{where}.of", f"a lowest metric needs at least 2 metric names, found {len(of)}")
+    return MetricSpec(name=name, kind=kind, points=points, axis=axis, of=of)
+
+
+def _read_conditions(r: _Reader, data: Any, where: str, metrics: dict[str, MetricSpec]) -> tuple[Condition, ...]:
+    if not isinstance(data, list):
+        r.error(where, f"expected a list of tables, found {type(data).__name__}")
+        return ()
+    out = []
+    for i, item in enumerate(data):
+        here = f"{where}[{i}]"
+        item = r.table(item, here, {"metric", "min", "max", "note"}, {"metric"})
+        metric = r.string(item, "metric", here)
+        _check_metric_ref(r, metric, f"{here}.metric", metrics)
+        lo = r.number(item, "min", here)
+        hi = r.number(item, "max", here)
+        if lo is None and hi is None and item:
+            r.error(here, "expected at least one of min, max")
+        if lo is not None and hi is not None and lo >= hi:
+            r.error(here, f"min must be lower than max (got {lo:g} >= {hi:g})")
+        out.append(Condition(metric=metric, min=lo, max=hi))
+    return tuple(out)
+
+
+def _check_metric_ref(r: _Reader, name: str, where: str, metrics: dict[str, MetricSpec]) -> None:
+    if name and name not in metrics:
+        close = _closest(name, list(metrics))
+        hint = f" (did you mean '{close}'?)" if close else f"; defined: {', '.join(metrics) or 'none'}"
+        r.error(where, f"unknown metric '{name}'{hint}")
+
+
+def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec | None:
+    data = r.table(data, "reps", {"metric", "start_above", "full_at", "rest_below", "min_rep_s", "note"},
+                   {"metric", "start_above", "full_at", "rest_below"})
+    if not data:
+        return None
+    metric = r.string(data, "metric", "reps")
+    _check_metric_ref(r, metric, "reps.metric", metrics)
+    start = r.number(data, "start_above", "reps")
+    full = r.number(data, "full_at", "reps")
+    rest = r.number(data, "rest_below", "reps")
+    min_rep = r.number(data, "min_rep_s", "reps", default=RepSpec.min_rep_s, positive=True)
+    if None in (start, full, rest, min_rep):
+        return None
+    if not rest < start:
+        r.error("reps.rest_below", f"must be lower than reps.start_above (got {rest:g} >= {start:g})")
+    if not start <= full:
+        r.error("reps.full_at", f"must be at least reps.start_above (got {full:g} < {start:g})")
+    return RepSpec(metric=metric, start_above=start, full_at=full, rest_below=rest, min_rep_s=min_rep)
+
+
+def _read_warning(r: _Reader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:
+    where = f"warnings[{i}]"
+    data = r.table(data, where, {"id", "metric", "message", "below", "above", "during",
+                                 "show_after_s", "clear_after_s", "note"}, {"id", "metric", "message"})
+    if not data:
+        return None
+    wid = r.string(data, "id", where)
+    metric = r.string(data, "metric", where)
+    _check_metric_ref(r, metric, f"{where}.metric", metrics)
+    message = r.string(data, "message", where)
+    below = r.number(data, "below", where)
+    above = r.number(data, "above", where)
+    if below is None and above is None and ("below" not in data and "above" not in data):
+        r.error(where, "expected at least one of below, above")
+    if below is not None and above is not None and below >= above:
+        r.error(where, f"below must be lower than above, or the warning is always on (got {below:g} >= {above:g})")
+    during = r.string(data, "during", where, default="hold", choices=PHASES)
+    show = r.number(data, "show_after_s", where, default=WarningSpec.show_after_s, positive=True)
+    clear = r.number(data, "clear_after_s", where, default=WarningSpec.clear_after_s, positive=True)
+    return WarningSpec(id=wid, metric=metric, message=message, below=below, above=above, during=during,
+                       show_after_s=show or WarningSpec.show_after_s, clear_after_s=clear or WarningSpec.clear_after_s)
+
+
+def _metric_landmark_names(name: str, metrics: dict[str, MetricSpec], seen: tuple[str, ...] = ()) -> set[str]:
+    spec = metrics.get(name)
+    if spec is None or name in seen:
+        return set()
+    names = set(spec.points)
+    for sub in spec.of:
+        names |= _metric_landmark_names(sub, metrics, (*seen, name))
+    return names
+
+
+def load_spec(path: str | Path) -> ExerciseSpec:
+    """Read and validate one spec file; raise :class:`SpecError` listing every problem."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(f"{path}: spec file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise SpecError(f"{path}: cannot read spec file ({exc})") from None
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(f"{path.name}: not valid TOML: {exc}") from None
+    return parse_spec(raw, path)
+
+
+TOP_KEYS = {"id", "name", "kind", "sides", "view", "camera", "instructions", "sources", "metrics",
+            "key_metrics", "position", "reps", "hold", "warnings", "targets", "timing",
+            "visibility_min", "display"}
+
+
+def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
+    """Validate an already parsed spec table (``path`` names it in errors)."""
+    r = _Reader(path)
+    r.table(raw, "", TOP_KEYS, {"id", "name", "kind", "view", "metrics", "instructions", "camera"})
+    spec_id = r.string(raw, "id", "")
+    kind = r.string(raw, "kind", "", choices=("reps", "hold"))
+    sides = r.string(raw, "sides", "", default="near", choices=("near", "alternating"))
+    metrics: dict[str, MetricSpec] = {}
+    metric_table = r.table(raw.get("metrics", {}), "metrics", set(raw.get("metrics", {}) or {}))
+    for name, data in metric_table.items():
+        metric = _read_metric(r, name, data)
+        if metric:
+            metrics[name] = metric
+    for metric in metrics.values():
+        for j, sub in enumerate(metric.of):
+            if sub == metric.name:
+                r.error(f"metrics.{metric.name}.of[{j}]", "a metric cannot refer to itself")
+            else:
+                _check_metric_ref(r, sub, f"metrics.{metric.name}.of[{j}]", metrics)
+    position = _read_conditions(r, raw.get("position", []), "position", metrics)
+    reps = _read_reps(r, raw["reps"], metrics) if "reps" in raw else None
+    hold = _read_conditions(r, raw.get("hold", []), "hold", metrics)
+    if kind == "reps" and "reps" not in raw:
+        r.error("reps", "missing: a spec of kind 'reps' needs a [reps] table")
+    if kind == "hold" and not hold:
+        r.error("hold", "missing: a spec of kind 'hold' needs at least one [[hold]] condition")
+    warnings_raw = raw.get("warnings", [])
+    warnings: list[WarningSpec] = []
+    if not isinstance(warnings_raw, list):
+        r.error("warnings", "expected a list of [[warnings]] tables")
+    else:
+        for i, item in enumerate(warnings_raw):
+            w = _read_warning(r, i, item, metrics)
+            if w:
+                if w.id in {x.id for x in warnings}:
+                    r.error(f"warnings[{i}].id", f"duplicate warning id '{w.id}'")
+                if w.during == "rep_top" and kind != "reps":
+                    r.error(f"warnings[{i}].during", "'rep_top' needs a spec of kind 'reps'")
+                warnings.append(w)
+    t_raw = r.table(raw.get("targets", {}), "targets", {"reps", "hold_s", "per_side"})
+    reps_target = t_raw.get("reps")
+    if reps_target is not None and (isinstance(reps_target, bool) or not isinstance(reps_target, int) or reps_target < 1):
+        r.error("targets.reps", f"expected a whole number of at least 1, found {reps_target!r}")
+        reps_target = None
+    per_side = t_raw.get("per_side", False)
+    if not isinstance(per_side, bool):
+        r.error("targets.per_side", f"expected true or false, found {per_side!r}")
+        per_side = False
+    targets = Targets(reps=reps_target, hold_s=r.number(t_raw, "hold_s", "targets", positive=True), per_side=per_side)
+    tm_raw = r.table(raw.get("timing", {}), "timing", set(Timing.__dataclass_fields__))
+    timing = Timing(**{k: r.number(tm_raw, k, "timing", default=getattr(Timing, k), positive=True) or getattr(Timing, k)
+                       for k in Timing.__dataclass_fields__})
+    visibility = r.number(raw, "visibility_min", "", default=0.5)
+    if visibility is not None and not 0.0 <= visibility < 1.0:
+        r.error("visibility_min", f"expected a number from 0 to below 1, found {visibility:g}")
+    key_metrics = r.strings(raw, "key_metrics", "")
+    for i, name in enumerate(key_metrics):
+        _check_metric_ref(r, name, f"key_metrics[{i}]", metrics)
+    display = r.strings(raw, "display", "")
+    for i, name in enumerate(display):
+        _check_metric_ref(r, name, f"display[{i}]", metrics)
+    if r.errors:
+        raise SpecError("invalid exercise spec:\n  " + "\n  ".join(r.errors))
+    if not key_metrics:
+        used = [c.metric for c in position] + [c.metric for c in hold] + ([reps.metric] if reps else [])
+        key_metrics = tuple(dict.fromkeys(used))
+    return ExerciseSpec(
+        id=spec_id, name=r.string(raw, "name", ""), kind=kind, sides=sides, view=raw["view"],
+        camera=raw["camera"].strip(), instructions=raw["instructions"].strip(),
+        sources=tuple(raw.get("sources", [])), metrics=metrics, key_metrics=key_metrics,
+        position=position, reps=reps, hold=hold, warnings=tuple(warnings), targets=targets,
+        timing=timing, visibility_min=visibility if visibility is not None else 0.5,
+        display=display or key_metrics, path=path,
+    )
+
+
+def builtin_spec_paths() -> dict[str, Path]:
+    """Exercise id -> spec file, for every spec shipped in ``exercise_specs/``."""
+    if not SPEC_DIR.is_dir():
+        raise SpecError(f"built-in specs not found at {SPEC_DIR}; install coach from its source tree (pip install -e .)")
+    return {p.stem: p for p in sorted(SPEC_DIR.glob("*.toml"))}
+
+
+def find_spec(exercise: str) -> ExerciseSpec:
+    """Load a built-in spec by id, or a user spec by path (ending in .toml)."""
+    if exercise.endswith(".toml"):
+        return load_spec(exercise)
+    paths = builtin_spec_paths()
+    if exercise not in paths:
+        close = _closest(exercise, list(paths))
+        hint = f" Did you mean '{close}'?" if close else ""
+        raise SpecError(f"unknown exercise '{exercise}'.{hint} Known: {', '.join(paths)} (or pass a spec file path)")
+    spec = load_spec(paths[exercise])
+    if spec.id != exercise:
+        raise SpecError(f"{paths[exercise].name}: id: expected '{exercise}' (the file name), found '{spec.id}'")
+    return spec

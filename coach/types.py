@@ -1,0 +1,163 @@
+"""Small frozen dataclasses that the pipeline stages hand to each other.
+
+source -> :class:`Frame` -> pose -> :class:`Pose` -> session -> :class:`Snapshot`
+(+ events) -> render and sinks. None of these import cv2 or mediapipe, so the
+engine can be tested on synthetic landmark sequences.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Union
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Frame:
+    """One decoded image and when it was taken.
+
+    ``t`` is seconds: frame index / fps for files, a monotonic clock for cameras.
+    """
+
+    image: np.ndarray
+    index: int
+    t: float
+
+
+@dataclass(frozen=True, eq=False)
+class Pose:
+    """One person's 33 landmarks in pixel coordinates of the analysed image.
+
+    ``xy`` is (33, 2) pixels, ``visibility`` (33,) in [0, 1], ``depth`` (33,)
+    MediaPipe's relative z (smaller is nearer the camera) in the same scale
+    as x. Angles are always computed from ``xy`` in pixels, never from
+    normalised coordinates, so a non-square frame does not skew them.
+    """
+
+    xy: np.ndarray
+    visibility: np.ndarray
+    depth: np.ndarray
+    image_size: tuple[int, int]
+
+    def replace_xy(self, xy: np.ndarray) -> "Pose":
+        """A copy with new coordinates (the smoother's output)."""
+        return Pose(xy=xy, visibility=self.visibility, depth=self.depth, image_size=self.image_size)
+
+
+@dataclass(frozen=True)
+class Metrics:
+    """Named metric values for one instant, on the side being watched.
+
+    A value is None when a landmark it needs is not visible.
+    """
+
+    values: Mapping[str, float | None]
+    side: str
+
+    def get(self, name: str) -> float | None:
+        return self.values.get(name)
+
+
+@dataclass(frozen=True)
+class RepItem:
+    """A finished repetition, as it appears in the report."""
+
+    index: int
+    side: str | None
+    start_s: float
+    end_s: float
+    complete: bool
+    peak: float
+    hold_s: float
+    warnings: tuple[str, ...] = ()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "index": self.index, "side": self.side,
+            "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3),
+            "complete": self.complete, "peak": round(self.peak, 1),
+            "hold_s": round(self.hold_s, 2), "warnings": list(self.warnings),
+        }
+
+
+@dataclass(frozen=True)
+class RepStarted:
+    t: float
+    side: str | None
+
+
+@dataclass(frozen=True)
+class RepFinished:
+    """A rep ended; ``rep.complete`` is False for a partial rep."""
+
+    t: float
+    rep: RepItem
+
+
+@dataclass(frozen=True)
+class RepAborted:
+    """A rep in progress was dropped (person left, lost from view)."""
+
+    t: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class HoldSegment:
+    """A stretch of time in the target position, ended at ``end_s``."""
+
+    t: float
+    start_s: float
+    end_s: float
+    in_form_s: float
+    side: str | None
+
+    @property
+    def duration_s(self) -> float:
+        return self.end_s - self.start_s
+
+
+@dataclass(frozen=True)
+class WarningStarted:
+    t: float
+    id: str
+    message: str
+
+
+@dataclass(frozen=True)
+class WarningEnded:
+    t: float
+    id: str
+
+
+@dataclass(frozen=True)
+class StateChanged:
+    """The session's tracking state changed (see :mod:`coach.analysis.session`)."""
+
+    t: float
+    state: str
+    message: str
+
+
+Event = Union[RepStarted, RepFinished, RepAborted, HoldSegment, WarningStarted, WarningEnded, StateChanged]
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the session knows after one frame: everything the overlay draws."""
+
+    t: float
+    state: str
+    message: str
+    side: str | None
+    metrics: Metrics | None
+    pose: Pose | None
+    reps: int
+    reps_by_side: Mapping[str, int] | None
+    partial_reps: int
+    rep_phase: str
+    hold_s: float
+    current_hold_s: float
+    warnings: tuple[tuple[str, str], ...]
+    events: tuple[Event, ...] = field(default=())

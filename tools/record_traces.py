@@ -1,0 +1,66 @@
+"""Record raw MediaPipe landmarks from the real clips in ../shared/videos once.
+
+The traces (pixel xy, visibility, depth per frame; NaN where nobody was
+found) are the replay fixtures of ``tests/test_replay.py``: the engine runs on
+them in milliseconds, without mediapipe or the clips themselves, so CI tests
+real human motion even where ``../shared`` is absent. Clips are never copied.
+
+    python tools/record_traces.py [--videos ../shared/videos] [--only plank]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+from coach.pose import LegacyBlazePose
+from coach.sources import VideoFile
+
+ROOT = Path(__file__).resolve().parent.parent
+EXERCISES = ("plank", "glute_bridge", "bird_dog", "pushup_control", "squat_control")
+
+
+def record(video: Path, out: Path) -> None:
+    estimator = LegacyBlazePose()
+    with VideoFile(video) as source:
+        info = source.info
+        xy, vis, depth = [], [], []
+        for frame in source.frames():
+            pose = estimator.detect(frame.image, frame.t)
+            if pose is None:
+                xy.append(np.full((33, 2), np.nan))
+                vis.append(np.zeros(33))
+                depth.append(np.zeros(33))
+            else:
+                xy.append(pose.xy)
+                vis.append(pose.visibility)
+                depth.append(pose.depth)
+    estimator.close()
+    np.savez_compressed(
+        out, xy=np.array(xy, dtype=np.float32), visibility=np.array(vis, dtype=np.float16),
+        depth=np.array(depth, dtype=np.float16), fps=info.fps, size=np.array([info.width, info.height]),
+        source=str(video.relative_to(video.parent.parent)),
+    )
+    print(f"{out.name}: {len(xy)} frames")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
+    parser.add_argument("--out", type=Path, default=ROOT / "tests" / "data" / "traces")
+    parser.add_argument("--only", default=None, help="record only clips of this exercise folder")
+    args = parser.parse_args()
+    labels = json.loads((args.videos / "labels.json").read_text())["videos"]
+    args.out.mkdir(parents=True, exist_ok=True)
+    for entry in labels:
+        folder = entry["file"].split("/")[0]
+        if folder not in EXERCISES or (args.only and folder != args.only):
+            continue
+        record(args.videos / entry["file"], args.out / (Path(entry["file"]).stem + ".npz"))
+
+
+if __name__ == "__main__":
+    main()
