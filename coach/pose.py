@@ -13,8 +13,10 @@ smoothed once, by :mod:`coach.smoothing`, whatever the backend.
 
 from __future__ import annotations
 
+import contextlib
+import os
 from pathlib import Path
-from typing import Protocol
+from typing import Iterator, Protocol
 
 import cv2
 import numpy as np
@@ -39,7 +41,28 @@ def _to_pose(landmark_list, width: int, height: int) -> Pose:
     return Pose(xy=xy, visibility=np.clip(arr[:, 3], 0.0, 1.0), depth=arr[:, 2], image_size=(width, height))
 
 
+@contextlib.contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence MediaPipe's native start-up chatter (it writes to fd 2 directly)."""
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 def _import_mediapipe():
+    # MediaPipe's C++ side logs model-loading chatter to stderr; keep errors only.
+    os.environ.setdefault("GLOG_minloglevel", "2")
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     try:
         import mediapipe as mp
     except ImportError as exc:  # pragma: no cover - depends on the environment
@@ -60,18 +83,26 @@ class LegacyBlazePose:
                 "this mediapipe has no built-in pose model (mp.solutions was removed in 0.10.30); "
                 "install mediapipe==0.10.21 or pass --model path/to/pose_landmarker.task"
             )
+        self._warmed = False
         try:
-            self._pose = solutions.pose.Pose(
-                static_image_mode=False, model_complexity=1, smooth_landmarks=False,
-                enable_segmentation=False, min_detection_confidence=min_detection_confidence,
-                min_tracking_confidence=min_tracking_confidence,
-            )
+            with _quiet_native_stderr():
+                self._pose = solutions.pose.Pose(
+                    static_image_mode=False, model_complexity=1, smooth_landmarks=False,
+                    enable_segmentation=False, min_detection_confidence=min_detection_confidence,
+                    min_tracking_confidence=min_tracking_confidence,
+                )
         except Exception as exc:  # mediapipe raises plain RuntimeError/ValueError
             raise ModelError(f"cannot start the built-in pose model: {exc}") from None
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
         height, width = image_bgr.shape[:2]
-        result = self._pose.process(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB))
+        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
+        if self._warmed:
+            result = self._pose.process(rgb)
+        else:
+            with _quiet_native_stderr():
+                result = self._pose.process(rgb)
+            self._warmed = True
         if result.pose_landmarks is None:
             return None
         return _to_pose(result.pose_landmarks.landmark, width, height)
@@ -100,7 +131,8 @@ class TasksPoseLandmarker:
             min_tracking_confidence=min_tracking_confidence,
         )
         try:
-            self._landmarker = PoseLandmarker.create_from_options(options)
+            with _quiet_native_stderr():
+                self._landmarker = PoseLandmarker.create_from_options(options)
         except Exception as exc:
             raise ModelError(f"{path}: not a usable pose landmarker .task bundle ({str(exc).splitlines()[0]})") from None
         self._mp = mp

@@ -27,8 +27,10 @@ METRIC_KINDS = {
     "bend": 3,          # signed deviation of the middle point from the line through the others
     "inclination": 2,   # elevation of the second point above the first, -90..90
     "distance": 2,      # distance in torso lengths
-    "lowest": 0,        # the lowest of other metrics (``of``), e.g. "arm and leg both raised"
+    "lowest": 0,        # the lowest of other metrics (``of``): "all of", e.g. arm and leg both raised
+    "highest": 0,       # the highest of those that can be seen: "any of", e.g. whichever leg is raised
 }
+DERIVED_KINDS = ("lowest", "highest")
 DISTANCE_AXES = ("horizontal", "vertical", "euclidean")
 PHASES = ("rep_top", "hold", "active")
 VIEWS = ("side", "front")
@@ -230,8 +232,10 @@ def _read_metric(r: _Reader, name: str, data: Any) -> MetricSpec | None:
             r.error(f"{where}.points[{i}]", f"unknown landmark '{point}'{hint}")
     axis = r.string(data, "axis", where, default="euclidean", choices=DISTANCE_AXES)
     of = r.strings(data, "of", where)
-    if kind == "lowest" and len(of) < 2:
-        r.error(f"{where}.of", f"a lowest metric needs at least 2 metric names, found {len(of)}")
+    if kind in DERIVED_KINDS and len(of) < 2:
+        r.error(f"{where}.of", f"a {kind} metric needs at least 2 metric names, found {len(of)}")
+    if kind not in DERIVED_KINDS and of:
+        r.error(f"{where}.of", f"only lowest and highest metrics take 'of'")
     return MetricSpec(name=name, kind=kind, points=points, axis=axis, of=of)
 
 
@@ -344,7 +348,8 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     kind = r.string(raw, "kind", "", choices=("reps", "hold"))
     sides = r.string(raw, "sides", "", default="near", choices=("near", "alternating"))
     metrics: dict[str, MetricSpec] = {}
-    metric_table = r.table(raw.get("metrics", {}), "metrics", set(raw.get("metrics", {}) or {}))
+    raw_metrics = raw.get("metrics", {})
+    metric_table = r.table(raw_metrics, "metrics", set(raw_metrics) if isinstance(raw_metrics, dict) else set())
     for name, data in metric_table.items():
         metric = _read_metric(r, name, data)
         if metric:
@@ -357,6 +362,8 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
                 _check_metric_ref(r, sub, f"metrics.{metric.name}.of[{j}]", metrics)
     position = _read_conditions(r, raw.get("position", []), "position", metrics)
     reps = _read_reps(r, raw["reps"], metrics) if "reps" in raw else None
+    if reps is not None and kind == "hold":
+        r.error("reps", "a spec of kind 'hold' takes no [reps] table")
     hold = _read_conditions(r, raw.get("hold", []), "hold", metrics)
     if kind == "reps" and "reps" not in raw:
         r.error("reps", "missing: a spec of kind 'reps' needs a [reps] table")
@@ -397,15 +404,19 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     display = r.strings(raw, "display", "")
     for i, name in enumerate(display):
         _check_metric_ref(r, name, f"display[{i}]", metrics)
+    name = r.string(raw, "name", "")
+    view = r.string(raw, "view", "", choices=VIEWS)
+    camera = r.string(raw, "camera", "")
+    instructions = r.string(raw, "instructions", "")
+    sources = r.strings(raw, "sources", "")
     if r.errors:
-        raise SpecError("invalid exercise spec:\n  " + "\n  ".join(r.errors))
+        raise SpecError("invalid exercise spec:\n  " + "\n  ".join(dict.fromkeys(r.errors)))
     if not key_metrics:
         used = [c.metric for c in position] + [c.metric for c in hold] + ([reps.metric] if reps else [])
         key_metrics = tuple(dict.fromkeys(used))
     return ExerciseSpec(
-        id=spec_id, name=r.string(raw, "name", ""), kind=kind, sides=sides, view=raw["view"],
-        camera=raw["camera"].strip(), instructions=raw["instructions"].strip(),
-        sources=tuple(raw.get("sources", [])), metrics=metrics, key_metrics=key_metrics,
+        id=spec_id, name=name, kind=kind, sides=sides, view=view, camera=camera.strip(),
+        instructions=instructions.strip(), sources=sources, metrics=metrics, key_metrics=key_metrics,
         position=position, reps=reps, hold=hold, warnings=tuple(warnings), targets=targets,
         timing=timing, visibility_min=visibility if visibility is not None else 0.5,
         display=display or key_metrics, path=path,

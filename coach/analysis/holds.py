@@ -75,9 +75,13 @@ class HoldTimer:
     def in_target(self, metrics: Metrics | None) -> bool | None:
         return conditions_hold(self.conditions, metrics)
 
-    def update(self, metrics: Metrics | None, t: float, in_form: bool = True) -> list[Event]:
-        """Advance to ``t``; ``in_form`` is False while a form warning is shown."""
-        state = self.in_target(metrics)
+    def update(self, metrics: Metrics | None, t: float, in_form: bool = True, allowed: bool = True) -> list[Event]:
+        """Advance to ``t``; ``in_form`` is False while a form warning is shown.
+
+        ``allowed`` False means "not in target whatever the metrics say" (a
+        rep exercise only holds at the top of a rep in progress).
+        """
+        state = self.in_target(metrics) if allowed else False
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         if state:

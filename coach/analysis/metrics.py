@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from coach import geometry, landmarks
-from coach.specs import ExerciseSpec, MetricSpec
+from coach.specs import DERIVED_KINDS, ExerciseSpec, MetricSpec
 from coach.types import Metrics, Pose
 
 
@@ -19,8 +19,8 @@ class MetricComputer:
 
     def __init__(self, spec: ExerciseSpec) -> None:
         self.spec = spec
-        base = [m for m in spec.metrics.values() if m.kind != "lowest"]
-        derived = [m for m in spec.metrics.values() if m.kind == "lowest"]
+        base = [m for m in spec.metrics.values() if m.kind not in DERIVED_KINDS]
+        derived = [m for m in spec.metrics.values() if m.kind in DERIVED_KINDS]
         self._order: list[MetricSpec] = base + _topological(derived)
 
     def compute(self, pose: Pose, side: str) -> tuple[Metrics, set[int]]:
@@ -29,9 +29,16 @@ class MetricComputer:
         hidden: set[int] = set()
         vis_min = self.spec.visibility_min
         for metric in self._order:
-            if metric.kind == "lowest":
+            if metric.kind in DERIVED_KINDS:
+                # "lowest" means all of them (unknown if any is unknown);
+                # "highest" means any of them, over those that can be seen, so
+                # a hidden far-side limb does not hide the one in view.
                 parts = [values.get(name) for name in metric.of]
-                values[metric.name] = None if any(p is None for p in parts) else min(parts)  # type: ignore[type-var]
+                seen = [v for v in parts if v is not None]
+                if metric.kind == "lowest":
+                    values[metric.name] = min(seen) if len(seen) == len(parts) else None
+                else:
+                    values[metric.name] = max(seen) if seen else None
                 continue
             idx = [landmarks.resolve(p, side) for p in metric.points]
             blocked = [i for i in idx if pose.visibility[i] < vis_min]

@@ -12,7 +12,9 @@ class RepCounter:
     ``update(metrics, t)`` returns the events of that instant. ``metrics`` is
     None while the person is not tracked; a rep in progress survives such a gap
     up to ``lost_reset_s`` and is then dropped, never counted, so someone
-    walking out of view cannot produce a phantom rep.
+    walking out of view cannot produce a phantom rep. A rep can only start
+    after the metric has been seen at rest, so someone who appears (or comes
+    back) already at the top is not counted for it.
 
     Example:
         >>> from coach.specs import RepSpec
@@ -36,6 +38,7 @@ class RepCounter:
         self._last_t: float | None = None
         self._last_known_t = 0.0
         self._warnings: dict[str, None] = {}
+        self._armed = False
 
     @property
     def count(self) -> int:
@@ -72,6 +75,7 @@ class RepCounter:
     def abort(self, t: float, reason: str) -> list[Event]:
         """Drop the rep in progress without counting it."""
         self._last_t = None
+        self._armed = False
         if not self.up:
             return []
         self.up = False
@@ -87,7 +91,9 @@ class RepCounter:
             return []
         self._last_known_t = t
         if not self.up:
-            if value > self.spec.start_above:
+            if value < self.spec.rest_below:
+                self._armed = True
+            elif value > self.spec.start_above and self._armed:
                 self.up = True
                 self._start_t = t
                 self._peak = value

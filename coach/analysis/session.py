@@ -124,10 +124,10 @@ class Session:
     def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
         if self.spec.sides == "near":
             return self.metrics.compute(pose, self.sides.update(pose, t))
-        # Alternating: a rep in progress keeps its side; otherwise the side
-        # whose rep metric is higher is the working one.
-        if self.reps is not None and self.reps.side is not None:
-            return self.metrics.compute(pose, self.reps.side)
+        # Alternating: the working side is, frame by frame, the side whose rep
+        # metric is higher. It is not locked for the length of a rep, because
+        # MediaPipe can swap the labels of far-side limbs mid-rep; the rep
+        # keeps the side it started with.
         left = self.metrics.compute(pose, "left")
         right = self.metrics.compute(pose, "right")
         key = self.spec.reps.metric if self.spec.reps else self.spec.key_metrics[0]
@@ -142,7 +142,8 @@ class Session:
         events: list[Event] = []
         if self.reps is not None:
             events += self.reps.update(metrics, t)
-        in_target = self.hold.in_target(metrics)
+        in_rep = self.reps is None or self.reps.up
+        in_target = in_rep and self.hold.in_target(metrics)
         phases = set()
         if metrics is not None:
             phases.add("active")
@@ -155,7 +156,7 @@ class Session:
         if self.reps is not None:
             for w in active:
                 self.reps.note_warning(w.id)
-        events += self.hold.update(metrics, t, in_form=not active)
+        events += self.hold.update(metrics, t, in_form=not active, allowed=in_rep)
         return events
 
     def _pause(self, t: float, reason: str) -> list[Event]:

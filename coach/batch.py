@@ -1,0 +1,69 @@
+"""Analyse a recorded video: every frame, deterministic, same engine as live."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from coach.analysis.session import Session
+from coach.pose import PoseEstimator
+from coach.render import OverlayRenderer
+from coach.report import ReportBuilder
+from coach.sinks import EventLog, VideoSink
+from coach.sources import VideoFile
+from coach.specs import ExerciseSpec
+
+Progress = Callable[[int, int], None]
+
+
+def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator,
+                  annotated: str | Path | None = None, events: str | Path | None = None,
+                  progress: Progress | None = None, max_frames: int | None = None) -> dict[str, Any]:
+    """Run the exercise spec over every frame of a video and return the report.
+
+    Time is frame index / fps, so the result does not depend on how fast the
+    machine is. Ctrl-C (or SIGTERM turned into KeyboardInterrupt by the CLI)
+    stops early and returns the partial report with ``"interrupted": true``.
+    """
+    with VideoFile(path) as source:
+        info = source.info
+        session = Session(spec)
+        builder = ReportBuilder(session)
+        renderer = OverlayRenderer(spec) if annotated else None
+        sink = VideoSink(annotated, info.fps, (info.width, info.height)) if annotated else None
+        log = EventLog(events) if events else None
+        interrupted = False
+        t = 0.0
+        frames = 0
+        try:
+            for frame in source.frames():
+                if max_frames is not None and frames >= max_frames:
+                    break
+                t = frame.t
+                pose = estimator.detect(frame.image, frame.t)
+                snapshot = session.update(pose, frame.t)
+                builder.add(snapshot)
+                if log is not None:
+                    log.write(snapshot.events)
+                if sink is not None and renderer is not None:
+                    sink.write(renderer.annotate(frame.image, snapshot))
+                frames += 1
+                if progress is not None:
+                    progress(frames, info.frames)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            final = session.finish(t)
+            builder.add_events(final)
+            if log is not None:
+                log.write(final)
+                log.close()
+            if sink is not None:
+                sink.close()
+    video = {
+        "path": str(path), "fps": round(info.fps, 3), "frames": frames,
+        "duration_s": round(frames / info.fps, 3), "width": info.width, "height": info.height,
+    }
+    if info.fps_guessed:
+        video["fps_note"] = "the file has no usable frame rate; 30 fps assumed"
+    return builder.build(video=video, interrupted=interrupted, backend=estimator.name)

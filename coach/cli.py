@@ -1,0 +1,261 @@
+"""Command line: ``coach analyze``, ``coach live``, ``coach exercises``, ``coach cameras``, ``coach synth``.
+
+The only module that prints for people or exits: library code raises
+:class:`~coach.errors.CoachError` subclasses, turned here into one line on
+stderr and the exit code listed in ``coach --help``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Sequence
+
+from coach import __version__
+from coach.errors import CoachError
+
+EXIT_CODES = """exit codes:
+  0    the command ran (also when no person was found in a video)
+  1    other error
+  2    bad command-line usage
+  3    invalid exercise spec
+  4    unusable video file
+  5    no usable camera
+  6    pose model cannot be loaded
+  7    an output file cannot be written
+  130  interrupted before any result could be saved"""
+
+
+def _data_dir() -> Path:
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "coach"
+
+
+class _ProgressBar:
+    """Progress on stderr: a redrawn bar on a terminal, a line every 10 % otherwise."""
+
+    def __init__(self, label: str, enabled: bool = True) -> None:
+        self.label = label
+        self.enabled = enabled
+        self.tty = sys.stderr.isatty()
+        self.started = time.monotonic()
+        self._last_decile = -1
+        self._last_draw = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or total < 60:
+            return
+        share = min(1.0, done / total)
+        elapsed = time.monotonic() - self.started
+        rate = done / elapsed if elapsed > 0 else 0.0
+        if self.tty:
+            if time.monotonic() - self._last_draw < 0.2 and done < total:
+                return
+            self._last_draw = time.monotonic()
+            bar = "#" * int(share * 30)
+            sys.stderr.write(f"\r{self.label} [{bar:<30}] {share * 100:3.0f}% {done}/{total} frames {rate:5.1f} fps")
+            if done >= total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+        elif int(share * 10) > self._last_decile:
+            self._last_decile = int(share * 10)
+            print(f"{self.label}: {share * 100:3.0f}% ({done}/{total} frames, {rate:.1f} fps)", file=sys.stderr)
+
+    def done(self) -> None:
+        if self.enabled and self.tty:
+            sys.stderr.write("\n")
+
+
+def _print_summary(report: dict[str, Any]) -> None:
+    from coach.report import summary_lines
+
+    for line in summary_lines(report):
+        print(line)
+
+
+def cmd_analyze(args: argparse.Namespace) -> int:
+    from coach.batch import analyze_video
+    from coach.pose import create_estimator
+    from coach.sinks import check_writable, write_json_atomic
+    from coach.sources import VideoFile
+    from coach.specs import find_spec
+
+    spec = find_spec(args.exercise)
+    for path in (args.report, args.annotated, args.events):
+        check_writable(path)
+    VideoFile(args.video).close()  # report a bad file before loading the model
+    estimator = create_estimator(args.model)
+    progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
+    try:
+        report = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
+                               progress=progress, max_frames=args.max_frames)
+    finally:
+        estimator.close()
+    if report.get("interrupted"):
+        progress.done()
+    if args.report:
+        write_json_atomic(args.report, report)
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        _print_summary(report)
+        if args.report:
+            print(f"report: {args.report}")
+        if args.annotated:
+            print(f"annotated video: {args.annotated}")
+    return 130 if report.get("interrupted") and not args.report else 0
+
+
+def cmd_live(args: argparse.Namespace) -> int:
+    from coach.live import run_live
+    from coach.pose import create_estimator
+    from coach.sinks import check_writable, write_json_atomic
+    from coach.specs import find_spec
+
+    spec = find_spec(args.exercise)
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if args.report is None:
+        sessions = _data_dir() / "sessions"
+        sessions.mkdir(parents=True, exist_ok=True)
+        args.report = str(sessions / f"{spec.id}-{stamp}.json")
+    events = args.events or str(Path(args.report).with_suffix(".events.jsonl"))
+    for path in (args.report, events, args.screenshot):
+        check_writable(path)
+    estimator = create_estimator(args.model)
+    camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
+    try:
+        result = run_live(spec, camera, estimator, display=not args.no_display, events=events,
+                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot)
+    finally:
+        estimator.close()
+    write_json_atomic(args.report, result.report)
+    print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
+    _print_summary(result.report)
+    print(f"report: {args.report}\nevents: {events}")
+    return 0
+
+
+def cmd_exercises(args: argparse.Namespace) -> int:
+    from coach.specs import builtin_spec_paths, find_spec
+
+    if args.action == "show":
+        if not args.id:
+            raise CoachError("coach exercises show needs an exercise id, e.g. coach exercises show bridge")
+        spec = find_spec(args.id)
+        print(f"{spec.name} ({spec.id})  view: {spec.view}, {spec.kind}")
+        targets = []
+        if spec.targets.reps:
+            targets.append(f"{spec.targets.reps} reps" + (" per side" if spec.targets.per_side else ""))
+        if spec.targets.hold_s:
+            targets.append(f"hold {spec.targets.hold_s:g} s")
+        print("target: " + (", ".join(targets) or "none"))
+        print("\nHow to do it:\n" + spec.instructions)
+        print("\nCamera:\n" + spec.camera)
+        print("\nForm warnings: " + ", ".join(w.id for w in spec.warnings))
+        print("\nSources (../shared/seeds):\n  " + "\n  ".join(spec.sources))
+        return 0
+    for exercise_id in builtin_spec_paths():
+        spec = find_spec(exercise_id)
+        print(f"{spec.id:12} {spec.name:20} {spec.kind:5} view: {spec.view}")
+    return 0
+
+
+def cmd_cameras(args: argparse.Namespace) -> int:
+    from coach.sources import probe_cameras
+
+    found = probe_cameras(args.max_index)
+    if not found:
+        print(f"no camera found at indices 0-{args.max_index}")
+        return 5
+    for index in found:
+        print(f"camera {index}: available")
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from coach.synth.cli import run_synth
+
+    return run_synth(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach", description="Webcam pose-form coach for low-back-pain exercises.",
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("analyze", help="analyse a recorded video and write a report",
+                       description="Analyse every frame of a video: count reps, time holds, list form warnings.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("video", help="video file (mp4, mov, avi, ...)")
+    p.add_argument("--exercise", "-e", required=True, help="exercise id (see `coach exercises`) or a spec .toml file")
+    p.add_argument("--report", help="write the JSON report here")
+    p.add_argument("--annotated", help="write a video with the overlay drawn here (.mp4)")
+    p.add_argument("--events", help="append every event as a JSON line here")
+    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file (default: the built-in full model)")
+    p.add_argument("--max-frames", type=int, help="stop after this many frames")
+    p.add_argument("--json", action="store_true", help="print the full report as JSON instead of a summary")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_analyze)
+
+    p = sub.add_parser("live", help="coach live from a webcam (or a video played as one)",
+                       description="Live coaching window. Keys: q quit, space pause, r reset.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--exercise", "-e", required=True, help="exercise id or a spec .toml file")
+    p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
+    p.add_argument("--report", help="session report path (default: a file in ~/.local/share/coach/sessions)")
+    p.add_argument("--events", help="event log path (default: beside the report)")
+    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
+    p.add_argument("--no-display", action="store_true", help="run without a window (for tests and servers)")
+    p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
+    p.add_argument("--max-seconds", type=float, help="end the session after this many seconds")
+    p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
+    p.set_defaults(func=cmd_live)
+
+    p = sub.add_parser("exercises", help="list the exercises, or show one",
+                       description="List the built-in exercises; `coach exercises show ID` explains one.")
+    p.add_argument("action", nargs="?", choices=("list", "show"), default="list")
+    p.add_argument("id", nargs="?", help="exercise id for `show`")
+    p.set_defaults(func=cmd_exercises)
+
+    p = sub.add_parser("cameras", help="list the camera indices that work",
+                       description="Try camera indices 0..N and list those that deliver a frame.")
+    p.add_argument("--max-index", type=int, default=5)
+    p.set_defaults(func=cmd_cameras)
+
+    try:
+        from coach.synth.cli import add_synth_parser
+    except ImportError:  # pragma: no cover - the generator is part of the package
+        pass
+    else:
+        add_synth_parser(sub, cmd_synth)
+    return parser
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return int(args.func(args))
+    except CoachError as exc:
+        print(f"coach: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("coach: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,84 @@
+"""Outputs: annotated video, an append-only event log, atomically written reports."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from coach.errors import OutputError
+from coach.types import Event, RepFinished
+
+
+def check_writable(path: str | Path | None) -> None:
+    """Fail before any work starts if ``path`` cannot be written."""
+    if path is None:
+        return
+    target = Path(path)
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder; give a file name")
+    parent = target.parent if str(target.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"cannot write {target}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+        raise OutputError(f"cannot write {target}: permission denied")
+
+
+def write_json_atomic(path: str | Path, data: Any) -> None:
+    """Write JSON via a temporary file and a rename, so a crash never leaves half a report."""
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent or "."))
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(data, fh, indent=2)
+            fh.write("\n")
+        os.replace(tmp, target)
+    except OSError as exc:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise OutputError(f"cannot write {target}: {exc}") from None
+
+
+class EventLog:
+    """Appends one JSON line per event and flushes it, so a crash loses at most the last event."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self._fh = open(self.path, "a", encoding="utf-8")
+        except OSError as exc:
+            raise OutputError(f"cannot write event log {self.path}: {exc}") from None
+
+    def write(self, events: tuple[Event, ...] | list[Event]) -> None:
+        for event in events:
+            data = asdict(event)
+            if isinstance(event, RepFinished):
+                data["rep"] = event.rep.as_dict()
+            self._fh.write(json.dumps({"event": type(event).__name__, **data}, default=str) + "\n")
+        if events:
+            self._fh.flush()
+
+    def close(self) -> None:
+        self._fh.close()
+
+
+class VideoSink:
+    """Writes annotated frames to an mp4 file."""
+
+    def __init__(self, path: str | Path, fps: float, size: tuple[int, int]) -> None:
+        self.path = Path(path)
+        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+        if not self._writer.isOpened():
+            raise OutputError(f"cannot write video {self.path}")
+
+    def write(self, image: np.ndarray) -> None:
+        self._writer.write(image)
+
+    def close(self) -> None:
+        self._writer.release()

@@ -1,0 +1,135 @@
+"""RepCounter, HoldTimer and FormChecker on metric traces (no poses involved)."""
+
+import numpy as np
+import pytest
+
+from coach.analysis.form import FormChecker
+from coach.analysis.holds import HoldTimer
+from coach.analysis.reps import RepCounter
+from coach.specs import Condition, RepSpec, WarningSpec
+from coach.types import Metrics, RepAborted, RepFinished, WarningEnded, WarningStarted
+
+REP = RepSpec("lift", start_above=10.0, full_at=30.0, rest_below=5.0, min_rep_s=0.8)
+FPS = 30.0
+
+
+def trace(*segments: tuple[float, float, float]) -> list[float]:
+    """Concatenate linear ramps (start, end, seconds) sampled at 30 fps."""
+    out: list[float] = []
+    for start, end, seconds in segments:
+        out += list(np.linspace(start, end, max(1, int(seconds * FPS)), endpoint=False))
+    return out
+
+
+def run_reps(values, counter=None):
+    counter = counter or RepCounter(REP)
+    events = []
+    for i, v in enumerate(values):
+        m = None if v is None else Metrics({"lift": v}, "left")
+        events += counter.update(m, i / FPS)
+    return counter, events
+
+
+REST, TOP, MID = 0.0, 40.0, 20.0
+
+
+@pytest.mark.parametrize("name, values, complete, partial", [
+    ("one clean rep", trace((REST, REST, 1), (REST, TOP, 1), (TOP, TOP, 2), (TOP, REST, 1), (REST, REST, 1)), 1, 0),
+    ("three clean reps", trace(*[(REST, TOP, 1), (TOP, TOP, 1), (TOP, REST, 1)] * 3, (REST, REST, 1)), 3, 0),
+    ("partial rep", trace((REST, MID, 1), (MID, MID, 1), (MID, REST, 1), (REST, REST, 1)), 0, 1),
+    ("jitter around the start threshold", trace((8, 8, 0.1), (11, 11, 0.1), (6, 6, 0.1), (12, 12, 0.1)) * 10, 0, 0),
+    ("a blip too short to be a rep", trace((REST, TOP, 0.2), (TOP, REST, 0.2), (REST, REST, 1)), 0, 0),
+    ("never back to rest is not counted yet", trace((REST, TOP, 1), (TOP, TOP, 3)), 0, 0),
+])
+def test_rep_counting(name, values, complete, partial):
+    counter, _ = run_reps(values)
+    assert (counter.count, counter.partial) == (complete, partial), name
+
+
+def test_noisy_reps_count_exactly():
+    rng = np.random.default_rng(3)
+    clean = trace(*[(REST, TOP, 1), (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 0.5)] * 5)
+    counter, _ = run_reps(list(np.array(clean) + rng.normal(0, 1.5, len(clean))))
+    assert counter.count == 5 and counter.partial == 0
+
+
+def test_short_dropout_keeps_the_rep_and_long_one_drops_it():
+    up = trace((REST, TOP, 1), (TOP, TOP, 1))
+    down = trace((TOP, REST, 1), (REST, REST, 0.5))
+    counter, _ = run_reps(up + [None] * 15 + down)          # 0.5 s gap
+    assert counter.count == 1
+    counter, events = run_reps(up + [None] * 90 + down)     # 3 s gap: the person left
+    assert counter.count == 0
+    assert any(isinstance(e, RepAborted) for e in events)
+
+
+def test_rep_item_records_peak_hold_and_times():
+    counter, events = run_reps(trace((REST, REST, 1), (REST, TOP, 1), (TOP, TOP, 2), (TOP, REST, 1), (REST, REST, 1)))
+    rep = [e for e in events if isinstance(e, RepFinished)][0].rep
+    assert rep.complete and rep.peak == pytest.approx(TOP, abs=1)
+    assert rep.hold_s == pytest.approx(2.5, abs=0.2)          # time at or above full_at
+    assert rep.start_s == pytest.approx(1.25, abs=0.1) and rep.end_s == pytest.approx(4.9, abs=0.1)
+
+
+HOLD = (Condition("line", min=-10.0, max=10.0),)
+
+
+def run_hold(values, timer=None, in_form=None):
+    timer = timer or HoldTimer(HOLD, dropout_grace_s=0.5, min_hold_s=1.0)
+    events = []
+    for i, v in enumerate(values):
+        m = None if v is None else Metrics({"line": v}, "left")
+        events += timer.update(m, i / FPS, in_form=True if in_form is None else in_form(i / FPS))
+    events += timer.close(len(values) / FPS)
+    return timer, events
+
+
+@pytest.mark.parametrize("name, values, total", [
+    ("steady 5 s hold", [0.0] * 150, 5.0),
+    ("out of position the whole time", [30.0] * 150, 0.0),
+    ("too short to be a hold", [0.0] * 20 + [30.0] * 100, 0.0),
+    ("short dropout bridged", [0.0] * 90 + [None] * 9 + [0.0] * 60, 5.3),
+    ("long dropout splits the hold", [0.0] * 60 + [None] * 60 + [0.0] * 60, 4.0),
+    ("one-frame exit does not split", [0.0] * 90 + [30.0] + [0.0] * 59, 5.0),
+])
+def test_hold_timing(name, values, total):
+    timer, _ = run_hold(values)
+    assert timer.total_s == pytest.approx(total, abs=0.1), name
+
+
+def test_hold_in_form_excludes_warned_seconds():
+    timer, _ = run_hold([0.0] * 300, in_form=lambda t: not (3.0 <= t < 5.0))
+    assert timer.total_s == pytest.approx(10.0, abs=0.1)
+    assert timer.in_form_s == pytest.approx(8.0, abs=0.1)
+    assert timer.longest_s == pytest.approx(10.0, abs=0.1)
+
+
+SAG = WarningSpec("sag", "line", "hips sagging", below=-10.0, during="hold", show_after_s=0.5, clear_after_s=0.5)
+
+
+def run_form(values, phases=frozenset({"hold", "active"})):
+    checker = FormChecker((SAG,))
+    events = []
+    for i, v in enumerate(values):
+        events += checker.update(Metrics({"line": v}, "left") if v is not None else None, i / FPS, set(phases))
+    return events
+
+
+def test_warning_needs_to_persist_before_it_shows():
+    assert run_form([-20.0] * 10 + [0.0] * 30) == []                  # 0.33 s: a glitch
+    events = run_form([-20.0] * 30 + [0.0] * 30)
+    assert [type(e) for e in events] == [WarningStarted, WarningEnded]
+    assert events[0].t == pytest.approx(0.5, abs=0.05)
+
+
+def test_flicker_around_threshold_never_shows():
+    assert run_form([-11.0, -9.0] * 60) == []
+
+
+def test_warning_outside_its_phase_is_not_shown():
+    assert run_form([-20.0] * 60, phases={"active"}) == []
+
+
+def test_unknown_metric_freezes_the_warning():
+    events = run_form([-20.0] * 30 + [None] * 60)
+    assert [type(e) for e in events] == [WarningStarted]

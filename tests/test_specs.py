@@ -1,0 +1,127 @@
+import math
+import tomllib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from coach.errors import SpecError
+from coach.specs import builtin_spec_paths, find_spec, load_spec, parse_spec
+
+BRIDGE = Path(__file__).resolve().parent.parent / "exercise_specs" / "bridge.toml"
+
+
+@pytest.mark.parametrize("exercise", ["bridge", "bird_dog", "plank"])
+def test_builtin_specs_load(exercise):
+    spec = find_spec(exercise)
+    assert spec.id == exercise
+    assert spec.sources and spec.instructions and spec.camera
+
+
+def test_every_shipped_spec_is_valid():
+    for exercise_id in builtin_spec_paths():
+        assert find_spec(exercise_id).id == exercise_id
+
+
+def _broken(tmp_path, old: str, new: str) -> Path:
+    text = BRIDGE.read_text()
+    assert old in text, old
+    path = tmp_path / "bridge.toml"
+    path.write_text(text.replace(old, new, 1))
+    return path
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hip", "kneee"]',
+     "metrics.hip_line.points[2]: unknown landmark 'kneee' (did you mean 'knee'?)"),
+    ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "Lknee", "knee"]',
+     "metrics.hip_line.points[1]: unknown landmark 'Lknee'"),
+    ("start_above = -20", "start_abve = -20", "reps.start_abve: unknown key (did you mean 'start_above'?)"),
+    ("rest_below = -27", "rest_below = -5", "reps.rest_below: must be lower than reps.start_above (got -5 >= -20)"),
+    ("full_at = -8", "full_at = -30", "reps.full_at: must be at least reps.start_above"),
+    ("above = 14", "above = nan", "warnings[1].above: expected a finite number, found nan"),
+    ("min_rep_s = 1.0", "min_rep_s = -1", "reps.min_rep_s: expected a number greater than 0"),
+    ('metric = "hip_line"\n# Hysteresis', 'metric = "hip_lin"\n# Hysteresis', "reps.metric: unknown metric 'hip_lin' (did you mean 'hip_line'?)"),
+    ('kind = "reps"', 'kind = "sets"', "kind: expected one of reps, hold, found 'sets'"),
+    ('id = "bridge"', 'id = 7', "id: expected a non-empty string, found 7"),
+    ("reps = 5", "reps = 0", "targets.reps: expected a whole number of at least 1"),
+    ('kind = "bend"', 'kind = "eval"', "metrics.hip_line.kind: expected one of"),
+    ('id = "hips_low"', 'id = "back_arched"', "warnings[1].id: duplicate warning id 'back_arched'"),
+])
+def test_broken_spec_names_file_field_and_expectation(tmp_path, old, new, expected):
+    with pytest.raises(SpecError) as info:
+        load_spec(_broken(tmp_path, old, new))
+    assert "bridge.toml" in str(info.value)
+    assert expected in str(info.value)
+
+
+def test_missing_required_field(tmp_path):
+    path = _broken(tmp_path, 'name = "Glute bridge"\n', "")
+    with pytest.raises(SpecError, match="bridge.toml: name: missing required field"):
+        load_spec(path)
+
+
+def test_toml_syntax_error_names_file(tmp_path):
+    path = tmp_path / "broken.toml"
+    path.write_text('id = "x"\n[reps\n')
+    with pytest.raises(SpecError, match="broken.toml: not valid TOML"):
+        load_spec(path)
+
+
+def test_missing_spec_file():
+    with pytest.raises(SpecError, match="spec file not found"):
+        load_spec("/nonexistent/spec.toml")
+
+
+def test_unknown_exercise_suggests_nearest():
+    with pytest.raises(SpecError, match="Did you mean 'bridge'"):
+        find_spec("bridg")
+
+
+def test_all_errors_of_a_file_are_reported_at_once(tmp_path):
+    text = BRIDGE.read_text().replace("start_above = -20", "start_above = 'high'").replace('"knee"]', '"nee"]')
+    path = tmp_path / "bridge.toml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert "reps.start_above" in str(info.value) and "unknown landmark 'nee'" in str(info.value)
+
+
+def test_a_spec_string_is_never_evaluated(tmp_path):
+    path = _broken(tmp_path, 'metric = "hip_line"\n# Hysteresis', 'metric = "__import__(\'os\').system(\'false\')"\n# Hysteresis')
+    with pytest.raises(SpecError, match="unknown metric"):
+        load_spec(path)
+
+
+toml_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=True) | st.text(max_size=8),
+    lambda children: st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=8), children, max_size=3),
+    max_leaves=10,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["id", "name", "kind", "view", "metrics", "reps", "hold", "warnings",
+                                        "targets", "timing", "position", "camera", "instructions", "x"]),
+                       toml_values, max_size=8))
+def test_loader_raises_only_spec_errors_on_arbitrary_data(raw):
+    try:
+        parse_spec(raw, Path("fuzz.toml"))
+    except SpecError as exc:
+        assert "fuzz.toml" in str(exc)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(["start_above", "full_at", "rest_below", "min_rep_s"]),
+       st.floats(allow_nan=True, allow_infinity=True) | st.text(max_size=4) | st.booleans())
+def test_mutated_rep_thresholds_never_crash(field, value):
+    raw = tomllib.loads(BRIDGE.read_text())
+    raw["reps"][field] = value
+    try:
+        spec = parse_spec(raw, BRIDGE)
+    except SpecError as exc:
+        assert f"reps.{field}" in str(exc) or "reps." in str(exc)
+    else:
+        assert math.isfinite(getattr(spec.reps, field))
+        assert spec.reps.rest_below < spec.reps.start_above <= spec.reps.full_at
