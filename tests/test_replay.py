@@ -1,0 +1,73 @@
+"""The engine on landmarks recorded once from real clips (tools/record_traces.py).
+
+These traces are real human motion with MediaPipe's own jitter, dropouts,
+cuts and title cards. Expected values come from ../shared/videos/labels.json;
+where a label is approximate the bound says how far it is trusted.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.engine import run_poses
+from coach.replay import Trace
+from coach.specs import find_spec
+
+TRACES = Path(__file__).resolve().parent / "data" / "traces"
+
+
+def replay(name: str, exercise: str) -> dict:
+    return run_poses(find_spec(exercise), Trace(TRACES / f"{name}.npz").poses())
+
+
+@pytest.mark.parametrize("name, label_s, tolerance_s", [
+    ("gymnai_forearm_plank", 8.0, 1.0),         # high confidence, whole clip
+    ("kaiakol_plank_correct_005", 6.5, 1.0),    # high confidence, whole clip
+])
+def test_plank_holds_match_labels(name, label_s, tolerance_s):
+    report = replay(name, "plank")
+    assert report["hold"]["total_s"] == pytest.approx(label_s, abs=tolerance_s)
+    assert report["hold"]["in_form_s"] == pytest.approx(report["hold"]["total_s"], abs=0.2)  # labelled good form
+    assert report["warnings"] == []
+
+
+def test_piked_plank_is_warned():
+    report = replay("kaiakol_plank_correct_006", "plank")   # label: piked hips (~147 deg)
+    assert {w["id"] for w in report["warnings"]} == {"hips_piked"}
+    assert report["hold"]["in_form_s"] < report["hold"]["total_s"] / 2
+
+
+@pytest.mark.parametrize("name, low, high", [
+    ("malik_butt_bridge_tutorial", 7, 9),   # ~8 reps, two demonstrators
+    ("pal_frog_pump", 7, 9),                # ~8 frog pumps
+])
+def test_bridge_rep_counts(name, low, high):
+    report = replay(name, "bridge")
+    assert low <= report["reps"]["count"] <= high
+    assert "back_arched" not in {w["id"] for w in report["warnings"]}   # labelled good form
+
+
+def test_bird_dog_one_rep_with_hold():
+    report = replay("gymnai_bird_dog_overlay", "bird_dog")   # 1 rep, ~4 s hold
+    assert report["reps"]["count"] == 1
+    assert 2.5 <= report["reps"]["items"][0]["hold_s"] <= 5.0
+
+
+@pytest.mark.parametrize("name", ["mrpose_pushup_with_trainer", "nikan_squat_side"])
+@pytest.mark.parametrize("exercise", ["bridge", "bird_dog"])
+def test_controls_give_no_reps(name, exercise):
+    report = replay(name, exercise)
+    assert report["reps"]["count"] == 0 and report["reps"]["partial"] == 0
+    assert report["hold"]["total_s"] == 0.0
+
+
+def test_squat_control_gives_no_plank_hold():
+    assert replay("nikan_squat_side", "plank")["hold"]["total_s"] == 0.0
+
+
+def test_other_exercises_do_not_count_as_bridges():
+    for name in ("gymnai_forearm_plank", "gymnai_bird_dog_overlay", "malik_plank_tutorial"):
+        report = replay(name, "bridge")
+        assert report["reps"]["count"] == 0, name

@@ -1,0 +1,157 @@
+"""Each spec end to end on synthetic landmark sequences: reps, holds, warnings, dropouts."""
+
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+import pytest
+
+import bodies2d as b
+from coach.engine import run_poses
+from coach.specs import find_spec
+from coach.types import Pose
+
+FPS = 30.0
+Shape = Callable[[float], Pose]
+
+
+def sequence(*segments: tuple[Shape | None, float, float, float], noise_px: float = 1.5, seed: int = 0):
+    """(builder, start value, end value, seconds) ramps -> (pose, t) pairs with jitter.
+
+    A None builder is nobody in view for that many seconds.
+    """
+    rng = np.random.default_rng(seed)
+    out: list[tuple[Pose | None, float]] = []
+    for shape, start, end, seconds in segments:
+        for v in np.linspace(start, end, int(seconds * FPS), endpoint=False):
+            t = len(out) / FPS
+            out.append((None if shape is None else b.jitter(shape(v), rng, noise_px), t))
+    return out
+
+
+def analyse(exercise: str, frames):
+    return run_poses(find_spec(exercise), frames)
+
+
+def warning_ids(report) -> set[str]:
+    return {w["id"] for w in report["warnings"]}
+
+
+# ---------------------------------------------------------------- bridge
+def bridge_rep(top: float, hold_s: float = 2.0):
+    return [(b.bridge, -45, top, 1.0), (b.bridge, top, top, hold_s), (b.bridge, top, -45, 1.0), (b.bridge, -45, -45, 1.0)]
+
+
+@pytest.mark.parametrize("name, segments, reps, partial, warnings", [
+    ("two clean reps", [(b.bridge, -45, -45, 1)] + bridge_rep(0) * 2, 2, 0, set()),
+    ("hips not high enough", [(b.bridge, -45, -45, 1)] + bridge_rep(-16, 3), 0, 1, {"hips_low"}),
+    ("back arched", [(b.bridge, -45, -45, 1)] + bridge_rep(22, 3), 1, 0, {"back_arched"}),
+    ("lying still", [(b.bridge, -45, -45, 6)], 0, 0, set()),
+    ("walks past, lies down, one rep, gets up",
+     [(lambda v: b.standing(v), 100, 500, 2), (b.bridge, -45, -45, 1)] + bridge_rep(0)
+     + [(lambda v: b.standing(320), 0, 0, 2)], 1, 0, set()),
+])
+def test_bridge(name, segments, reps, partial, warnings):
+    report = analyse("bridge", sequence(*segments))
+    assert (report["reps"]["count"], report["reps"]["partial"]) == (reps, partial), name
+    assert warning_ids(report) == warnings, name
+
+
+def test_bridge_jitter_at_the_start_threshold_makes_no_rep():
+    report = analyse("bridge", sequence((b.bridge, -45, -45, 1), (b.bridge, -22, -22, 6), noise_px=3.0))
+    assert report["reps"]["count"] == 0 and report["reps"]["partial"] == 0
+
+
+def test_bridge_rep_hold_time_is_measured():
+    report = analyse("bridge", sequence((b.bridge, -45, -45, 1), *bridge_rep(0, hold_s=5.0)))
+    item = report["reps"]["items"][0]
+    assert item["complete"] and item["hold_s"] == pytest.approx(5.5, abs=0.6)
+    assert report["hold"]["total_s"] == pytest.approx(item["hold_s"], abs=0.3)
+
+
+def test_bridge_dropout_mid_rep_still_counts_and_long_absence_does_not():
+    short = sequence((b.bridge, -45, -45, 1), (b.bridge, -45, 0, 1), (b.bridge, 0, 0, 1), (None, 0, 0, 0.4),
+                     (b.bridge, 0, 0, 1), (b.bridge, 0, -45, 1), (b.bridge, -45, -45, 1))
+    assert analyse("bridge", short)["reps"]["count"] == 1
+    long = sequence((b.bridge, -45, -45, 1), (b.bridge, -45, 0, 1), (b.bridge, 0, 0, 1), (None, 0, 0, 4),
+                    (b.bridge, 0, 0, 1), (b.bridge, 0, -45, 1), (b.bridge, -45, -45, 1))
+    assert analyse("bridge", long)["reps"]["count"] == 0
+
+
+def test_hidden_knee_pauses_and_names_it():
+    from coach.analysis.session import Session
+
+    session = Session(find_spec("bridge"))
+    pose = b.make_pose({"shoulder": np.array([150.0, 400.0]), "hip": np.array([290.0, 380.0]),
+                        "knee": np.array([420.0, 290.0]), "ankle": np.array([450.0, 405.0])},
+                       hidden=("left_knee", "right_knee"))
+    snapshot = session.update(pose, 0.0)
+    assert snapshot.state == "cant_see"
+    assert "knees" in snapshot.message
+
+
+# ---------------------------------------------------------------- plank
+@pytest.mark.parametrize("name, sag, elbow, hold, in_form, warnings", [
+    ("straight plank", 0, 0, 8.0, 8.0, set()),
+    ("sagging hips", 20, 0, 8.0, 0.0, {"hips_sagging"}),
+    ("piked hips", -20, 0, 8.0, 0.0, {"hips_piked"}),
+    ("elbows ahead of shoulders", 0, 75, 8.0, 0.0, {"elbows_not_under_shoulders"}),
+])
+def test_plank(name, sag, elbow, hold, in_form, warnings):
+    report = analyse("plank", sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(sag, elbow), 0, 0, 8.5),
+                                       (lambda v: b.lying(), 0, 0, 1.5)))
+    assert report["hold"]["total_s"] == pytest.approx(hold, abs=0.7), name
+    assert report["hold"]["in_form_s"] == pytest.approx(in_form, abs=0.9), name
+    assert warning_ids(report) == warnings, name
+
+
+def test_plank_sag_midway_splits_in_form_time():
+    report = analyse("plank", sequence((lambda v: b.plank(0), 0, 0, 4), (lambda v: b.plank(20), 0, 0, 4),
+                                       (lambda v: b.plank(0), 0, 0, 4)))
+    assert report["hold"]["total_s"] == pytest.approx(11.5, abs=0.7)
+    assert report["hold"]["in_form_s"] == pytest.approx(7.5, abs=1.0)
+    assert [w["id"] for w in report["warnings"]] == ["hips_sagging"]
+
+
+def test_plank_faced_from_the_right_reads_the_same():
+    report = analyse("plank", sequence((lambda v: b.plank(20, near="right"), 0, 0, 6)))
+    assert warning_ids(report) == {"hips_sagging"}
+
+
+def test_nobody_in_view_gives_nothing():
+    report = analyse("plank", sequence((None, 0, 0, 5)))
+    assert report["pose_coverage"] == 0.0 and report["hold"]["total_s"] == 0.0 and "message" in report
+
+
+def test_dropout_inside_a_plank_hold_is_bridged():
+    report = analyse("plank", sequence((lambda v: b.plank(0), 0, 0, 4), (None, 0, 0, 0.3),
+                                       (lambda v: b.plank(0), 0, 0, 4)))
+    assert report["hold"]["longest_s"] == pytest.approx(report["hold"]["total_s"], abs=0.01)
+
+
+# ---------------------------------------------------------------- bird dog
+def bird_rep(lift: float = 0.0, hold: float = 2.0, **form):
+    shape = lambda v: b.bird_dog(v, **form)  # noqa: E731
+    return [(shape, -85, lift, 1.0), (shape, lift, lift, hold), (shape, lift, -85, 1.0),
+            (lambda v: b.bird_dog(-85), 0, 0, 1.0)]
+
+
+@pytest.mark.parametrize("name, segments, reps, warnings", [
+    ("two clean reps", bird_rep() * 2, 2, set()),
+    ("leg kicked too high", bird_rep(0.0, 3.0, leg_line=30), 1, {"leg_not_level"}),
+    ("arm hanging low", bird_rep(0.0, 3.0, arm_lift=-40), 1, {"arm_not_level"}),
+    ("back sagging", bird_rep(0.0, 3.0, back_bend=-30), 1, {"back_not_flat"}),
+])
+def test_bird_dog(name, segments, reps, warnings):
+    report = analyse("bird_dog", sequence((lambda v: b.bird_dog(-85), 0, 0, 1.0), *segments))
+    assert report["reps"]["count"] == reps, name
+    assert warning_ids(report) == warnings, name
+    if reps:
+        assert report["reps"]["by_side"] == {"left": 0, "right": reps}
+
+
+def test_bird_dog_half_raised_leg_is_a_partial_rep():
+    report = analyse("bird_dog", sequence((lambda v: b.bird_dog(-85), 0, 0, 1.0), *bird_rep(-30, 3.0)))
+    assert report["reps"]["partial"] == 1 and report["reps"]["count"] == 0
+    assert {"leg_not_level", "arm_not_level"} <= warning_ids(report)
