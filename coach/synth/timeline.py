@@ -1,0 +1,136 @@
+"""Exercise timelines as data: steps that move the pose, and the labels they imply.
+
+A timeline is a TOML file::
+
+    exercise = "bridge"          # which pose builder (bridge, plank, bird_dog)
+    fps = 15
+    body = "average_male"        # a body in coach/synth/bodies
+    [camera]                     # coach.synth.render.Camera fields
+    height_m = 0.35
+    [[step]]                     # each step moves linearly from the previous values to its own
+    phase = "up"                 # rest, setup, up, hold, down, pause
+    seconds = 1.0
+    rep = 1                      # the rep this step belongs to (optional)
+    raise = 25                   # pose parameters of the exercise
+    error = "hips_low"           # an injected form error during this step (optional)
+
+The expected report (reps, per side, hold seconds, warnings) is derived from
+the steps, so the truth is written once.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.errors import CoachError
+
+PARAMS = {
+    "bridge": {"raise": 0.0},
+    "plank": {"sag": 0.0, "elbow_forward": 0.0},
+    "bird_dog": {"leg_lift": -90.0, "arm_lift": -90.0},
+}
+STEP_KEYS = {"phase", "seconds", "rep", "side", "error", "partial"}
+
+
+@dataclass
+class Step:
+    phase: str
+    seconds: float
+    values: dict[str, float]
+    rep: int | None = None
+    side: str | None = None
+    error: str | None = None
+    partial: bool = False
+
+
+@dataclass
+class Timeline:
+    name: str
+    exercise: str
+    fps: float
+    body: str
+    camera: dict[str, Any]
+    look: dict[str, Any]
+    steps: list[Step] = field(default_factory=list)
+
+    def frames(self) -> list[dict[str, Any]]:
+        """Per frame: time, phase, rep, side, error and pose parameters."""
+        out: list[dict[str, Any]] = []
+        current = dict(PARAMS[self.exercise])
+        for step in self.steps:
+            count = max(1, int(round(step.seconds * self.fps)))
+            start = dict(current)
+            for i in range(count):
+                a = (i + 1) / count
+                values = {k: start[k] + (step.values.get(k, start[k]) - start[k]) * a for k in start}
+                out.append({"t": round(len(out) / self.fps, 4), "phase": step.phase, "rep": step.rep,
+                            "side": step.side, "error": step.error, "params": values})
+            current = {k: step.values.get(k, current[k]) for k in current}
+        return out
+
+    def expected(self) -> dict[str, Any]:
+        """The report a perfect coach would write for this clip."""
+        reps: dict[int, dict[str, Any]] = {}
+        hold_s = 0.0
+        warnings: dict[str, list[float]] = {}
+        t = 0.0
+        for step in self.steps:
+            if step.rep is not None:
+                rep = reps.setdefault(step.rep, {"side": step.side, "complete": True})
+                rep["complete"] = rep["complete"] and not step.partial
+            if step.phase == "hold":
+                hold_s += step.seconds
+            if step.error:
+                warnings.setdefault(step.error, [t, t + step.seconds])[1] = t + step.seconds
+            t += step.seconds
+        complete = [r for r in reps.values() if r["complete"]]
+        by_side = None
+        if any(r["side"] for r in reps.values()):
+            by_side = {s: sum(1 for r in complete if r["side"] == s) for s in ("left", "right")}
+        return {
+            "reps": len(complete), "partial_reps": len(reps) - len(complete), "by_side": by_side,
+            "hold_s": round(hold_s, 3),
+            "warnings": [{"id": k, "start_s": round(v[0], 3), "end_s": round(v[1], 3)} for k, v in warnings.items()],
+            "duration_s": round(t, 3),
+        }
+
+
+def load_timeline(path: str | Path) -> Timeline:
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CoachError(f"timeline not found: {path}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise CoachError(f"{path.name}: not valid TOML: {exc}") from None
+    exercise = raw.get("exercise")
+    if exercise not in PARAMS:
+        raise CoachError(f"{path.name}: exercise: expected one of {', '.join(PARAMS)}, found {exercise!r}")
+    steps = []
+    for i, item in enumerate(raw.get("step", [])):
+        unknown = set(item) - STEP_KEYS - set(PARAMS[exercise])
+        if unknown:
+            raise CoachError(f"{path.name}: step[{i}]: unknown keys {sorted(unknown)}; "
+                             f"pose parameters of {exercise}: {sorted(PARAMS[exercise])}")
+        seconds = item.get("seconds")
+        if not isinstance(seconds, (int, float)) or not seconds > 0:
+            raise CoachError(f"{path.name}: step[{i}].seconds: expected a number above 0, found {seconds!r}")
+        steps.append(Step(
+            phase=str(item.get("phase", "rest")), seconds=float(seconds),
+            values={k: float(item[k]) for k in PARAMS[exercise] if k in item},
+            rep=item.get("rep"), side=item.get("side"), error=item.get("error"), partial=bool(item.get("partial", False)),
+        ))
+    if not steps:
+        raise CoachError(f"{path.name}: step: a timeline needs at least one [[step]]")
+    return Timeline(name=path.stem, exercise=exercise, fps=float(raw.get("fps", 15)),
+                    body=str(raw.get("body", "average_male")), camera=dict(raw.get("camera", {})),
+                    look=dict(raw.get("look", {})), steps=steps)
+
+
+def frame_rng(seed: int, index: int) -> np.random.Generator:
+    return np.random.default_rng([seed, index])
