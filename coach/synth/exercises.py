@@ -74,12 +74,18 @@ def bird_dog(body: Body, leg_lift: float = -90.0, arm_lift: float = -90.0, leg_s
     thigh, supporting arm).
     """
     arm_side = "L" if leg_side == "R" else "R"
+    # Tilt the torso so that the straight supporting arm reaches the floor
+    # from the shoulder while the kneeling thigh holds the hip up.
+    arm_len = _seg_len(body, "upperarm01.L", "lowerarm01.L") + _seg_len(body, "lowerarm01.L", "wrist.L") + 0.07
+    hip_h = _seg_len(body, "upperleg01.L", "lowerleg01.L") + 0.06
+    torso_len = _seg_len(body, "upperleg01.L", "upperarm01.L")
+    torso = math.degrees(math.asin(max(-1.0, min(1.0, (arm_len - hip_h) / torso_len))))
     raised = max(0.0, min(1.0, (leg_lift + 90.0) / 60.0))      # 0 kneeling .. 1 straight leg
     shin_kneel = 180.0
     thigh_dir = 180.0 - leg_lift
     shin_dir = shin_kneel + (thigh_dir - shin_kneel) * raised if thigh_dir >= 180 else thigh_dir + (shin_kneel - thigh_dir) * (1 - raised)
     angles = {
-        "torso": 0.0,
+        "torso": torso,
         f"thigh_{leg_side}": thigh_dir, f"shin_{leg_side}": shin_dir,
         f"thigh_{arm_side}": -90.0, f"shin_{arm_side}": 180.0,
         f"upperarm_{arm_side}": arm_lift, f"forearm_{arm_side}": arm_lift,

@@ -74,7 +74,11 @@ class Timeline:
         return out
 
     def expected(self) -> dict[str, Any]:
-        """The report a perfect coach would write for this clip."""
+        """The report a perfect coach would write for this clip.
+
+        ``hold_s`` counts the "hold" steps of complete reps (and of hold
+        exercises): a partial rep never reaches the target position.
+        """
         reps: dict[int, dict[str, Any]] = {}
         hold_s = 0.0
         warnings: dict[str, list[float]] = {}
@@ -83,7 +87,7 @@ class Timeline:
             if step.rep is not None:
                 rep = reps.setdefault(step.rep, {"side": step.side, "complete": True})
                 rep["complete"] = rep["complete"] and not step.partial
-            if step.phase == "hold":
+            if step.phase == "hold" and not step.partial:
                 hold_s += step.seconds
             if step.error:
                 warnings.setdefault(step.error, [t, t + step.seconds])[1] = t + step.seconds
