@@ -49,11 +49,17 @@ class MetricSpec:
 
 @dataclass(frozen=True)
 class Condition:
-    """``min <= metric <= max``; either bound may be absent."""
+    """``min <= metric <= max``; either bound may be absent.
+
+    ``max_rate`` (degrees or units per second, hold conditions only) also
+    asks the metric to be steady: a hold is staying still, and passing
+    through the position (the top of a push-up) is not holding it.
+    """
 
     metric: str
     min: float | None = None
     max: float | None = None
+    max_rate: float | None = None
 
     def holds(self, value: float) -> bool:
         return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
@@ -239,23 +245,26 @@ def _read_metric(r: _Reader, name: str, data: Any) -> MetricSpec | None:
     return MetricSpec(name=name, kind=kind, points=points, axis=axis, of=of)
 
 
-def _read_conditions(r: _Reader, data: Any, where: str, metrics: dict[str, MetricSpec]) -> tuple[Condition, ...]:
+def _read_conditions(r: _Reader, data: Any, where: str, metrics: dict[str, MetricSpec],
+                     allow_rate: bool = False) -> tuple[Condition, ...]:
     if not isinstance(data, list):
         r.error(where, f"expected a list of tables, found {type(data).__name__}")
         return ()
     out = []
+    keys = {"metric", "min", "max", "note"} | ({"max_rate"} if allow_rate else set())
     for i, item in enumerate(data):
         here = f"{where}[{i}]"
-        item = r.table(item, here, {"metric", "min", "max", "note"}, {"metric"})
+        item = r.table(item, here, keys, {"metric"})
         metric = r.string(item, "metric", here)
         _check_metric_ref(r, metric, f"{here}.metric", metrics)
         lo = r.number(item, "min", here)
         hi = r.number(item, "max", here)
-        if lo is None and hi is None and item:
-            r.error(here, "expected at least one of min, max")
+        rate = r.number(item, "max_rate", here, positive=True)
+        if lo is None and hi is None and rate is None and item:
+            r.error(here, "expected at least one of " + ("min, max, max_rate" if allow_rate else "min, max"))
         if lo is not None and hi is not None and lo >= hi:
             r.error(here, f"min must be lower than max (got {lo:g} >= {hi:g})")
-        out.append(Condition(metric=metric, min=lo, max=hi))
+        out.append(Condition(metric=metric, min=lo, max=hi, max_rate=rate))
     return tuple(out)
 
 
@@ -364,7 +373,7 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     reps = _read_reps(r, raw["reps"], metrics) if "reps" in raw else None
     if reps is not None and kind == "hold":
         r.error("reps", "a spec of kind 'hold' takes no [reps] table")
-    hold = _read_conditions(r, raw.get("hold", []), "hold", metrics)
+    hold = _read_conditions(r, raw.get("hold", []), "hold", metrics, allow_rate=True)
     if kind == "reps" and "reps" not in raw:
         r.error("reps", "missing: a spec of kind 'reps' needs a [reps] table")
     if kind == "hold" and not hold:

@@ -133,3 +133,18 @@ def test_warning_outside_its_phase_is_not_shown():
 def test_unknown_metric_freezes_the_warning():
     events = run_form([-20.0] * 30 + [None] * 60)
     assert [type(e) for e in events] == [WarningStarted]
+
+
+def test_hold_with_max_rate_needs_stillness():
+    still = (Condition("arm", min=35.0, max_rate=25.0),)
+    timer = HoldTimer(still, dropout_grace_s=0.5, min_hold_s=2.0)
+    # Push-up-like: the arm sweeps 0 -> 90 -> 0 every 3 s, pausing 1.5 s at the top.
+    cycle = trace((0, 90, 0.75), (90, 90, 1.5), (90, 0, 0.75))
+    for i, v in enumerate(cycle * 4):
+        timer.update(Metrics({"arm": v}, "left"), i / FPS)
+    assert timer.total_s == 0.0
+    timer = HoldTimer(still, dropout_grace_s=0.5, min_hold_s=2.0)
+    rng = np.random.default_rng(1)
+    for i in range(150):   # a real 5 s plank: still, with a degree of jitter
+        timer.update(Metrics({"arm": 85 + rng.normal(0, 0.5)}, "left"), i / FPS)
+    assert timer.total_s == pytest.approx(5.0, abs=0.2)

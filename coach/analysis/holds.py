@@ -53,6 +53,11 @@ class HoldTimer:
         self._pending = 0.0
         self._pending_form = 0.0
         self._side: str | None = None
+        self._rated = [c for c in conditions if c.max_rate is not None]
+        self._last_values: dict[str, tuple[float, float]] = {}
+        self._rates: dict[str, float] = {}
+        self._state_t: float | None = None
+        self._state: bool | None = None
 
     @property
     def total_s(self) -> float:
@@ -72,8 +77,30 @@ class HoldTimer:
         """Length of the hold in progress (0 when none)."""
         return self._seg_total if self._open else 0.0
 
-    def in_target(self, metrics: Metrics | None) -> bool | None:
-        return conditions_hold(self.conditions, metrics)
+    def in_target(self, metrics: Metrics | None, t: float) -> bool | None:
+        """Whether the target position is held at ``t`` (None: cannot tell).
+
+        Conditions with ``max_rate`` also need the metric's smoothed rate of
+        change to stay below it. Calling twice for the same ``t`` is harmless.
+        """
+        if self._state_t == t:
+            return self._state
+        state = conditions_hold(self.conditions, metrics)
+        for condition in self._rated:
+            value = metrics.get(condition.metric) if metrics is not None else None
+            last = self._last_values.get(condition.metric)
+            rate = self._rates.get(condition.metric, 0.0)
+            if value is not None and last is not None and t > last[0]:
+                # Exponential average over about a quarter of a second.
+                a = min(1.0, (t - last[0]) / 0.25)
+                rate = (1 - a) * rate + a * abs(value - last[1]) / (t - last[0])
+                self._rates[condition.metric] = rate
+            if value is not None:
+                self._last_values[condition.metric] = (t, value)
+            if state and condition.max_rate is not None and rate > condition.max_rate:
+                state = False
+        self._state_t, self._state = t, state
+        return state
 
     def update(self, metrics: Metrics | None, t: float, in_form: bool = True, allowed: bool = True) -> list[Event]:
         """Advance to ``t``; ``in_form`` is False while a form warning is shown.
@@ -81,7 +108,7 @@ class HoldTimer:
         ``allowed`` False means "not in target whatever the metrics say" (a
         rep exercise only holds at the top of a rep in progress).
         """
-        state = self.in_target(metrics) if allowed else False
+        state = self.in_target(metrics, t) if allowed else False
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         if state:

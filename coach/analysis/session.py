@@ -143,7 +143,7 @@ class Session:
         if self.reps is not None:
             events += self.reps.update(metrics, t)
         in_rep = self.reps is None or self.reps.up
-        in_target = in_rep and self.hold.in_target(metrics)
+        in_target = in_rep and self.hold.in_target(metrics, t)
         phases = set()
         if metrics is not None:
             phases.add("active")

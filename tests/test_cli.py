@@ -1,0 +1,167 @@
+"""The command line as a person uses it: real processes, real files, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "sample_videos"
+
+
+def coach(*args: str, timeout: float = 300, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "coach", *args], capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env={**os.environ, **(env or {})})
+
+
+def test_help_on_every_command():
+    for args in ([], ["analyze"], ["live"], ["exercises"], ["cameras"], ["synth"]):
+        result = coach(*args, "--help")
+        assert result.returncode == 0, args
+        assert "usage:" in result.stdout
+
+
+def test_exercises_list_and_show():
+    listing = coach("exercises")
+    assert {"bridge", "bird_dog", "plank"} <= {line.split()[0] for line in listing.stdout.splitlines()}
+    shown = coach("exercises", "show", "plank")
+    assert shown.returncode == 0 and "Camera" in shown.stdout and "003_8344a57a4cd536ff" in shown.stdout
+
+
+@pytest.mark.parametrize("make, code, message", [
+    (lambda d: d / "missing.mp4", 4, "video not found"),
+    (lambda d: (d / "empty.mp4").write_bytes(b"") or d / "empty.mp4", 4, "is empty"),
+    (lambda d: (d / "text.mp4").write_text("not a video\n" * 100) or d / "text.mp4", 4, "video"),
+    (lambda d: d, 4, "is a folder"),
+    (lambda d: (d / "cut.mp4").write_bytes((SAMPLES / "plank_demo.mp4").read_bytes()[:3000]) or d / "cut.mp4", 4, ""),
+])
+def test_bad_video_gives_one_line_error(tmp_path, make, code, message):
+    result = coach("analyze", str(make(tmp_path)), "--exercise", "plank")
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    assert result.stderr.startswith("coach: error:") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_exercise_and_broken_spec(tmp_path):
+    result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "--exercise", "plankk")
+    assert result.returncode == 3 and "Did you mean 'plank'" in result.stderr
+    spec = tmp_path / "mine.toml"
+    spec.write_text((ROOT / "exercise_specs" / "plank.toml").read_text().replace('"ankle"]', '"ankel"]'))
+    result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "--exercise", str(spec))
+    assert result.returncode == 3 and "mine.toml" in result.stderr and "did you mean 'ankle'" in result.stderr
+
+
+def test_unwritable_report_is_refused_before_work(tmp_path):
+    result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "-e", "plank", "--report", str(tmp_path / "no" / "r.json"))
+    assert result.returncode == 7 and "does not exist" in result.stderr
+
+
+def test_missing_task_model_file():
+    result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "-e", "plank", "--model", "/nonexistent/pose.task")
+    assert result.returncode == 6 and "pose model file not found" in result.stderr
+
+
+def test_missing_camera_is_loud():
+    result = coach("live", "--exercise", "plank", "--camera", "7", "--no-display", timeout=60)
+    assert result.returncode == 5
+    assert "no camera at index 7" in result.stderr and "coach cameras" in result.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("exercise", ["bridge", "plank", "bird_dog"])
+def test_analyze_sample_clip_matches_its_labels(tmp_path, exercise):
+    clip = SAMPLES / f"{exercise}_demo.mp4"
+    expected = json.loads(clip.with_suffix(".json").read_text())["expected"]
+    report_path = tmp_path / "report.json"
+    result = coach("analyze", str(clip), "--exercise", exercise, "--report", str(report_path),
+                   "--annotated", str(tmp_path / "annotated.mp4"), "--events", str(tmp_path / "events.jsonl"))
+    assert result.returncode == 0, result.stderr
+    report = json.loads(report_path.read_text())
+    assert report["pose_coverage"] == 1.0
+    assert report["reps"]["count"] == expected["reps"]
+    assert report["reps"]["partial"] == expected["partial_reps"]
+    assert report["reps"]["by_side"] == expected["by_side"]
+    assert report["hold"]["total_s"] == pytest.approx(expected["hold_s"], abs=max(0.7, 0.1 * expected["hold_s"]))
+    assert {w["id"] for w in report["warnings"]} == {w["id"] for w in expected["warnings"]}
+    assert (tmp_path / "annotated.mp4").stat().st_size > 10_000
+    events = [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+    assert sum(e["event"] == "RepFinished" for e in events) == expected["reps"] + expected["partial_reps"]
+
+
+@pytest.mark.slow
+def test_analyze_is_deterministic(tmp_path):
+    outputs = []
+    for i in range(2):
+        path = tmp_path / f"r{i}.json"
+        coach("analyze", str(SAMPLES / "bridge_demo.mp4"), "-e", "bridge", "--report", str(path), "-q")
+        outputs.append(json.loads(path.read_text()))
+    assert outputs[0] == outputs[1]
+
+
+@pytest.mark.slow
+def test_analyze_real_clip(shared_videos, tmp_path):
+    clip = shared_videos / "plank" / "gymnai_forearm_plank.mp4"    # labelled: hold 8 s, good form
+    result = coach("analyze", str(clip), "-e", "plank", "--report", str(tmp_path / "r.json"), "-q")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((tmp_path / "r.json").read_text())
+    assert report["hold"]["total_s"] == pytest.approx(8.0, abs=1.0)
+    assert report["warnings"] == []
+
+
+@pytest.mark.slow
+def test_analyze_video_without_a_person(tmp_path):
+    import cv2
+    import numpy as np
+
+    path = tmp_path / "empty_room.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 15, (320, 240))
+    for i in range(30):
+        writer.write(np.full((240, 320, 3), 90 + i, np.uint8))
+    writer.release()
+    result = coach("analyze", str(path), "-e", "bridge", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["pose_coverage"] == 0.0 and "No person" in report["message"]
+
+
+@pytest.mark.slow
+def test_live_loop_on_a_video_played_as_camera(tmp_path):
+    report = tmp_path / "live.json"
+    result = coach("live", "-e", "bridge", "--camera", str(SAMPLES / "bridge_demo.mp4"), "--no-display",
+                   "--report", str(report), timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text())
+    assert data["ended_by"] == "end of video" and data["interrupted"] is False
+    # Played at real-time pace (13.5 s of video): the clock-based count should still see both reps.
+    assert data["reps"]["count"] + data["reps"]["partial"] == 2
+    assert data["video"]["duration_s"] == pytest.approx(13.5, abs=1.5)
+    events = report.with_suffix(".events.jsonl").read_text().splitlines()
+    assert any('"RepFinished"' in line for line in events)
+
+
+@pytest.mark.slow
+def test_interrupted_analysis_writes_partial_report(tmp_path):
+    import signal
+    import time
+
+    report = tmp_path / "r.json"
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "analyze", str(SAMPLES / "bridge_demo.mp4"), "-e", "bridge",
+                             "--report", str(report), "--events", str(tmp_path / "e.jsonl")],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        events = tmp_path / "e.jsonl"
+        if events.exists() and events.read_text().count("\n") >= 2:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    data = json.loads(report.read_text())
+    assert data["interrupted"] is True
+    assert 0 < data["video"]["frames"] < 202
