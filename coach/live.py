@@ -25,6 +25,7 @@ from coach.sources import Camera
 from coach.specs import ExerciseSpec
 
 WINDOW = "coach"
+DISPLAY_WIDTH = 960
 
 
 @dataclass
@@ -59,8 +60,7 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
     t = 0.0
     try:
         with Camera(camera) as cam:
-            if display:
-                cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL)
+            window_ready = False
             while True:
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
                     ended_by = "time limit"
@@ -78,8 +78,14 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
                     frames += 1
                     elapsed = time.monotonic() - started
                     fps = frames / elapsed if elapsed > 0 else 0.0
-                    last_image = renderer.annotate(frame.image, snapshot, fps=fps)
+                    # Small cameras are shown enlarged so the text stays readable.
+                    zoom = max(1.0, DISPLAY_WIDTH / frame.image.shape[1]) if display else 1.0
+                    last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom)
                 if display and last_image is not None:
+                    if not window_ready:
+                        cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+                        cv2.resizeWindow(WINDOW, last_image.shape[1], last_image.shape[0])
+                        window_ready = True
                     cv2.imshow(WINDOW, last_image)
                     key = cv2.waitKey(1) & 0xFF
                     if key in (ord("q"), 27):

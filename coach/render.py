@@ -46,15 +46,23 @@ class OverlayRenderer:
         self.mirror = mirror
         self.visibility_min = visibility_min
 
-    def annotate(self, image: np.ndarray, snapshot: Snapshot, fps: float | None = None) -> np.ndarray:
-        """Return a new image with the overlay drawn on ``image``."""
-        out = image.copy()
+    def annotate(self, image: np.ndarray, snapshot: Snapshot, fps: float | None = None,
+                 zoom: float = 1.0) -> np.ndarray:
+        """Return a new image with the overlay drawn on ``image``.
+
+        ``zoom`` > 1 enlarges a small camera image before drawing, so that the
+        text of the live window stays readable.
+        """
+        if zoom != 1.0:
+            out = cv2.resize(image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_LINEAR)
+        else:
+            out = image.copy()
         height, width = out.shape[:2]
         scale = max(0.45, min(1.2, height / 720.0))
         pose = snapshot.pose
         warned = bool(snapshot.warnings)
         if pose is not None:
-            xy = pose.xy.copy()
+            xy = pose.xy * zoom
             if self.mirror:
                 out = cv2.flip(out, 1)
                 xy[:, 0] = width - 1 - xy[:, 0]
@@ -93,6 +101,11 @@ class OverlayRenderer:
             lines.append((reps, WHITE, 0.75))
         hold_target = f" / {spec.targets.hold_s:g} s" if spec.targets.hold_s else ""
         lines.append((f"Hold {s.current_hold_s:4.1f} s{hold_target}   total {s.hold_s:.0f} s", WHITE, 0.65))
+        if s.metrics is not None:
+            shown = [(n, s.metrics.get(n)) for n in spec.display]
+            text = "   ".join(f"{n.replace('_', ' ')} {v:.0f}" for n, v in shown if v is not None)
+            if text:
+                lines.append((text, AMBER, 0.55))
         if s.state != "active":
             lines.append((s.message, AMBER, 0.65))
         for _, message in s.warnings:
