@@ -16,9 +16,12 @@ import numpy as np
 
 BODY_DIR = Path(__file__).resolve().parent / "bodies"
 
-#: Segment -> (first bone, bone whose head ends the segment).
+#: Segment -> (first bone, bone whose head ends the segment). The spine is two
+#: segments, lumbar ("torso": pelvis to mid-back) and thoracic ("chest": mid-back
+#: to neck, with the head), so cat-cow can round and hollow the back.
 SEGMENTS = {
-    "torso": ("root", "neck01"),
+    "torso": ("root", "spine02"),
+    "chest": ("spine02", "neck01"),
     "thigh_L": ("upperleg01.L", "lowerleg01.L"), "shin_L": ("lowerleg01.L", "foot.L"),
     "thigh_R": ("upperleg01.R", "lowerleg01.R"), "shin_R": ("lowerleg01.R", "foot.R"),
     "upperarm_L": ("upperarm01.L", "lowerarm01.L"), "forearm_L": ("lowerarm01.L", "wrist.L"),
@@ -34,6 +37,29 @@ JOINT_BONES = {
 def sagittal_angle(direction: np.ndarray) -> float:
     """Angle in degrees of a direction in the (front = -y, up = z) plane."""
     return math.degrees(math.atan2(direction[2], -direction[1]))
+
+
+def rotation_between(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The smallest rotation taking direction ``a`` to direction ``b`` (Rodrigues)."""
+    a = a / np.linalg.norm(a)
+    b = b / np.linalg.norm(b)
+    v = np.cross(a, b)
+    c = float(np.dot(a, b))
+    if c < -0.999999:   # opposite: half a turn about any axis perpendicular to a
+        axis = np.cross(a, [1.0, 0.0, 0.0])
+        if np.linalg.norm(axis) < 1e-6:
+            axis = np.cross(a, [0.0, 1.0, 0.0])
+        axis /= np.linalg.norm(axis)
+        return 2.0 * np.outer(axis, axis) - np.eye(3)
+    k = np.array([[0.0, -v[2], v[1]], [v[2], 0.0, -v[0]], [-v[1], v[0], 0.0]])
+    return np.eye(3) + k + k @ k / (1.0 + c)
+
+
+def rot_y(deg: float) -> np.ndarray:
+    """Rotation about y (the body's front axis): tilts the body sideways."""
+    a = math.radians(deg)
+    c, s = math.cos(a), math.sin(a)
+    return np.array([[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]])
 
 
 def rot_x_for(delta_deg: float) -> np.ndarray:
@@ -91,9 +117,29 @@ class Body:
                 out.append(out[parent])
         return out
 
-    def pose(self, angles: dict[str, float]) -> PosedBody:
-        """Pose by absolute sagittal segment angles (degrees; 0 = front, 90 = up)."""
+    def segment_direction(self, segment: str) -> np.ndarray:
+        a, b = SEGMENTS[segment]
+        d = self.heads[self._index[b]] - self.heads[self._index[a]]
+        return d / np.linalg.norm(d)
+
+    def pose(self, angles: dict[str, float], directions: dict[str, np.ndarray] | None = None,
+             root: np.ndarray | None = None, with_vertices: bool = True) -> PosedBody:
+        """Pose by absolute sagittal segment angles (degrees; 0 = front, 90 = up).
+
+        ``directions`` sets a segment by a 3D direction instead (for moves out
+        of the sagittal plane, like the side plank's supporting arm); ``root``
+        then turns the whole body (lying it on its side). The chest follows
+        the lumbar segment rigidly unless given its own angle. Without
+        ``with_vertices`` only the joints are computed (for pose solvers).
+        """
+        angles = dict(angles)
+        if "torso" in angles and "chest" not in angles:
+            angles["chest"] = angles["torso"] + self.rest_angles["chest"] - self.rest_angles["torso"]
         rot = {seg: rot_x_for(angles.get(seg, self.rest_angles[seg]) - self.rest_angles[seg]) for seg in SEGMENTS}
+        for seg, direction in (directions or {}).items():
+            rot[seg] = rotation_between(self.segment_direction(seg), np.asarray(direction, float))
+        if root is not None:
+            rot = {seg: root @ r for seg, r in rot.items()}
         count = len(self.labels)
         transforms = np.zeros((count, 4, 4))
         posed_heads = np.zeros((count, 3))
@@ -108,7 +154,7 @@ class Body:
             transforms[i, :3, :3] = r
             transforms[i, :3, 3] = posed_heads[i] - r @ self.heads[i]
             transforms[i, 3, 3] = 1.0
-        vertices = skin(self.rest_vertices, self.weights, self.indices, transforms)
+        vertices = skin(self.rest_vertices, self.weights, self.indices, transforms) if with_vertices else np.zeros((0, 3))
         joints = {}
         for joint, bone in JOINT_BONES.items():
             joints[f"left_{joint}"] = posed_heads[self._index[f"{bone}.L"]]

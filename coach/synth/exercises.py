@@ -9,6 +9,7 @@ body and settles it on the floor (z = 0). Angles are in degrees in the
 from __future__ import annotations
 
 import math
+from typing import Callable
 
 import numpy as np
 
@@ -16,7 +17,7 @@ from coach.synth.body import Body, PosedBody
 
 
 def _floor(posed: PosedBody) -> PosedBody:
-    dz = posed.vertices[:, 2].min()
+    dz = posed.vertices[:, 2].min() if len(posed.vertices) else min(p[2] for p in posed.joints.values())
     shift = np.array([0.0, 0.0, dz])
     return PosedBody(vertices=posed.vertices - shift, joints={k: v - shift for k, v in posed.joints.items()})
 
@@ -25,8 +26,30 @@ def _seg_len(body: Body, a: str, b: str) -> float:
     return float(np.linalg.norm(body.heads[body.bone(b)] - body.heads[body.bone(a)]))
 
 
+def _solve(measure: Callable[[float], float], target: float, lo: float, hi: float) -> float:
+    """The parameter in [lo, hi] where the increasing ``measure`` meets ``target`` (bisection)."""
+    for _ in range(18):
+        mid = (lo + hi) / 2
+        if measure(mid) < target:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
 def plank(body: Body, sag: float = 0.0, elbow_forward: float = 0.0) -> PosedBody:
-    """Forearm plank; ``sag`` > 0 lets the hips drop by that bend, < 0 pikes them."""
+    """Forearm plank whose true hip line (sagittal, see :func:`true_angles`) is ``-sag``.
+
+    ``sag`` > 0 drops the hips, < 0 pikes them. Joint centres sit off the
+    segment axes, so the segment bend that gives the requested joint angle is
+    solved for, as the feasibility study did.
+    """
+    bend = _solve(lambda b: -true_angles("plank", _plank(body, b, elbow_forward, False).joints)["hip_line"],
+                  sag, sag - 15.0, sag + 15.0)
+    return _plank(body, bend, elbow_forward, True)
+
+
+def _plank(body: Body, sag: float, elbow_forward: float, with_vertices: bool) -> PosedBody:
     legs_len = _seg_len(body, "upperleg01.L", "lowerleg01.L") + _seg_len(body, "lowerleg01.L", "foot.L")
     torso_len = _seg_len(body, "upperleg01.L", "upperarm01.L")
     upper_arm = _seg_len(body, "upperarm01.L", "lowerarm01.L")
@@ -46,11 +69,21 @@ def plank(body: Body, sag: float = 0.0, elbow_forward: float = 0.0) -> PosedBody
         "upperarm_L": -90 + elbow_forward, "forearm_L": 0.0,
         "upperarm_R": -90 + elbow_forward, "forearm_R": 0.0,
     }
-    return _floor(body.pose(angles))
+    return _floor(body.pose(angles, with_vertices=with_vertices))
 
 
-def bridge(body: Body, raise_deg: float) -> PosedBody:
-    """Lying on the back, knees bent, feet planted; hips raised by ``raise_deg`` (torso tilt)."""
+def bridge(body: Body, hip_line: float) -> PosedBody:
+    """Lying on the back, knees bent, feet planted, hips raised until the true hip line is ``hip_line``.
+
+    About -60 to -100 lying down (depends on the body), 0 when shoulders,
+    hips and knees line up, positive when the hips are pushed above the line.
+    """
+    raise_deg = _solve(lambda r: true_angles("bridge", _bridge(body, r, False).joints)["hip_line"],
+                       hip_line, -10.0, 60.0)
+    return _bridge(body, raise_deg, True)
+
+
+def _bridge(body: Body, raise_deg: float, with_vertices: bool) -> PosedBody:
     torso_len = _seg_len(body, "upperleg01.L", "upperarm01.L")
     thigh = _seg_len(body, "upperleg01.L", "lowerleg01.L")
     shin = _seg_len(body, "lowerleg01.L", "foot.L")
@@ -64,7 +97,7 @@ def bridge(body: Body, raise_deg: float) -> PosedBody:
         "thigh_L": alpha, "shin_L": shin_dir, "thigh_R": alpha, "shin_R": shin_dir,
         "upperarm_L": raise_deg * 0.3, "forearm_L": 0.0, "upperarm_R": raise_deg * 0.3, "forearm_R": 0.0,
     }
-    return _floor(body.pose(angles))
+    return _floor(body.pose(angles, with_vertices=with_vertices))
 
 
 def bird_dog(body: Body, leg_lift: float = -90.0, arm_lift: float = -90.0, leg_side: str = "R") -> PosedBody:
@@ -94,6 +127,99 @@ def bird_dog(body: Body, leg_lift: float = -90.0, arm_lift: float = -90.0, leg_s
     return _floor(body.pose(angles))
 
 
+QUADRUPED = {"thigh": -90.0, "shin": 180.0, "upperarm": -90.0, "forearm": -90.0}
+
+
+def superman(body: Body, arm_lift: float = 0.0, leg_lift: float = 0.0, chest_lift: float | None = None) -> PosedBody:
+    """Lying face down, arms reaching forward; arms, legs and chest raised off the floor.
+
+    ``arm_lift`` and ``leg_lift`` are the limbs' elevations above the floor;
+    the chest rises with the arms unless given.
+    """
+    chest = arm_lift * 0.6 if chest_lift is None else chest_lift
+    angles = {"torso": 0.0, "chest": chest + body.rest_angles["chest"] - body.rest_angles["torso"] - 0.0}
+    angles["chest"] = chest
+    for side in ("L", "R"):
+        angles[f"thigh_{side}"] = 180.0 - leg_lift
+        angles[f"shin_{side}"] = 180.0 - leg_lift
+        angles[f"upperarm_{side}"] = arm_lift
+        angles[f"forearm_{side}"] = arm_lift
+    return _floor(body.pose(angles))
+
+
+def dead_bug(body: Body, extend: float = 0.0, leg_side: str = "R") -> PosedBody:
+    """On the back, arms up, knees over hips (table top); ``extend`` 0..1 stretches one
+    leg out low over the floor and the opposite arm back overhead."""
+    arm_side = "L" if leg_side == "R" else "R"
+    e = max(0.0, min(1.0, extend))
+    angles = {"torso": 180.0}
+    for side in ("L", "R"):
+        angles[f"thigh_{side}"] = 90.0
+        angles[f"shin_{side}"] = 0.0
+        angles[f"upperarm_{side}"] = 90.0
+        angles[f"forearm_{side}"] = 90.0
+    angles[f"thigh_{leg_side}"] = 90.0 - 75.0 * e
+    angles[f"shin_{leg_side}"] = 15.0 * e
+    angles[f"upperarm_{arm_side}"] = 90.0 + 80.0 * e
+    angles[f"forearm_{arm_side}"] = 90.0 + 80.0 * e
+    return _floor(body.pose(angles))
+
+
+def childs_pose(body: Body, fold: float = 1.0) -> PosedBody:
+    """From hands and knees (``fold`` 0) back onto the heels, chest to the thighs, arms long (1)."""
+    f = max(0.0, min(1.0, fold))
+    angles = {"torso": -8.0 * f, "chest": -22.0 * f}
+    for side in ("L", "R"):
+        angles[f"thigh_{side}"] = -90.0 + 72.0 * f
+        angles[f"shin_{side}"] = 180.0
+        angles[f"upperarm_{side}"] = -90.0 + 85.0 * f
+        angles[f"forearm_{side}"] = -90.0 + 88.0 * f
+    return _floor(body.pose(angles))
+
+
+def cat_cow(body: Body, flex: float = 0.0) -> PosedBody:
+    """On hands and knees; ``flex`` +1 rounds the back up (cat), -1 hollows it (cow)."""
+    f = max(-1.0, min(1.0, flex))
+    angles = {"torso": 18.0 * f, "chest": -22.0 * f}
+    for side in ("L", "R"):
+        for seg, value in QUADRUPED.items():
+            angles[f"{seg}_{side}"] = value
+    return _floor(body.pose(angles))
+
+
+def side_plank(body: Body, hip_drop: float = 0.0, top_arm_up: bool = False) -> PosedBody:
+    """Side plank on the right forearm, seen from the front; ``hip_drop`` > 0 lets the hips sag.
+
+    The body is posed standing in its frontal plane (legs tilted sideways by
+    the hip drop, the right arm out to the side, forearm forward), then laid
+    on its right side, tilted up until forearm and feet both touch the floor.
+    """
+    from coach.synth.body import rot_y
+
+    legs = rot_y(-hip_drop) @ np.array([0.0, 0.0, -1.0])
+    directions = {
+        "thigh_L": legs, "shin_L": legs, "thigh_R": legs, "shin_R": legs,
+        "forearm_R": np.array([0.0, -1.0, 0.0]),
+        "upperarm_L": np.array([0.9, 0.0, 0.45]) if top_arm_up else np.array([0.15, -0.05, -1.0]),
+        "forearm_L": np.array([0.9, 0.0, 0.45]) if top_arm_up else np.array([-0.3, -0.5, -0.8]),
+    }
+
+    def posed(eps: float, with_vertices: bool) -> PosedBody:
+        tilt = -(90.0 - eps)
+        # The supporting upper arm points straight down in the world.
+        down = rot_y(-tilt) @ np.array([0.0, 0.0, -1.0])
+        dirs = dict(directions, upperarm_R=down)
+        return body.pose({}, directions=dirs, root=rot_y(tilt), with_vertices=with_vertices)
+
+    def gap(eps: float) -> float:
+        j = posed(eps, False).joints
+        # Elbow about 5 cm above the floor, the lower ankle about 6 cm.
+        return (j["right_elbow"][2] - 0.05) - (min(j["right_ankle"][2], j["left_ankle"][2]) - 0.06)
+
+    eps = _solve(gap, 0.0, 0.0, 45.0)
+    return _floor(posed(eps, True))
+
+
 def sagittal(p: np.ndarray) -> np.ndarray:
     """A 3D joint in the (front, up) plane: the exact side-view coordinates."""
     return np.array([-p[1], p[2]])
@@ -113,9 +239,24 @@ def true_angles(exercise: str, joints: dict[str, np.ndarray]) -> dict[str, float
         out["hip_line"] = geometry.bend(pt(f"{side}_shoulder"), pt(f"{side}_hip"), pt(f"{side}_ankle"))
     elif exercise == "bridge":
         out["hip_line"] = geometry.bend(pt(f"{side}_shoulder"), pt(f"{side}_hip"), pt(f"{side}_knee"))
+    elif exercise == "side_plank":
+        # Frontal plane seen from the front: x is across the picture, z up.
+        def front(name: str) -> np.ndarray:
+            return np.array([joints[name][0], -joints[name][2]])
+
+        shoulder = (front("left_shoulder") + front("right_shoulder")) / 2
+        hip = (front("left_hip") + front("right_hip")) / 2
+        ankle = (front("left_ankle") + front("right_ankle")) / 2
+        out["hip_line"] = geometry.bend(shoulder, hip, ankle)
+    elif exercise in ("superman", "cat_cow", "childs_pose", "dead_bug"):
+        out["hip_line"] = geometry.bend(pt(f"{side}_shoulder"), pt(f"{side}_hip"), pt(f"{side}_knee"))
+        out["torso_incline"] = geometry.inclination(pt(f"{side}_hip"), pt(f"{side}_shoulder"))
+        for s in ("left", "right"):
+            out[f"arm_{s}"] = geometry.inclination(pt(f"{s}_shoulder"), pt(f"{s}_wrist"))
+            out[f"thigh_{s}"] = geometry.inclination(pt(f"{s}_hip"), pt(f"{s}_knee"))
     elif exercise == "bird_dog":
         for s in ("left", "right"):
             out[f"thigh_{s}"] = geometry.inclination(pt(f"{s}_hip"), pt(f"{s}_knee"))
             out[f"leg_line_{s}"] = geometry.inclination(pt(f"{s}_hip"), pt(f"{s}_ankle"))
             out[f"arm_{s}"] = geometry.inclination(pt(f"{s}_shoulder"), pt(f"{s}_wrist"))
-    return {k: round(v, 2) for k, v in out.items()}
+    return out

@@ -19,21 +19,42 @@ from coach.synth.timeline import Timeline, frame_rng
 LANDMARK_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 
 
-def pose_for(timeline: Timeline, params: dict[str, float], leg_side: str | None) -> PosedBody:
-    body = load_body(timeline.body)
-    if timeline.exercise == "plank":
+def pose_for(exercise: str, body_name: str, params: dict[str, float], side: str | None) -> PosedBody:
+    """Pose a body for one frame; ``side`` is the working leg's side for one-sided moves."""
+    body = load_body(body_name)
+    leg = "L" if side == "left" else "R"
+    if exercise == "plank":
         return exercises.plank(body, params["sag"], params["elbow_forward"])
-    if timeline.exercise == "bridge":
-        return exercises.bridge(body, params["raise"])
-    return exercises.bird_dog(body, params["leg_lift"], params["arm_lift"],
-                              leg_side="R" if (leg_side or "right") == "right" else "L")
+    if exercise == "bridge":
+        return exercises.bridge(body, params["hip_line"])
+    if exercise == "bird_dog":
+        return exercises.bird_dog(body, params["leg_lift"], params["arm_lift"], leg_side=leg)
+    if exercise == "side_plank":
+        return exercises.side_plank(body, params["hip_drop"], top_arm_up=params["top_arm_up"] > 0.5)
+    if exercise == "superman":
+        return exercises.superman(body, params["arm_lift"], params["leg_lift"])
+    if exercise == "dead_bug":
+        return exercises.dead_bug(body, params["extend"], leg_side=leg)
+    if exercise == "childs_pose":
+        return exercises.childs_pose(body, params["fold"])
+    return exercises.cat_cow(body, params["flex"])
+
+
+#: Where each exercise's camera looks by default: (target point, yaw). The
+#: side plank is filmed from the front (yaw -90), the rest from the side.
+CAMERA_DEFAULTS: dict[str, tuple[tuple[float, float, float], float]] = {
+    "bridge": ((0.0, 0.0, 0.2), 0.0), "plank": ((0.0, 0.15, 0.3), 0.0), "bird_dog": ((0.0, 0.1, 0.35), 0.0),
+    "side_plank": ((-0.3, 0.0, 0.4), -90.0), "superman": ((0.0, 0.1, 0.2), 0.0),
+    "dead_bug": ((0.0, 0.0, 0.3), 0.0), "childs_pose": ((0.0, 0.1, 0.3), 0.0), "cat_cow": ((0.0, 0.1, 0.4), 0.0),
+}
 
 
 def _camera(timeline: Timeline) -> Camera:
-    defaults = {"bridge": (0.0, 0.0, 0.2), "plank": (0.0, 0.15, 0.3), "bird_dog": (0.0, 0.1, 0.35)}
+    target, yaw = CAMERA_DEFAULTS[timeline.exercise]
     settings = dict(timeline.camera)
-    settings.setdefault("target", defaults[timeline.exercise])
+    settings.setdefault("target", target)
     settings["target"] = tuple(settings["target"])
+    settings["yaw_deg"] = settings.get("yaw_deg", 0.0) + yaw
     return Camera(**settings)
 
 
@@ -42,12 +63,15 @@ def _render_frame(args: tuple[Timeline, dict[str, Any], int, int]) -> tuple[np.n
     body = load_body(timeline.body)
     look = Look(**{k: tuple(v) if isinstance(v, list) else v for k, v in timeline.look.items()})
     cam = _camera(timeline)
-    posed = pose_for(timeline, frame["params"], frame["side"])
+    posed = pose_for(timeline.exercise, timeline.body, frame["params"], frame["side"])
     image = render(body, posed.vertices, cam, look, vertex_colours(body, look), frame_rng(seed, index))
+    if timeline.jpeg_quality < 100:
+        ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(timeline.jpeg_quality)])
+        image = cv2.imdecode(data, cv2.IMREAD_COLOR)
     names = [f"{s}_{j}" for s in ("left", "right") for j in LANDMARK_JOINTS]
     pts, _ = cam.project(np.array([posed.joints[n] for n in names]))
     label = dict(frame)
-    label["true"] = exercises.true_angles(timeline.exercise, posed.joints)
+    label["true"] = {k: round(v, 2) for k, v in exercises.true_angles(timeline.exercise, posed.joints).items()}
     label["image_joints"] = {n: [round(float(x), 1), round(float(y), 1)] for n, (x, y) in zip(names, pts)}
     return image, label
 
@@ -81,6 +105,7 @@ def generate(timeline: Timeline, out: Path, seed: int = 0, workers: int | None =
     data = {
         "generator": "coach.synth", "timeline": timeline.name, "exercise": timeline.exercise,
         "fps": timeline.fps, "body": timeline.body, "camera": cam.__dict__ | {"target": list(cam.target)},
+        "look": timeline.look, "jpeg_quality": timeline.jpeg_quality,
         "seed": seed, "expected": timeline.expected(), "frames": labels,
     }
     out.with_suffix(".json").write_text(json.dumps(data, indent=1))

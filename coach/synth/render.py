@@ -66,6 +66,7 @@ class Look:
     socks: tuple[int, int, int] = (230, 230, 230)
     floor: tuple[int, int, int] = (110, 120, 135)
     wall: tuple[int, int, int] = (200, 205, 210)
+    mat: tuple[int, int, int] = (30, 60, 120)
     light_dir: tuple[float, float, float] = (0.4, -0.3, 0.85)
     noise: float = 3.0
 
@@ -85,30 +86,35 @@ def vertex_colours(body: Body, look: Look) -> np.ndarray:
     return colours
 
 
-def _background(cam: Camera, look: Look, scale: int) -> np.ndarray:
+def _background(cam: Camera, look: Look, scale: int, vertices: np.ndarray) -> np.ndarray:
+    """Wall colour, then the floor up to a wall 1.5 m behind the body, then a mat under it."""
     w, h = cam.width * scale, cam.height * scale
     img = np.empty((h, w, 3), np.uint8)
     img[:] = look.wall
-    size = 8.0
     t = np.array(cam.target)
-    corners = np.array([[t[0] - size, t[1] - size, 0.0], [t[0] - size, t[1] + size, 0.0],
-                        [t[0] + 1.5 * size, t[1] + size, 0.0], [t[0] + 1.5 * size, t[1] - size, 0.0]])
-    # The floor ends at a wall 1.5 m behind the body.
-    corners[:, 0] = np.clip(corners[:, 0], -1.5, None)
-    px, _ = cam.project(corners, scale)
+    eye, _ = cam.basis()
+    ahead = t - eye
+    ahead[2] = 0.0
+    ahead /= np.linalg.norm(ahead)
+    side = np.array([-ahead[1], ahead[0], 0.0])
+    near = -(np.linalg.norm((t - eye)[:2]) - 0.3)
+    floor = [t + a * ahead + b * side for a, b in ((near, -10.0), (1.5, -10.0), (1.5, 10.0), (near, 10.0))]
+    floor = np.array(floor)
+    floor[:, 2] = 0.0
+    px, _ = cam.project(floor, scale)
     cv2.fillConvexPoly(img, np.round(px).astype(np.int32), look.floor)
-    # A mat under the body.
-    mat = np.array([[-0.35, t[1] - 1.0, 0.001], [-0.35, t[1] + 1.0, 0.001],
-                    [0.35, t[1] + 1.0, 0.001], [0.35, t[1] - 1.0, 0.001]])
+    lo = vertices[:, :2].min(axis=0) - 0.25
+    hi = vertices[:, :2].max(axis=0) + 0.25
+    mat = np.array([[lo[0], lo[1], 0.001], [lo[0], hi[1], 0.001], [hi[0], hi[1], 0.001], [hi[0], lo[1], 0.001]])
     mpx, _ = cam.project(mat, scale)
-    cv2.fillConvexPoly(img, np.round(mpx).astype(np.int32), tuple(int(c * 0.7) for c in look.shirt[::-1]))
+    cv2.fillConvexPoly(img, np.round(mpx).astype(np.int32), look.mat)
     return img
 
 
 def render(body: Body, vertices: np.ndarray, cam: Camera, look: Look, colours: np.ndarray,
            rng: np.random.Generator | None = None, scale: int = 2) -> np.ndarray:
     """Draw the posed body; returns a BGR image of ``cam.width`` x ``cam.height``."""
-    img = _background(cam, look, scale)
+    img = _background(cam, look, scale, vertices)
     faces = body.faces
     px, depth = cam.project(vertices, scale)
     tri = vertices[faces]

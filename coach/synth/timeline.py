@@ -2,7 +2,7 @@
 
 A timeline is a TOML file::
 
-    exercise = "bridge"          # which pose builder (bridge, plank, bird_dog)
+    exercise = "bridge"          # which pose builder: a key of PARAMS
     fps = 15
     body = "average_male"        # a body in coach/synth/bodies
     [camera]                     # coach.synth.render.Camera fields
@@ -11,7 +11,7 @@ A timeline is a TOML file::
     phase = "up"                 # rest, setup, up, hold, down, pause
     seconds = 1.0
     rep = 1                      # the rep this step belongs to (optional)
-    raise = 25                   # pose parameters of the exercise
+    hip_line = 0                 # pose parameters of the exercise (PARAMS)
     error = "hips_low"           # an injected form error during this step (optional)
 
 The expected report (reps, per side, hold seconds, warnings) is derived from
@@ -29,10 +29,16 @@ import numpy as np
 
 from coach.errors import CoachError
 
+#: Pose parameters of each exercise and their starting values (see coach.synth.exercises).
 PARAMS = {
-    "bridge": {"raise": 0.0},
+    "bridge": {"hip_line": -60.0},
     "plank": {"sag": 0.0, "elbow_forward": 0.0},
     "bird_dog": {"leg_lift": -90.0, "arm_lift": -90.0},
+    "side_plank": {"hip_drop": 0.0, "top_arm_up": 0.0},
+    "superman": {"arm_lift": 0.0, "leg_lift": 0.0},
+    "dead_bug": {"extend": 0.0},
+    "childs_pose": {"fold": 0.0},
+    "cat_cow": {"flex": 0.0},
 }
 STEP_KEYS = {"phase", "seconds", "rep", "side", "error", "partial"}
 
@@ -57,6 +63,7 @@ class Timeline:
     camera: dict[str, Any]
     look: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
+    jpeg_quality: int = 100
 
     def frames(self) -> list[dict[str, Any]]:
         """Per frame: time, phase, rep, side, error and pose parameters."""
@@ -133,7 +140,7 @@ def load_timeline(path: str | Path) -> Timeline:
         raise CoachError(f"{path.name}: step: a timeline needs at least one [[step]]")
     return Timeline(name=path.stem, exercise=exercise, fps=float(raw.get("fps", 15)),
                     body=str(raw.get("body", "average_male")), camera=dict(raw.get("camera", {})),
-                    look=dict(raw.get("look", {})), steps=steps)
+                    look=dict(raw.get("look", {})), steps=steps, jpeg_quality=int(raw.get("jpeg_quality", 100)))
 
 
 def frame_rng(seed: int, index: int) -> np.random.Generator:
