@@ -74,6 +74,14 @@ class RepSpec:
     the metric falls below ``rest_below``. The gap between ``rest_below`` and
     ``start_above`` is the hysteresis band that absorbs jitter; ``min_rep_s``
     drops blips too short to be a movement.
+
+    ``start_rise`` and ``rest_rise`` (optional, together) make both levels
+    relative to the person's own resting value (the median over the last
+    second at rest) when that is lower: a rep also starts once the metric
+    rises ``start_rise`` above it, and ends only below ``rest_rise`` above it.
+    Pose models read the same body several degrees differently from one
+    camera to the next; a rise from rest does not depend on that offset, so a
+    clearly partial rep is still seen as a rep.
     """
 
     metric: str
@@ -81,14 +89,17 @@ class RepSpec:
     full_at: float
     rest_below: float
     min_rep_s: float = 0.8
+    start_rise: float | None = None
+    rest_rise: float | None = None
 
 
 @dataclass(frozen=True)
 class WarningSpec:
     """A form warning: shown when the metric is below ``below`` or above ``above``.
 
-    ``during`` says when the rule applies: ``rep_top`` (a rep is up), ``hold``
-    (in the target position) or ``active`` (any time in position). The fault
+    ``during`` says when the rule applies: ``rep_top`` (a rep is up and at
+    the highest point it has reached, within 8 deg: not on the way down),
+    ``hold`` (in the target position) or ``active`` (any time in position). The fault
     must persist ``show_after_s`` before it shows and be gone ``clear_after_s``
     before it clears, so a one-frame glitch never flashes a warning.
     """
@@ -276,7 +287,8 @@ def _check_metric_ref(r: _Reader, name: str, where: str, metrics: dict[str, Metr
 
 
 def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec | None:
-    data = r.table(data, "reps", {"metric", "start_above", "full_at", "rest_below", "min_rep_s", "note"},
+    data = r.table(data, "reps", {"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
+                                  "rest_rise", "note"},
                    {"metric", "start_above", "full_at", "rest_below"})
     if not data:
         return None
@@ -292,7 +304,15 @@ def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec
         r.error("reps.rest_below", f"must be lower than reps.start_above (got {rest:g} >= {start:g})")
     if not start <= full:
         r.error("reps.full_at", f"must be at least reps.start_above (got {full:g} < {start:g})")
-    return RepSpec(metric=metric, start_above=start, full_at=full, rest_below=rest, min_rep_s=min_rep)
+    start_rise = r.number(data, "start_rise", "reps", positive=True)
+    rest_rise = r.number(data, "rest_rise", "reps", positive=True)
+    if (start_rise is None) != (rest_rise is None):
+        r.error("reps.start_rise" if start_rise is None else "reps.rest_rise",
+                "start_rise and rest_rise go together: give both or neither")
+    elif start_rise is not None and rest_rise is not None and not rest_rise < start_rise:
+        r.error("reps.rest_rise", f"must be lower than reps.start_rise (got {rest_rise:g} >= {start_rise:g})")
+    return RepSpec(metric=metric, start_above=start, full_at=full, rest_below=rest, min_rep_s=min_rep,
+                   start_rise=start_rise, rest_rise=rest_rise)
 
 
 def _read_warning(r: _Reader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+import statistics
+from collections import deque
+
 from coach.specs import RepSpec
 from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepStarted
+
+
+#: How far below its peak so far a rep still counts as "at the top" (metric units, degrees).
+PEAK_TOLERANCE = 8.0
 
 
 class RepCounter:
@@ -17,7 +24,10 @@ class RepCounter:
     back) already at the top is not counted for it.
 
     Example:
-        >>> from coach.specs import RepSpec
+        >>> import statistics
+from collections import deque
+
+from coach.specs import RepSpec
         >>> from coach.types import Metrics
         >>> counter = RepCounter(RepSpec("lift", start_above=10, full_at=30, rest_below=5, min_rep_s=0.5))
         >>> for i, v in enumerate([0, 20, 35, 35, 20, 0]):
@@ -39,6 +49,31 @@ class RepCounter:
         self._last_known_t = 0.0
         self._warnings: dict[str, None] = {}
         self._armed = False
+        self._rest_samples: deque[tuple[float, float]] = deque()   # (t, value) at rest, last second
+        self._rest_low: float | None = None   # median of those: the person's own resting value
+
+    def _start_level(self) -> float:
+        spec = self.spec
+        if spec.start_rise is None or self._rest_low is None:
+            return spec.start_above
+        return min(spec.start_above, self._rest_low + spec.start_rise)
+
+    def _rest_level(self) -> float:
+        spec = self.spec
+        if spec.rest_rise is None or self._rest_low is None:
+            return spec.rest_below
+        return min(spec.rest_below, self._rest_low + spec.rest_rise)
+
+    def _note_rest(self, value: float, t: float) -> None:
+        """Track the median resting value over the last second (robust to a glitch frame)."""
+        self._rest_samples.append((t, value))
+        while self._rest_samples and t - self._rest_samples[0][0] > 1.0:
+            self._rest_samples.popleft()
+        self._rest_low = statistics.median(v for _, v in self._rest_samples)
+
+    def _forget_rest(self) -> None:
+        self._rest_samples.clear()
+        self._rest_low = None
 
     @property
     def count(self) -> int:
@@ -53,6 +88,14 @@ class RepCounter:
     def side(self) -> str | None:
         """The side of the rep in progress, if any."""
         return self._side if self.up else None
+
+    def at_top(self, value: float | None, tolerance: float = PEAK_TOLERANCE) -> bool:
+        """A rep is up and the metric is at (or near) the highest point it reached so far.
+
+        Form rules about the top of a rep apply only then: not on the way
+        down, where every bridge passes below the line.
+        """
+        return self.up and value is not None and value >= self._peak - tolerance
 
     def phase(self, value: float | None) -> str:
         """``rest``, ``up`` (rising, not yet full) or ``top`` (at or past full range)."""
@@ -76,6 +119,7 @@ class RepCounter:
         """Drop the rep in progress without counting it."""
         self._last_t = None
         self._armed = False
+        self._forget_rest()
         if not self.up:
             return []
         self.up = False
@@ -91,9 +135,10 @@ class RepCounter:
             return []
         self._last_known_t = t
         if not self.up:
-            if value < self.spec.rest_below:
+            if value < self._rest_level():
                 self._armed = True
-            elif value > self.spec.start_above and self._armed:
+                self._note_rest(value, t)
+            elif value > self._start_level() and self._armed:
                 self.up = True
                 self._start_t = t
                 self._peak = value
@@ -105,8 +150,9 @@ class RepCounter:
         self._peak = max(self._peak, value)
         if value >= self.spec.full_at:
             self._hold_s += dt
-        if value < self.spec.rest_below:
+        if value < self._rest_level():
             self.up = False
+            self._forget_rest()
             if t - self._start_t < self.spec.min_rep_s:
                 return [RepAborted(t=t, reason="too short to be a rep")]
             item = RepItem(

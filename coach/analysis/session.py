@@ -149,7 +149,7 @@ class Session:
             phases.add("active")
             if in_target:
                 phases.add("hold")
-            if self.reps is not None and self.reps.up:
+            if self.reps is not None and self.reps.at_top(metrics.get(self.reps.spec.metric)):
                 phases.add("rep_top")
             events += self.form.update(metrics, t, phases)
         active = self.form.active

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 from typing import Any, Callable
@@ -18,6 +19,10 @@ def add_synth_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> 
     p.add_argument("--out", default=".", help="output folder (default: here)")
     p.add_argument("--seed", type=int, default=0, help="noise seed")
     p.add_argument("--workers", type=int, default=None, help="processes rendering frames (default: 2)")
+    p.add_argument("--variants", type=int, default=0,
+                   help="instead of the timeline's own scene, render N random scenes of it (NAME_vK.mp4)")
+    p.add_argument("--variety", choices=("advised", "wide"), default="advised",
+                   help="advised: camera where the specs say; wide: also laptop height, 45 deg, cropped")
     p.set_defaults(func=handler)
 
 
@@ -26,20 +31,38 @@ def run_synth(args: argparse.Namespace) -> int:
     from coach.synth.generate import generate
     from coach.synth.timeline import load_timeline
 
+    import numpy as np
+
+    from coach.synth.scene import vary
+
     out_dir = Path(args.out)
     if not out_dir.is_dir():
         raise OutputError(f"output folder {out_dir} does not exist")
+    jobs = []
     for name in args.timeline:
         path = Path(name) if name.endswith(".toml") else TIMELINES / f"{name}.toml"
         timeline = load_timeline(path)
+        if args.variants:
+            rng = np.random.default_rng([args.seed, sum(map(ord, timeline.name))])
+            for k in range(args.variants):
+                variant = vary(timeline, rng, args.variety)
+                variant.name = f"{timeline.name}_{args.variety[0]}{args.seed}_{k}"
+                jobs.append(variant)
+        else:
+            jobs.append(timeline)
+    tty = sys.stdout.isatty()
+    for timeline in jobs:
         target = out_dir / f"{timeline.name}.mp4"
         started = time.monotonic()
 
         def progress(done: int, total: int) -> None:
-            if done == total or done % 15 == 0:
-                print(f"\r{timeline.name}: {done}/{total} frames", end="", flush=True)
+            if tty:
+                bar = "#" * int(30 * done / total)
+                print(f"\r{timeline.name} [{bar:<30}] {done}/{total} frames", end="", flush=True)
 
         data = generate(timeline, target, seed=args.seed, workers=args.workers, progress=progress)
         elapsed = time.monotonic() - started
-        print(f"\r{target} ({len(data['frames'])} frames, {elapsed:.1f} s) + {target.with_suffix('.json').name}")
+        end = "\r" if tty else ""
+        print(f"{end}{target} ({len(data['frames'])} frames, {elapsed:.1f} s, "
+              f"{elapsed / len(data['frames']) * 1000:.0f} ms/frame) + {target.with_suffix('.json').name}" + " " * 10)
     return 0

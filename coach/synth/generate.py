@@ -53,7 +53,12 @@ def _camera(timeline: Timeline) -> Camera:
     target, yaw = CAMERA_DEFAULTS[timeline.exercise]
     settings = dict(timeline.camera)
     settings.setdefault("target", target)
-    settings["target"] = tuple(settings["target"])
+    # A shift along the body's long axis pushes part of it out of the picture.
+    shift = settings.pop("crop_shift_m", 0.0)
+    axis = 0 if timeline.exercise == "side_plank" else 1
+    target = list(settings["target"])
+    target[axis] += shift
+    settings["target"] = tuple(target)
     settings["yaw_deg"] = settings.get("yaw_deg", 0.0) + yaw
     return Camera(**settings)
 
@@ -104,6 +109,7 @@ def generate(timeline: Timeline, out: Path, seed: int = 0, workers: int | None =
         writer.release()
     data = {
         "generator": "coach.synth", "timeline": timeline.name, "exercise": timeline.exercise,
+        "scene": {"camera": dict(timeline.camera), "crop": bool(timeline.camera.get("crop_shift_m"))},
         "fps": timeline.fps, "body": timeline.body, "camera": cam.__dict__ | {"target": list(cam.target)},
         "look": timeline.look, "jpeg_quality": timeline.jpeg_quality,
         "seed": seed, "expected": timeline.expected(), "frames": labels,
