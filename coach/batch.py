@@ -5,11 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from coach.analysis.session import Session
+from coach.engine import Recorder
 from coach.pose import PoseEstimator
 from coach.render import OverlayRenderer
-from coach.report import ReportBuilder
-from coach.sinks import EventLog, VideoSink
+from coach.sinks import VideoSink
 from coach.sources import VideoFile
 from coach.specs import ExerciseSpec
 
@@ -27,24 +26,16 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
     """
     with VideoFile(path) as source:
         info = source.info
-        session = Session(spec)
-        builder = ReportBuilder(session)
+        recorder = Recorder(spec, events)
         renderer = OverlayRenderer(spec) if annotated else None
         sink = VideoSink(annotated, info.fps, (info.width, info.height)) if annotated else None
-        log = EventLog(events) if events else None
         interrupted = False
-        t = 0.0
         frames = 0
         try:
             for frame in source.frames():
                 if max_frames is not None and frames >= max_frames:
                     break
-                t = frame.t
-                pose = estimator.detect(frame.image, frame.t)
-                snapshot = session.update(pose, frame.t)
-                builder.add(snapshot)
-                if log is not None:
-                    log.write(snapshot.events)
+                snapshot = recorder.step(estimator.detect(frame.image, frame.t), frame.t)
                 if sink is not None and renderer is not None:
                     sink.write(renderer.annotate(frame.image, snapshot))
                 frames += 1
@@ -53,11 +44,6 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
         except KeyboardInterrupt:
             interrupted = True
         finally:
-            final = session.finish(t)
-            builder.add_events(final)
-            if log is not None:
-                log.write(final)
-                log.close()
             if sink is not None:
                 sink.close()
     video = {
@@ -66,4 +52,4 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
     }
     if info.fps_guessed:
         video["fps_note"] = "the file has no usable frame rate; 30 fps assumed"
-    return builder.build(video=video, interrupted=interrupted, backend=estimator.name)
+    return recorder.close(video=video, interrupted=interrupted, backend=estimator.name)

@@ -1,26 +1,66 @@
-"""Run a session over a stream of poses and build its report (no video involved)."""
+"""Run a session over poses: the per-frame step every loop shares (file, camera, replay)."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from coach.analysis.session import Session
 from coach.report import ReportBuilder
+from coach.sinks import EventLog
 from coach.specs import ExerciseSpec
 from coach.types import Pose, Snapshot
+
+
+class Recorder:
+    """A session with its report builder and, optionally, an append-only event log.
+
+    ``step`` advances the session by one frame and records what happened;
+    ``close`` ends what is still open and returns the report.
+    """
+
+    def __init__(self, spec: ExerciseSpec, events: str | Path | None = None) -> None:
+        self.spec = spec
+        self.session = Session(spec)
+        self.builder = ReportBuilder(self.session)
+        self.log = EventLog(events) if events else None
+        self.t = 0.0
+
+    def step(self, pose: Pose | None, t: float) -> Snapshot:
+        snapshot = self.session.update(pose, t)
+        self.builder.add(snapshot)
+        if self.log is not None:
+            self.log.write(snapshot.events)
+        self.t = t
+        return snapshot
+
+    def restart(self) -> None:
+        """Start the counts again (the live window's r key); the event log goes on."""
+        self._finish()
+        self.session = Session(self.spec)
+        self.builder = ReportBuilder(self.session)
+
+    def _finish(self) -> None:
+        final = self.session.finish(self.t)
+        self.builder.add_events(final)
+        if self.log is not None:
+            self.log.write(final)
+
+    def close(self, **build: Any) -> dict[str, Any]:
+        """Close what is open and return the report (``build`` goes to ReportBuilder.build)."""
+        self._finish()
+        if self.log is not None:
+            self.log.close()
+        return self.builder.build(**build)
 
 
 def run_poses(spec: ExerciseSpec, poses: Iterable[tuple[Pose | None, float]],
               on_snapshot: Callable[[Snapshot], None] | None = None,
               video: dict[str, Any] | None = None) -> dict[str, Any]:
     """Feed ``(pose, t)`` pairs through a fresh session and return the report."""
-    session = Session(spec)
-    builder = ReportBuilder(session)
-    t = 0.0
+    recorder = Recorder(spec)
     for pose, t in poses:
-        snapshot = session.update(pose, t)
-        builder.add(snapshot)
+        snapshot = recorder.step(pose, t)
         if on_snapshot is not None:
             on_snapshot(snapshot)
-    builder.add_events(session.finish(t))
-    return builder.build(video=video)
+    return recorder.close(video=video)

@@ -9,18 +9,16 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import cv2
 
-from coach.analysis.session import Session
+from coach.engine import Recorder
 from coach.errors import CameraError, CoachError
 from coach.pose import PoseEstimator
 from coach.render import OverlayRenderer
-from coach.report import ReportBuilder
-from coach.sinks import EventLog
 from coach.sources import Camera
 from coach.specs import ExerciseSpec
 
@@ -34,7 +32,6 @@ class LiveResult:
     ended_by: str
     frames: int = 0
     fps: float = 0.0
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *, display: bool = True,
@@ -47,10 +44,8 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
     """
     if display and not os.environ.get("DISPLAY") and os.name != "nt":
         raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
-    session = Session(spec)
-    builder = ReportBuilder(session)
+    recorder = Recorder(spec, events)
     renderer = OverlayRenderer(spec, mirror=mirror)
-    log = EventLog(events) if events else None
     ended_by = "end of video"
     frames = 0
     started = time.monotonic()
@@ -70,11 +65,7 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
                     break
                 t = frame.t
                 if not paused:
-                    pose = estimator.detect(frame.image, frame.t)
-                    snapshot = session.update(pose, frame.t)
-                    builder.add(snapshot)
-                    if log is not None:
-                        log.write(snapshot.events)
+                    snapshot = recorder.step(estimator.detect(frame.image, frame.t), frame.t)
                     frames += 1
                     elapsed = time.monotonic() - started
                     fps = frames / elapsed if elapsed > 0 else 0.0
@@ -94,9 +85,7 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
                     if key == ord(" "):
                         paused = not paused
                     elif key == ord("r"):
-                        builder.add_events(session.finish(t))
-                        session = Session(spec)
-                        builder = ReportBuilder(session)
+                        recorder.restart()
                     if cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
                         ended_by = "window closed"
                         break
@@ -107,18 +96,13 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
             raise
         ended_by = f"camera lost: {exc}"
     finally:
-        final = session.finish(t)
-        builder.add_events(final)
-        if log is not None:
-            log.write(final)
-            log.close()
         if screenshot is not None and last_image is not None:
             cv2.imwrite(str(screenshot), last_image)
         if display:
             cv2.destroyAllWindows()
-    report = builder.build(video={"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
-                           interrupted=ended_by not in ("quit", "end of video", "time limit", "window closed"),
-                           backend=estimator.name)
+    report = recorder.close(video={"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
+                            interrupted=ended_by not in ("quit", "end of video", "time limit", "window closed"),
+                            backend=estimator.name)
     report["ended_by"] = ended_by
     report["live_fps"] = round(fps, 1)
     return LiveResult(report=report, ended_by=ended_by, frames=frames, fps=fps)

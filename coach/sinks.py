@@ -9,7 +9,6 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-import cv2
 import numpy as np
 
 from coach.errors import OutputError
@@ -72,6 +71,8 @@ class VideoSink:
     """Writes annotated frames to an mp4 file."""
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int]) -> None:
+        import cv2  # only here: the event log and reports are written without OpenCV
+
         self.path = Path(path)
         self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
         if not self._writer.isOpened():

@@ -252,7 +252,7 @@ def _read_metric(r: _Reader, name: str, data: Any) -> MetricSpec | None:
     if kind in DERIVED_KINDS and len(of) < 2:
         r.error(f"{where}.of", f"a {kind} metric needs at least 2 metric names, found {len(of)}")
     if kind not in DERIVED_KINDS and of:
-        r.error(f"{where}.of", f"only lowest and highest metrics take 'of'")
+        r.error(f"{where}.of", "only lowest and highest metrics take 'of'")
     return MetricSpec(name=name, kind=kind, points=points, axis=axis, of=of)
 
 
