@@ -1,0 +1,89 @@
+"""The live loop with a fake camera and pose model: every way a session ends saves its report."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import bodies2d as b
+from coach import live
+from coach.errors import CameraError
+from coach.types import Frame
+
+
+class FakeCamera:
+    """Delivers frames at 30 fps of fake time, then fails as an unplugged camera would."""
+
+    def __init__(self, source, frames: int = 90, fail: bool = True) -> None:
+        self.frames, self.fail, self.index = frames, fail, 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return None
+
+    def read(self, timeout_s: float = 2.0):
+        if self.index >= self.frames:
+            if self.fail:
+                raise CameraError("no new frame from camera 0 for 3 s (frozen or disconnected)")
+            return None
+        self.index += 1
+        return Frame(np.zeros((480, 640, 3), np.uint8), self.index - 1, self.index / 30.0)
+
+
+class PlankEstimator:
+    """Pretends to find a person holding a straight plank."""
+
+    name = "fake"
+
+    def detect(self, image, t):
+        return b.plank(0.0)
+
+    def close(self):
+        pass
+
+
+def test_camera_lost_mid_session_keeps_the_report(monkeypatch, tmp_path):
+    monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=120))
+    events = tmp_path / "e.jsonl"
+    result = live.run_live(live_spec(), 0, PlankEstimator(), display=False, events=events)
+    assert result.ended_by.startswith("camera lost")
+    assert result.report["interrupted"] is True
+    assert result.report["hold"]["total_s"] == pytest.approx(3.5, abs=0.5)
+    assert any(json.loads(line)["event"] == "HoldSegment" for line in events.read_text().splitlines())
+
+
+def test_camera_that_never_sends_a_frame_is_an_error(monkeypatch):
+    monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=0))
+    with pytest.raises(CameraError):
+        live.run_live(live_spec(), 0, PlankEstimator(), display=False)
+
+
+def test_ctrl_c_ends_the_session_with_a_report(monkeypatch):
+    class Interrupting(FakeCamera):
+        def read(self, timeout_s=2.0):
+            if self.index == 60:
+                raise KeyboardInterrupt
+            return super().read(timeout_s)
+
+    monkeypatch.setattr(live, "Camera", lambda source: Interrupting(source, frames=200))
+    result = live.run_live(live_spec(), 0, PlankEstimator(), display=False)
+    assert result.ended_by == "interrupted" and result.report["interrupted"] is True
+    assert result.frames == 60
+
+
+def test_no_screen_is_a_clear_error(monkeypatch):
+    from coach.errors import CoachError
+
+    monkeypatch.delenv("DISPLAY", raising=False)
+    with pytest.raises(CoachError, match="no screen"):
+        live.run_live(live_spec(), 0, PlankEstimator(), display=True)
+
+
+def live_spec():
+    from coach.specs import find_spec
+
+    return find_spec("plank")

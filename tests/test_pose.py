@@ -1,0 +1,59 @@
+"""Both pose backends: the built-in model and the Tasks API on a .task bundle built offline."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from coach.errors import ModelError
+from coach.pose import LegacyBlazePose, TasksPoseLandmarker, create_estimator
+from coach.sources import VideoFile
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+CLIP = ROOT / "sample_videos" / "plank_demo.mp4"
+
+
+@pytest.fixture(scope="module")
+def task_file(tmp_path_factory) -> Path:
+    from task_bundle import build_bundle
+
+    return build_bundle(tmp_path_factory.mktemp("model") / "pose_landmarker_full.task")
+
+
+def landmarks(estimator, frames: int = 30) -> np.ndarray:
+    out = []
+    with VideoFile(CLIP) as source:
+        for frame in source.frames():
+            if frame.index >= frames:
+                break
+            pose = estimator.detect(frame.image, frame.t)
+            assert pose is not None
+            out.append(pose.xy)
+    estimator.close()
+    return np.array(out)
+
+
+def test_tasks_api_agrees_with_the_builtin_model(task_file):
+    legacy = landmarks(LegacyBlazePose())
+    tasks = landmarks(create_estimator(task_file))
+    key = [11, 12, 23, 24, 25, 26, 27, 28]          # shoulders, hips, knees, ankles
+    assert np.abs(legacy[:, key] - tasks[:, key]).mean() < 3.0   # pixels, 480x360 frames
+
+
+def test_analyze_with_model_flag(task_file, tmp_path):
+    result = subprocess.run([sys.executable, "-m", "coach", "analyze", str(CLIP), "-e", "plank", "--model",
+                             str(task_file), "--json"], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert '"pose_backend": "mediapipe-tasks:pose_landmarker_full.task"' in result.stdout
+
+
+def test_a_file_that_is_not_a_task_bundle(tmp_path):
+    bad = tmp_path / "broken.task"
+    bad.write_bytes(b"not a model")
+    with pytest.raises(ModelError, match="broken.task: not a usable pose landmarker"):
+        TasksPoseLandmarker(bad)
