@@ -48,6 +48,10 @@ def key_angle(exercise: str, point) -> tuple[str, float | None]:
         if exercise == "bird_dog":
             return "raised_thigh", max(geometry.inclination(np.array(point(f"{s}_hip")), np.array(point(f"{s}_knee")))
                                        for s in ("left", "right"))
+        if exercise == "childs_pose":
+            # Folded at the hip, the shoulder-hip-knee bend sits near 180 and flips
+            # sign; the torso's slope is the angle that describes the pose.
+            return "torso_incline", geometry.inclination(np.array(point("left_hip")), np.array(point("left_shoulder")))
         end = "ankle" if exercise == "plank" else "knee"
         return "hip_line", geometry.bend(np.array(point("left_shoulder")), np.array(point("left_hip")),
                                          np.array(point(f"left_{end}")))
@@ -58,6 +62,8 @@ def key_angle(exercise: str, point) -> tuple[str, float | None]:
 def true_key(exercise: str, true: dict) -> float:
     if exercise == "bird_dog":
         return max(true["thigh_left"], true["thigh_right"])
+    if exercise == "childs_pose":
+        return true["torso_incline"]
     return true["hip_line"]
 
 

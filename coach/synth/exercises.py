@@ -9,11 +9,12 @@ body and settles it on the floor (z = 0). Angles are in degrees in the
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 from typing import Callable
 
 import numpy as np
 
-from coach.synth.body import Body, PosedBody
+from coach.synth.body import Body, PosedBody, load_body
 
 
 def _floor(posed: PosedBody) -> PosedBody:
@@ -44,9 +45,14 @@ def plank(body: Body, sag: float = 0.0, elbow_forward: float = 0.0) -> PosedBody
     segment axes, so the segment bend that gives the requested joint angle is
     solved for, as the feasibility study did.
     """
-    bend = _solve(lambda b: -true_angles("plank", _plank(body, b, elbow_forward, False).joints)["hip_line"],
+    return _plank(body, _plank_bend(body.name, round(sag, 3), round(elbow_forward, 3)), elbow_forward, True)
+
+
+@lru_cache(maxsize=4096)
+def _plank_bend(body_name: str, sag: float, elbow_forward: float) -> float:
+    body = load_body(body_name)
+    return _solve(lambda b: -true_angles("plank", _plank(body, b, elbow_forward, False).joints)["hip_line"],
                   sag, sag - 15.0, sag + 15.0)
-    return _plank(body, bend, elbow_forward, True)
 
 
 def _plank(body: Body, sag: float, elbow_forward: float, with_vertices: bool) -> PosedBody:
@@ -78,9 +84,13 @@ def bridge(body: Body, hip_line: float) -> PosedBody:
     About -60 to -100 lying down (depends on the body), 0 when shoulders,
     hips and knees line up, positive when the hips are pushed above the line.
     """
-    raise_deg = _solve(lambda r: true_angles("bridge", _bridge(body, r, False).joints)["hip_line"],
-                       hip_line, -10.0, 60.0)
-    return _bridge(body, raise_deg, True)
+    return _bridge(body, _bridge_raise(body.name, round(hip_line, 3)), True)
+
+
+@lru_cache(maxsize=4096)
+def _bridge_raise(body_name: str, hip_line: float) -> float:
+    body = load_body(body_name)
+    return _solve(lambda r: true_angles("bridge", _bridge(body, r, False).joints)["hip_line"], hip_line, -10.0, 60.0)
 
 
 def _bridge(body: Body, raise_deg: float, with_vertices: bool) -> PosedBody:
