@@ -148,3 +148,30 @@ def test_hold_with_max_rate_needs_stillness():
     for i in range(150):   # a real 5 s plank: still, with a degree of jitter
         timer.update(Metrics({"arm": 85 + rng.normal(0, 0.5)}, "left"), i / FPS)
     assert timer.total_s == pytest.approx(5.0, abs=0.2)
+
+
+def test_side_chooser_ignores_brief_flips_and_follows_a_real_turn():
+    import bodies2d as b
+    from coach.analysis.side import SideChooser
+
+    chooser = SideChooser(switch_after_s=1.0)
+    left, right = b.plank(0, near="left"), b.plank(0, near="right")
+    sides = [chooser.update(left if (i + 1) % 7 else right, i / FPS) for i in range(90)]   # a stray frame now and then
+    assert set(sides) == {"left"}
+    sides = [chooser.update(right, 3.0 + i / FPS) for i in range(45)]                # turned round for good
+    assert sides[0] == "left" and sides[-1] == "right"
+    assert sides.index("right") == pytest.approx(30, abs=2)                          # after 1 s, not at once
+
+
+def test_one_euro_smooths_jitter_and_follows_moves():
+    from coach.smoothing import OneEuroFilter
+
+    rng = np.random.default_rng(0)
+    still = OneEuroFilter()
+    noisy = 0.5 + rng.normal(0, 0.005, 300)
+    smooth = np.array([still.update(np.array([v]), i / FPS)[0] for i, v in enumerate(noisy)])
+    assert smooth[30:].std() < noisy[30:].std() / 2
+    moving = OneEuroFilter()
+    ramp = np.linspace(0.2, 0.8, 30)                                                  # a fast move: 0.6 in 1 s
+    out = np.array([moving.update(np.array([v]), i / FPS)[0] for i, v in enumerate(ramp)])
+    assert abs(out[-1] - ramp[-1]) < 0.05                                             # lag under 5 % of the frame

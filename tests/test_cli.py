@@ -165,3 +165,17 @@ def test_interrupted_analysis_writes_partial_report(tmp_path):
     data = json.loads(report.read_text())
     assert data["interrupted"] is True
     assert 0 < data["video"]["frames"] < 202
+
+
+@pytest.mark.slow
+def test_camera_reader_keeps_only_the_newest_frame():
+    import time
+
+    from coach.sources import Camera
+
+    with Camera(str(SAMPLES / "plank_demo.mp4")) as camera:     # 15 fps, played in real time
+        first = camera.read()
+        time.sleep(0.5)                                          # a slow consumer
+        second = camera.read()
+    assert second.index - first.index >= 5                       # frames were dropped, none queued
+    assert second.t - first.t == pytest.approx(0.5, abs=0.15)
