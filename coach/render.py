@@ -30,6 +30,11 @@ def _text(img: np.ndarray, text: str, org: tuple[int, int], scale: float, color:
     cv2.putText(img, text, org, cv2.FONT_HERSHEY_SIMPLEX, scale, color, thickness, cv2.LINE_AA)
 
 
+def _fmt(value: float) -> str:
+    """Angles in whole degrees; small values (torso lengths) with one decimal."""
+    return f"{value:.0f}" if abs(value) >= 10 else f"{value:.1f}"
+
+
 def _metric_anchor(spec: ExerciseSpec, name: str, side: str) -> int | None:
     metric = spec.metrics.get(name)
     if metric is None or not metric.points:
@@ -82,7 +87,7 @@ class OverlayRenderer:
                     if value is None or anchor is None:
                         continue
                     x, y = pts[anchor]
-                    _text(out, f"{value:.0f}", (x + 8, y - 8), 0.6 * scale, AMBER, 1)
+                    _text(out, _fmt(value), (x + 8, y - 8), 0.6 * scale, AMBER, 1)
         elif self.mirror:
             out = cv2.flip(out, 1)
         self._panel(out, snapshot, scale, fps)
@@ -103,7 +108,7 @@ class OverlayRenderer:
         lines.append((f"Hold {s.current_hold_s:4.1f} s{hold_target}   total {s.hold_s:.0f} s", WHITE, 0.65))
         if s.metrics is not None:
             shown = [(n, s.metrics.get(n)) for n in spec.display]
-            text = "   ".join(f"{n.replace('_', ' ')} {v:.0f}" for n, v in shown if v is not None)
+            text = "   ".join(f"{n.replace('_', ' ')} {_fmt(v)}" for n, v in shown if v is not None)
             if text:
                 lines.append((text, AMBER, 0.55))
         if s.state != "active":
