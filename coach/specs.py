@@ -338,16 +338,6 @@ def _read_warning(r: _Reader, i: int, data: Any, metrics: dict[str, MetricSpec])
                        show_after_s=show or WarningSpec.show_after_s, clear_after_s=clear or WarningSpec.clear_after_s)
 
 
-def _metric_landmark_names(name: str, metrics: dict[str, MetricSpec], seen: tuple[str, ...] = ()) -> set[str]:
-    spec = metrics.get(name)
-    if spec is None or name in seen:
-        return set()
-    names = set(spec.points)
-    for sub in spec.of:
-        names |= _metric_landmark_names(sub, metrics, (*seen, name))
-    return names
-
-
 def load_spec(path: str | Path) -> ExerciseSpec:
     """Read and validate one spec file; raise :class:`SpecError` listing every problem."""
     path = Path(path)

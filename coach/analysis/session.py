@@ -30,7 +30,6 @@ from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
 MESSAGES = {
     "no_person": "Nobody in view: step in front of the camera",
     "not_in_position": "Get into the starting position",
-    "active": "",
 }
 
 

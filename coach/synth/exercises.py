@@ -147,8 +147,7 @@ def superman(body: Body, arm_lift: float = 0.0, leg_lift: float = 0.0, chest_lif
     the chest rises with the arms unless given.
     """
     chest = arm_lift * 0.6 if chest_lift is None else chest_lift
-    angles = {"torso": 0.0, "chest": chest + body.rest_angles["chest"] - body.rest_angles["torso"] - 0.0}
-    angles["chest"] = chest
+    angles = {"torso": 0.0, "chest": chest}
     for side in ("L", "R"):
         angles[f"thigh_{side}"] = 180.0 - leg_lift
         angles[f"shin_{side}"] = 180.0 - leg_lift
