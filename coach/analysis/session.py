@@ -41,10 +41,11 @@ class PositionGate:
         self.settle_s = settle_s
         self.leave_after_s = leave_after_s
         self.inside = False
+        self.raw: bool | None = None   # this frame's reading, before the delays
         self._since: float | None = None
 
     def update(self, metrics: Metrics, t: float) -> bool:
-        raw = conditions_hold(self.conditions, metrics)
+        raw = self.raw = conditions_hold(self.conditions, metrics)
         if raw is None or raw == self.inside:
             self._since = None
             return self.inside
@@ -114,7 +115,12 @@ class Session:
             events += self._run(None, t)
         else:
             self._last_seen_t = t
-            events += self._run(metrics, t) if state == "active" else self._pause(t, "left the position")
+            if state != "active":
+                events += self._pause(t, "left the position")
+            else:
+                # Out of position but not yet for leave_after_s (a cut, a glitch,
+                # standing up): the analysers see an unknown, not those angles.
+                events += self._run(metrics if self.gate.raw else None, t)
         if state != self.state or message != self.message:
             self.state, self.message = state, message
             events.append(StateChanged(t=t, state=state, message=message))
@@ -168,12 +174,7 @@ class Session:
 
     def finish(self, t: float) -> list[Event]:
         """Close what is open at the end of the video or session."""
-        events: list[Event] = []
-        if self.reps is not None:
-            events += self.reps.abort(t, "session ended")
-        events += self.hold.close(t)
-        events += self.form.clear(t)
-        return events
+        return self._pause(t, "session ended")
 
     def _snapshot(self, t: float, pose: Pose | None, metrics: Metrics | None, events: list[Event]) -> Snapshot:
         reps = self.reps
