@@ -102,6 +102,9 @@ class WarningSpec:
     ``hold`` (in the target position) or ``active`` (any time in position). The fault
     must persist ``show_after_s`` before it shows and be gone ``clear_after_s``
     before it clears, so a one-frame glitch never flashes a warning.
+    ``only_if`` conditions must all hold for the rule to apply at all: a rule
+    whose metric another fault distorts waits until that fault is corrected,
+    so a person gets one cue, about the cause.
     """
 
     id: str
@@ -112,6 +115,7 @@ class WarningSpec:
     during: str = "hold"
     show_after_s: float = 0.5
     clear_after_s: float = 0.5
+    only_if: tuple[Condition, ...] = ()
 
     def violated(self, value: float) -> bool:
         return (self.below is not None and value < self.below) or (
@@ -318,7 +322,7 @@ def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec
 def _read_warning(r: _Reader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:
     where = f"warnings[{i}]"
     data = r.table(data, where, {"id", "metric", "message", "below", "above", "during",
-                                 "show_after_s", "clear_after_s", "note"}, {"id", "metric", "message"})
+                                 "show_after_s", "clear_after_s", "only_if", "note"}, {"id", "metric", "message"})
     if not data:
         return None
     wid = r.string(data, "id", where)
@@ -334,7 +338,9 @@ def _read_warning(r: _Reader, i: int, data: Any, metrics: dict[str, MetricSpec])
     during = r.string(data, "during", where, default="hold", choices=PHASES)
     show = r.number(data, "show_after_s", where, default=WarningSpec.show_after_s, positive=True)
     clear = r.number(data, "clear_after_s", where, default=WarningSpec.clear_after_s, positive=True)
+    only_if = _read_conditions(r, data.get("only_if", []), f"{where}.only_if", metrics)
     return WarningSpec(id=wid, metric=metric, message=message, below=below, above=above, during=during,
+                       only_if=only_if,
                        show_after_s=show or WarningSpec.show_after_s, clear_after_s=clear or WarningSpec.clear_after_s)
 
 

@@ -175,3 +175,16 @@ def test_one_euro_smooths_jitter_and_follows_moves():
     ramp = np.linspace(0.2, 0.8, 30)                                                  # a fast move: 0.6 in 1 s
     out = np.array([moving.update(np.array([v]), i / FPS)[0] for i, v in enumerate(ramp)])
     assert abs(out[-1] - ramp[-1]) < 0.05                                             # lag under 5 % of the frame
+
+
+def test_only_if_keeps_a_rule_quiet_while_another_fault_distorts_its_metric():
+    back = WarningSpec("back", "back", "flat back", below=-20.0, during="hold", show_after_s=0.5,
+                       only_if=(Condition("leg", min=-15.0, max=20.0),))
+    checker = FormChecker((back,))
+    events = []
+    for i in range(60):   # leg kicked 30 deg high: the back line reads -30, but the leg is the fault
+        events += checker.update(Metrics({"back": -30.0, "leg": 30.0}, "left"), i / FPS, {"hold"})
+    assert events == []
+    for i in range(60, 120):   # leg level, back really sagging
+        events += checker.update(Metrics({"back": -30.0, "leg": 0.0}, "left"), i / FPS, {"hold"})
+    assert [type(e) for e in events] == [WarningStarted]

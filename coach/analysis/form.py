@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from coach.analysis.holds import conditions_hold
 from coach.specs import WarningSpec
 from coach.types import Event, Metrics, WarningEnded, WarningStarted
 
@@ -33,7 +34,7 @@ class FormChecker:
     def update(self, metrics: Metrics | None, t: float, phases: set[str]) -> list[Event]:
         events: list[Event] = []
         for rule in self.rules:
-            if rule.spec.during not in phases:
+            if rule.spec.during not in phases or conditions_hold(rule.spec.only_if, metrics) is False:
                 events += self._set(rule, False, t)
                 rule.since = None
                 continue
