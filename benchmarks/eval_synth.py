@@ -36,7 +36,8 @@ from coach.sources import VideoFile  # noqa: E402
 from coach.specs import builtin_spec_paths, find_spec  # noqa: E402
 
 BASE = ["bridge_demo", "plank_demo", "bird_dog_demo", "side_plank_demo", "superman_demo", "dead_bug_demo",
-        "childs_pose_demo", "cat_cow_demo", "bridge_arched", "plank_pike", "bird_dog_errors"]
+        "childs_pose_demo", "cat_cow_demo", "bridge_arched", "plank_pike", "bird_dog_errors", "bridge_setup",
+        "plank_setup"]
 
 
 def key_angle(exercise: str, point) -> tuple[str, float | None]:

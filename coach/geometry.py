@@ -19,6 +19,10 @@ skewed, so callers always pass pixels.
   ``axis`` (``"horizontal"``, ``"vertical"`` or ``"euclidean"``) divided by
   ``scale`` (the torso length), so it does not depend on how far away the
   person is.
+* ``height(a, b, p, scale)``: how far ``p`` lies above the line through ``a``
+  and ``b`` (negative below), in units of ``scale``. With ``a`` and ``b`` two
+  points resting on the floor (elbow and toes in a plank) it is the height of
+  ``p`` above the floor, whatever the camera's tilt.
 
 Caveat: these are 2D angles of the image. They equal body angles only when
 the movement plane faces the camera (a side view for floor exercises); specs
@@ -78,3 +82,15 @@ def distance(a: Point, b: Point, axis: str, scale: float) -> float:
     else:
         d = math.hypot(float(b[0] - a[0]), float(b[1] - a[1]))
     return d / scale
+
+
+def height(a: Point, b: Point, p: Point, scale: float) -> float:
+    """Signed distance of ``p`` above the line ``a-b`` (up in the image), in units of ``scale``."""
+    line = b - a
+    length = math.hypot(float(line[0]), float(line[1]))
+    if length == 0.0 or scale <= 0.0:
+        return float("nan")
+    normal = np.array([line[1], -line[0]], dtype=float) / length
+    if normal[1] > 0 or (normal[1] == 0 and normal[0] < 0):
+        normal = -normal
+    return float(np.dot(p - a, normal)) / scale

@@ -27,6 +27,7 @@ METRIC_KINDS = {
     "bend": 3,          # signed deviation of the middle point from the line through the others
     "inclination": 2,   # elevation of the second point above the first, -90..90
     "distance": 2,      # distance in torso lengths
+    "height": 3,        # signed distance of the 3rd point above the line through the first two, in torso lengths
     "lowest": 0,        # the lowest of other metrics (``of``): "all of", e.g. arm and leg both raised
     "highest": 0,       # the highest of those that can be seen: "any of", e.g. whichever leg is raised
 }

@@ -65,13 +65,15 @@ def make_pose(joints: dict[str, np.ndarray], near: str = "left", far_joints: dic
 
 
 def plank(sag: float = 0.0, elbow_forward: float = 0.0, near: str = "left") -> Pose:
-    """Forearm plank; ``sag`` > 0 drops the hips (hip_line = -sag), < 0 pikes them."""
-    shoulder = np.array([470.0, 300.0])
-    ankle = np.array([130.0, 360.0])
+    """Forearm plank (elbows and toes on the floor at y=400); ``sag`` > 0 drops the hips
+    (hip_line = -sag), < 0 pikes them."""
+    shoulder = np.array([470.0, 290.0])
+    ankle = np.array([130.0, 375.0])
     hip = _bent_middle(shoulder, ankle, -sag)
-    elbow = shoulder + np.array([elbow_forward, 70.0])
+    elbow = np.array([470.0 + elbow_forward, 400.0])
     return make_pose({
         "shoulder": shoulder, "hip": hip, "ankle": ankle, "knee": (hip + ankle) / 2,
+        "foot_index": np.array([120.0, 400.0]),
         "elbow": elbow, "wrist": elbow + np.array([70.0, 0.0]), "head": shoulder + np.array([50.0, -5.0]),
     }, near=near)
 

@@ -65,6 +65,8 @@ def _measure(metric: MetricSpec, pts: list, pose: Pose, side: str) -> float:
     shoulder = pose.xy[landmarks.resolve("shoulder", side)]
     hip = pose.xy[landmarks.resolve("hip", side)]
     torso = float(math.hypot(*(shoulder - hip)))
+    if metric.kind == "height":
+        return geometry.height(pts[0], pts[1], pts[2], torso)
     return geometry.distance(pts[0], pts[1], metric.axis, torso)
 
 

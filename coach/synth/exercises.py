@@ -38,14 +38,25 @@ def _solve(measure: Callable[[float], float], target: float, lo: float, hi: floa
     return (lo + hi) / 2
 
 
-def plank(body: Body, sag: float = 0.0, elbow_forward: float = 0.0) -> PosedBody:
+def plank(body: Body, sag: float = 0.0, elbow_forward: float = 0.0, drop: float = 0.0) -> PosedBody:
     """Forearm plank whose true hip line (sagittal, see :func:`true_angles`) is ``-sag``.
 
     ``sag`` > 0 drops the hips, < 0 pikes them. Joint centres sit off the
     segment axes, so the segment bend that gives the requested joint angle is
-    solved for, as the feasibility study did.
+    solved for, as the feasibility study did. ``drop`` 0..1 lowers the body
+    from the plank to lying on the forearms with the legs on the floor:
+    getting into and out of position.
     """
-    return _plank(body, _plank_bend(body.name, round(sag, 3), round(elbow_forward, 3)), elbow_forward, True)
+    bend = _plank_bend(body.name, round(sag, 3), round(elbow_forward, 3))
+    if drop <= 0.0:
+        return _plank(body, bend, elbow_forward, True)
+    up = _plank_angles(body, bend, elbow_forward)
+    torso_len = _seg_len(body, "upperleg01.L", "upperarm01.L")
+    upper_arm = _seg_len(body, "upperarm01.L", "lowerarm01.L")
+    chest_up = math.degrees(math.asin(min(1.0, (upper_arm + 0.04 - 0.1) / torso_len)))
+    down = dict(up, torso=chest_up, thigh_L=180.0, shin_L=180.0, thigh_R=180.0, shin_R=180.0)
+    d = min(1.0, drop)
+    return _floor(body.pose({k: up[k] + (down[k] - up[k]) * d for k in up}))
 
 
 @lru_cache(maxsize=4096)
@@ -56,6 +67,10 @@ def _plank_bend(body_name: str, sag: float, elbow_forward: float) -> float:
 
 
 def _plank(body: Body, sag: float, elbow_forward: float, with_vertices: bool) -> PosedBody:
+    return _floor(body.pose(_plank_angles(body, sag, elbow_forward), with_vertices=with_vertices))
+
+
+def _plank_angles(body: Body, sag: float, elbow_forward: float) -> dict[str, float]:
     legs_len = _seg_len(body, "upperleg01.L", "lowerleg01.L") + _seg_len(body, "lowerleg01.L", "foot.L")
     torso_len = _seg_len(body, "upperleg01.L", "upperarm01.L")
     upper_arm = _seg_len(body, "upperarm01.L", "lowerarm01.L")
@@ -75,16 +90,26 @@ def _plank(body: Body, sag: float, elbow_forward: float, with_vertices: bool) ->
         "upperarm_L": -90 + elbow_forward, "forearm_L": 0.0,
         "upperarm_R": -90 + elbow_forward, "forearm_R": 0.0,
     }
-    return _floor(body.pose(angles, with_vertices=with_vertices))
+    return angles
 
 
-def bridge(body: Body, hip_line: float) -> PosedBody:
+def bridge(body: Body, hip_line: float, sit: float = 0.0) -> PosedBody:
     """Lying on the back, knees bent, feet planted, hips raised until the true hip line is ``hip_line``.
 
     About -60 to -100 lying down (depends on the body), 0 when shoulders,
     hips and knees line up, positive when the hips are pushed above the line.
+    ``sit`` 0..1 brings the trunk up from lying to sitting (knees still bent):
+    lying down onto the mat and getting up again.
     """
-    return _bridge(body, _bridge_raise(body.name, round(hip_line, 3)), True)
+    raise_deg = _bridge_raise(body.name, round(hip_line, 3))
+    if sit <= 0.0:
+        return _bridge(body, raise_deg, True)
+    angles = _bridge_angles(body, raise_deg)
+    s = min(1.0, sit)
+    angles["torso"] += (95.0 - angles["torso"]) * s            # 180 lying back .. 95 sitting up
+    angles["upperarm_L"] = angles["upperarm_R"] = -90.0 * s   # hands down beside the hips
+    angles["forearm_L"] = angles["forearm_R"] = -90.0 * s
+    return _floor(body.pose(angles))
 
 
 @lru_cache(maxsize=4096)
@@ -94,6 +119,10 @@ def _bridge_raise(body_name: str, hip_line: float) -> float:
 
 
 def _bridge(body: Body, raise_deg: float, with_vertices: bool) -> PosedBody:
+    return _floor(body.pose(_bridge_angles(body, raise_deg), with_vertices=with_vertices))
+
+
+def _bridge_angles(body: Body, raise_deg: float) -> dict[str, float]:
     torso_len = _seg_len(body, "upperleg01.L", "upperarm01.L")
     thigh = _seg_len(body, "upperleg01.L", "lowerleg01.L")
     shin = _seg_len(body, "lowerleg01.L", "foot.L")
@@ -107,7 +136,7 @@ def _bridge(body: Body, raise_deg: float, with_vertices: bool) -> PosedBody:
         "thigh_L": alpha, "shin_L": shin_dir, "thigh_R": alpha, "shin_R": shin_dir,
         "upperarm_L": raise_deg * 0.3, "forearm_L": 0.0, "upperarm_R": raise_deg * 0.3, "forearm_R": 0.0,
     }
-    return _floor(body.pose(angles, with_vertices=with_vertices))
+    return angles
 
 
 def bird_dog(body: Body, leg_lift: float = -90.0, arm_lift: float = -90.0, leg_side: str = "R") -> PosedBody:

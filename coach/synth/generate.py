@@ -24,9 +24,9 @@ def pose_for(exercise: str, body_name: str, params: dict[str, float], side: str 
     body = load_body(body_name)
     leg = "L" if side == "left" else "R"
     if exercise == "plank":
-        return exercises.plank(body, params["sag"], params["elbow_forward"])
+        return exercises.plank(body, params["sag"], params["elbow_forward"], params["drop"])
     if exercise == "bridge":
-        return exercises.bridge(body, params["hip_line"])
+        return exercises.bridge(body, params["hip_line"], params["sit"])
     if exercise == "bird_dog":
         return exercises.bird_dog(body, params["leg_lift"], params["arm_lift"], leg_side=leg)
     if exercise == "side_plank":

@@ -31,8 +31,8 @@ from coach.errors import CoachError
 
 #: Pose parameters of each exercise and their starting values (see coach.synth.exercises).
 PARAMS = {
-    "bridge": {"hip_line": -60.0},
-    "plank": {"sag": 0.0, "elbow_forward": 0.0},
+    "bridge": {"hip_line": -60.0, "sit": 0.0},
+    "plank": {"sag": 0.0, "elbow_forward": 0.0, "drop": 0.0},
     "bird_dog": {"leg_lift": -90.0, "arm_lift": -90.0},
     "side_plank": {"hip_drop": 0.0, "top_arm_up": 0.0},
     "superman": {"arm_lift": 0.0, "leg_lift": 0.0},
