@@ -37,7 +37,9 @@ from coach.specs import builtin_spec_paths, find_spec  # noqa: E402
 
 BASE = ["bridge_demo", "plank_demo", "bird_dog_demo", "side_plank_demo", "superman_demo", "dead_bug_demo",
         "childs_pose_demo", "cat_cow_demo", "bridge_arched", "plank_pike", "bird_dog_errors", "bridge_setup",
-        "plank_setup"]
+        "plank_setup", "back_extension_demo", "prone_chest_lift_demo", "downward_dog_demo", "hip_flexor_stretch_demo",
+        "hamstring_stretch_demo", "hamstring_stretch_standing_demo", "partial_curl_demo", "pelvic_tilt_demo",
+        "table_top_press_demo", "breathing_90_90_demo", "spinal_twist_demo"]
 
 
 def key_angle(exercise: str, point) -> tuple[str, float | None]:

@@ -258,6 +258,25 @@ def side_plank(body: Body, hip_drop: float = 0.0, top_arm_up: bool = False) -> P
     return _floor(posed(eps, True))
 
 
+def free_pose(body: Body, params: dict[str, float]) -> PosedBody:
+    """Any pose given by sagittal segment angles, for the stretches and holds of the catalogue.
+
+    ``roll`` turns the whole body about its long axis; ``legs_roll`` tips both
+    legs sideways about it (a lying spinal twist).
+    """
+    from coach.synth.body import SEGMENTS, rot_y
+
+    angles = {seg: params[seg] for seg in SEGMENTS if seg in params}
+    directions = {}
+    if params.get("legs_roll"):
+        tip = rot_y(params["legs_roll"])
+        for seg in ("thigh_L", "shin_L", "thigh_R", "shin_R"):
+            a = math.radians(angles.pop(seg))
+            directions[seg] = tip @ np.array([0.0, -math.cos(a), math.sin(a)])
+    root = rot_y(params["roll"]) if params.get("roll") else None
+    return _floor(body.pose(angles, directions=directions, root=root))
+
+
 def sagittal(p: np.ndarray) -> np.ndarray:
     """A 3D joint in the (front, up) plane: the exact side-view coordinates."""
     return np.array([-p[1], p[2]])
@@ -286,7 +305,7 @@ def true_angles(exercise: str, joints: dict[str, np.ndarray]) -> dict[str, float
         hip = (front("left_hip") + front("right_hip")) / 2
         ankle = (front("left_ankle") + front("right_ankle")) / 2
         out["hip_line"] = geometry.bend(shoulder, hip, ankle)
-    elif exercise in ("superman", "cat_cow", "childs_pose", "dead_bug"):
+    elif exercise in ("superman", "cat_cow", "childs_pose", "dead_bug", "pose"):
         out["hip_line"] = geometry.bend(pt(f"{side}_shoulder"), pt(f"{side}_hip"), pt(f"{side}_knee"))
         out["torso_incline"] = geometry.inclination(pt(f"{side}_hip"), pt(f"{side}_shoulder"))
         for s in ("left", "right"):

@@ -37,6 +37,8 @@ def pose_for(exercise: str, body_name: str, params: dict[str, float], side: str 
         return exercises.dead_bug(body, params["extend"], leg_side=leg)
     if exercise == "childs_pose":
         return exercises.childs_pose(body, params["fold"])
+    if exercise == "pose":
+        return exercises.free_pose(body, params)
     return exercises.cat_cow(body, params["flex"])
 
 
@@ -46,6 +48,7 @@ CAMERA_DEFAULTS: dict[str, tuple[tuple[float, float, float], float]] = {
     "bridge": ((0.0, 0.0, 0.2), 0.0), "plank": ((0.0, 0.15, 0.3), 0.0), "bird_dog": ((0.0, 0.1, 0.35), 0.0),
     "side_plank": ((-0.3, 0.0, 0.4), -90.0), "superman": ((0.0, 0.1, 0.2), 0.0),
     "dead_bug": ((0.0, 0.0, 0.3), 0.0), "childs_pose": ((0.0, 0.1, 0.3), 0.0), "cat_cow": ((0.0, 0.1, 0.4), 0.0),
+    "pose": ((0.0, 0.1, 0.35), 0.0),
 }
 
 
@@ -108,7 +111,8 @@ def generate(timeline: Timeline, out: Path, seed: int = 0, workers: int | None =
     finally:
         writer.release()
     data = {
-        "generator": "coach.synth", "timeline": timeline.name, "exercise": timeline.exercise,
+        "generator": "coach.synth", "timeline": timeline.name, "exercise": timeline.label,
+        "pose_builder": timeline.exercise,
         "scene": {"camera": dict(timeline.camera), "crop": bool(timeline.camera.get("crop_shift_m"))},
         "fps": timeline.fps, "body": timeline.body, "camera": cam.__dict__ | {"target": list(cam.target)},
         "look": timeline.look, "jpeg_quality": timeline.jpeg_quality,

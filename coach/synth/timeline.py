@@ -39,8 +39,15 @@ PARAMS = {
     "dead_bug": {"extend": 0.0},
     "childs_pose": {"fold": 0.0},
     "cat_cow": {"flex": 0.0},
+    # Any pose by its sagittal segment angles (degrees, 0 = toward the head end
+    # of the mat, 90 = up), plus "roll" (the whole body turned about its long
+    # axis) and "legs_roll" (the legs tipped sideways, as in a lying twist).
+    "pose": {"torso": 90.0, "chest": 90.0, "thigh_L": -90.0, "shin_L": -90.0, "thigh_R": -90.0,
+             "shin_R": -90.0, "upperarm_L": -90.0, "forearm_L": -90.0, "upperarm_R": -90.0,
+             "forearm_R": -90.0, "roll": 0.0, "legs_roll": 0.0},
 }
 STEP_KEYS = {"phase", "seconds", "rep", "side", "error", "partial"}
+TOP_KEYS = {"exercise", "label", "fps", "body", "camera", "look", "step", "jpeg_quality"}
 
 
 @dataclass
@@ -56,8 +63,12 @@ class Step:
 
 @dataclass
 class Timeline:
+    """A parsed timeline; ``label`` is the catalogue id written in the labels
+    (the pose builder's name unless a generic ``pose`` timeline names it)."""
+
     name: str
     exercise: str
+    label: str
     fps: float
     body: str
     camera: dict[str, Any]
@@ -119,6 +130,9 @@ def load_timeline(path: str | Path) -> Timeline:
         raise CoachError(f"timeline not found: {path}") from None
     except tomllib.TOMLDecodeError as exc:
         raise CoachError(f"{path.name}: not valid TOML: {exc}") from None
+    unknown = set(raw) - TOP_KEYS
+    if unknown:
+        raise CoachError(f"{path.name}: unknown keys {sorted(unknown)}; allowed: {sorted(TOP_KEYS)}")
     exercise = raw.get("exercise")
     if exercise not in PARAMS:
         raise CoachError(f"{path.name}: exercise: expected one of {', '.join(PARAMS)}, found {exercise!r}")
@@ -138,7 +152,8 @@ def load_timeline(path: str | Path) -> Timeline:
         ))
     if not steps:
         raise CoachError(f"{path.name}: step: a timeline needs at least one [[step]]")
-    return Timeline(name=path.stem, exercise=exercise, fps=float(raw.get("fps", 15)),
+    return Timeline(name=path.stem, exercise=exercise, label=str(raw.get("label", exercise)),
+                    fps=float(raw.get("fps", 15)),
                     body=str(raw.get("body", "average_male")), camera=dict(raw.get("camera", {})),
                     look=dict(raw.get("look", {})), steps=steps, jpeg_quality=int(raw.get("jpeg_quality", 100)))
 
