@@ -39,7 +39,8 @@ BASE = ["bridge_demo", "plank_demo", "bird_dog_demo", "side_plank_demo", "superm
         "childs_pose_demo", "cat_cow_demo", "bridge_arched", "plank_pike", "bird_dog_errors", "bridge_setup",
         "plank_setup", "back_extension_demo", "prone_chest_lift_demo", "downward_dog_demo", "hip_flexor_stretch_demo",
         "hamstring_stretch_demo", "hamstring_stretch_standing_demo", "partial_curl_demo", "pelvic_tilt_demo",
-        "table_top_press_demo", "breathing_90_90_demo", "spinal_twist_demo"]
+        "table_top_press_demo", "breathing_90_90_demo", "spinal_twist_demo", "glute_stretch_demo",
+        "hamstring_stretch_seated_demo"]
 
 
 def key_angle(exercise: str, point) -> tuple[str, float | None]:

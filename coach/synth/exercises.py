@@ -277,6 +277,23 @@ def free_pose(body: Body, params: dict[str, float]) -> PosedBody:
     return _floor(body.pose(angles, directions=directions, root=root))
 
 
+def glute_stretch(body: Body, pull: float = 0.0, leg_side: str = "L") -> PosedBody:
+    """Figure-four stretch on the back: one ankle crossed over the other knee, that knee
+    drawn toward the chest by ``pull`` 0..1."""
+    other = "R" if leg_side == "L" else "L"
+    out = 1.0 if leg_side == "L" else -1.0          # +x is the body's left
+    p = max(0.0, min(1.0, pull))
+    support = 50.0 + 45.0 * p                       # the uncrossed thigh, hooked, then toward the chest
+    angles = {"torso": 180.0, f"thigh_{other}": support, f"shin_{other}": -100.0 + 90.0 * p,
+              "upperarm_L": 40.0 + 30.0 * p, "forearm_L": 60.0 + 20.0 * p,
+              "upperarm_R": 40.0 + 30.0 * p, "forearm_R": 60.0 + 20.0 * p}
+    a = math.radians(support)
+    crossed_thigh = np.array([0.55 * out, -0.55 * math.cos(a), 0.65 + 0.2 * p])
+    crossed_shin = np.array([-0.95 * out, 0.05, 0.25])
+    directions = {f"thigh_{leg_side}": crossed_thigh, f"shin_{leg_side}": crossed_shin}
+    return _floor(body.pose(angles, directions=directions))
+
+
 def sagittal(p: np.ndarray) -> np.ndarray:
     """A 3D joint in the (front, up) plane: the exact side-view coordinates."""
     return np.array([-p[1], p[2]])
@@ -305,7 +322,7 @@ def true_angles(exercise: str, joints: dict[str, np.ndarray]) -> dict[str, float
         hip = (front("left_hip") + front("right_hip")) / 2
         ankle = (front("left_ankle") + front("right_ankle")) / 2
         out["hip_line"] = geometry.bend(shoulder, hip, ankle)
-    elif exercise in ("superman", "cat_cow", "childs_pose", "dead_bug", "pose"):
+    elif exercise in ("superman", "cat_cow", "childs_pose", "dead_bug", "pose", "glute_stretch"):
         out["hip_line"] = geometry.bend(pt(f"{side}_shoulder"), pt(f"{side}_hip"), pt(f"{side}_knee"))
         out["torso_incline"] = geometry.inclination(pt(f"{side}_hip"), pt(f"{side}_shoulder"))
         for s in ("left", "right"):

@@ -39,6 +39,8 @@ def pose_for(exercise: str, body_name: str, params: dict[str, float], side: str 
         return exercises.childs_pose(body, params["fold"])
     if exercise == "pose":
         return exercises.free_pose(body, params)
+    if exercise == "glute_stretch":
+        return exercises.glute_stretch(body, params["pull"], leg_side=leg)
     return exercises.cat_cow(body, params["flex"])
 
 
@@ -48,7 +50,7 @@ CAMERA_DEFAULTS: dict[str, tuple[tuple[float, float, float], float]] = {
     "bridge": ((0.0, 0.0, 0.2), 0.0), "plank": ((0.0, 0.15, 0.3), 0.0), "bird_dog": ((0.0, 0.1, 0.35), 0.0),
     "side_plank": ((-0.3, 0.0, 0.4), -90.0), "superman": ((0.0, 0.1, 0.2), 0.0),
     "dead_bug": ((0.0, 0.0, 0.3), 0.0), "childs_pose": ((0.0, 0.1, 0.3), 0.0), "cat_cow": ((0.0, 0.1, 0.4), 0.0),
-    "pose": ((0.0, 0.1, 0.35), 0.0),
+    "pose": ((0.0, 0.1, 0.35), 0.0), "glute_stretch": ((0.0, 0.0, 0.3), 0.0),
 }
 
 

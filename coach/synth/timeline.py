@@ -39,6 +39,7 @@ PARAMS = {
     "dead_bug": {"extend": 0.0},
     "childs_pose": {"fold": 0.0},
     "cat_cow": {"flex": 0.0},
+    "glute_stretch": {"pull": 0.0},
     # Any pose by its sagittal segment angles (degrees, 0 = toward the head end
     # of the mat, 90 = up), plus "roll" (the whole body turned about its long
     # axis) and "legs_roll" (the legs tipped sideways, as in a lying twist).
