@@ -1,0 +1,82 @@
+"""Odd but valid videos give a sensible result, never a traceback (issue 6, part 1).
+
+Made here, at test time: a single frame, an absurd frame rate in the metadata,
+an animated GIF, a 4K frame size and a portrait clip.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def analyze(path: Path) -> dict:
+    result = subprocess.run([sys.executable, "-m", "coach", "analyze", str(path), "-e", "plank", "--json", "-q"],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    return json.loads(result.stdout)
+
+
+def write_mp4(path: Path, frames: list[np.ndarray], fps: float) -> Path:
+    h, w = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), fps, (w, h))
+    for frame in frames:
+        writer.write(frame)
+    writer.release()
+    return path
+
+
+def plank_frames(count: int, width: int = 480, height: int = 360) -> list[np.ndarray]:
+    from coach.synth import exercises
+    from coach.synth.body import load_body
+    from coach.synth.render import Camera, Look, render, vertex_colours
+
+    body = load_body("average_male")
+    look = Look(noise=0.0)
+    cam = Camera(width=width, height=height, distance_m=2.6 if width > height else 3.4)
+    image = render(body, exercises.plank(body).vertices, cam, look, vertex_colours(body, look))
+    return [image] * count
+
+
+def test_single_frame(tmp_path):
+    report = analyze(write_mp4(tmp_path / "one.mp4", plank_frames(1), 15))
+    assert report["video"]["frames"] == 1 and report["pose_coverage"] == 1.0
+
+
+def test_absurd_frame_rate_falls_back_to_30(tmp_path):
+    report = analyze(write_mp4(tmp_path / "fast.mp4", plank_frames(10), 1000))
+    assert report["video"]["fps"] == 30.0 and "fps_note" in report["video"]
+
+
+def test_animated_gif(tmp_path):
+    from PIL import Image
+
+    # Each frame differs a little, or the GIF writer merges repeated frames.
+    frames = [Image.fromarray(cv2.cvtColor(np.clip(f.astype(int) + i * 3, 0, 255).astype(np.uint8), cv2.COLOR_BGR2RGB))
+              for i, f in enumerate(plank_frames(6))]
+    path = tmp_path / "plank.gif"
+    frames[0].save(path, save_all=True, append_images=frames[1:], duration=100)
+    report = analyze(path)
+    assert report["video"]["frames"] == 6 and report["pose_coverage"] > 0.5
+
+
+def test_4k_frames(tmp_path):
+    frames = [cv2.resize(f, (3840, 2160)) for f in plank_frames(3)]
+    report = analyze(write_mp4(tmp_path / "uhd.mp4", frames, 30))
+    assert report["video"]["width"] == 3840 and report["pose_coverage"] == 1.0
+
+
+def test_portrait_clip(tmp_path):
+    report = analyze(write_mp4(tmp_path / "portrait.mp4", plank_frames(45, 360, 480), 15))
+    assert report["video"]["height"] > report["video"]["width"]
+    assert report["pose_coverage"] == 1.0 and report["hold"]["total_s"] > 0
