@@ -36,6 +36,15 @@ class VideoInfo:
         return self.frames / self.fps if self.fps else 0.0
 
 
+def _upright(cap: cv2.VideoCapture) -> None:
+    """Apply the file's rotation metadata (phones record portrait that way).
+
+    This OpenCV build leaves it off by default, and a video analysed on its
+    side would read every angle 90 degrees wrong.
+    """
+    cap.set(cv2.CAP_PROP_ORIENTATION_AUTO, 1)
+
+
 def _sane_fps(fps: float) -> bool:
     return math.isfinite(fps) and 1.0 <= fps <= 240.0
 
@@ -60,6 +69,7 @@ class VideoFile:
         self._cap = cv2.VideoCapture(str(self.path))
         if not self._cap.isOpened():
             raise VideoError(f"cannot open {self.path} as a video (unknown format or corrupt file)")
+        _upright(self._cap)
         ok, first = self._cap.read()
         if not ok or first is None:
             self._cap.release()
@@ -113,6 +123,7 @@ class Camera:
             if not path.is_file():
                 raise CameraError(f"--camera {source}: no such camera index or video file")
             self._cap = cv2.VideoCapture(str(path))
+            _upright(self._cap)
             fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 0.0)
             self._file_fps = fps if _sane_fps(fps) else FALLBACK_FPS
         else:

@@ -1,7 +1,9 @@
 """Odd but valid videos give a sensible result, never a traceback (issue 6, part 1).
 
 Made here, at test time: a single frame, an absurd frame rate in the metadata,
-an animated GIF, a 4K frame size and a portrait clip.
+an animated GIF, a 4K frame size, a portrait clip, a phone-style clip with
+rotation metadata, a variable frame rate and an audio-only file (the last
+three with the ffmpeg that the imageio-ffmpeg wheel carries).
 """
 
 from __future__ import annotations
@@ -80,3 +82,46 @@ def test_portrait_clip(tmp_path):
     report = analyze(write_mp4(tmp_path / "portrait.mp4", plank_frames(45, 360, 480), 15))
     assert report["video"]["height"] > report["video"]["width"]
     assert report["pose_coverage"] == 1.0 and report["hold"]["total_s"] > 0
+
+
+def ffmpeg(*args: str) -> None:
+    import imageio_ffmpeg
+
+    subprocess.run([imageio_ffmpeg.get_ffmpeg_exe(), "-y", "-loglevel", "error", *args], check=True, timeout=120)
+
+
+def test_rotation_metadata_is_applied(tmp_path):
+    # Pixels stored turned a quarter clockwise with "display rotated 90 deg" metadata, as phones
+    # store video: only a reader that applies the metadata sees the person lying on the floor.
+    source = cv2.VideoCapture(str(ROOT / "sample_videos" / "plank_demo.mp4"))
+    frames = []
+    while True:
+        ok, frame = source.read()
+        if not ok:
+            break
+        frames.append(cv2.rotate(frame, cv2.ROTATE_90_CLOCKWISE))
+    source.release()
+    stored = write_mp4(tmp_path / "stored.mp4", frames, 15)
+    ffmpeg("-display_rotation", "90", "-i", str(stored), "-c", "copy", str(tmp_path / "phone.mp4"))
+    report = analyze(tmp_path / "phone.mp4")
+    assert (report["video"]["width"], report["video"]["height"]) == (480, 360)
+    assert report["pose_coverage"] > 0.9 and {w["id"] for w in report["warnings"]} == {"hips_sagging"}
+    assert report["hold"]["total_s"] > 8.0
+
+
+def test_variable_frame_rate(tmp_path):
+    # First half at 15 fps, second at 30 fps of timestamps, stored as VFR.
+    ffmpeg("-i", str(ROOT / "sample_videos" / "plank_demo.mp4"), "-vf",
+           "setpts='if(lt(N,80),N/15,80/15+(N-80)/30)/TB'", "-fps_mode", "vfr", str(tmp_path / "vfr.mp4"))
+    report = analyze(tmp_path / "vfr.mp4")
+    # Time is frame index / the container's average rate, so a variable rate
+    # stretches or squeezes parts of the session; it still analyses every frame.
+    assert report["video"]["frames"] > 100 and report["pose_coverage"] > 0.9 and report["hold"]["total_s"] > 3
+
+
+def test_audio_only_file_is_refused_with_one_line(tmp_path):
+    ffmpeg("-f", "lavfi", "-i", "sine=frequency=440:duration=2", "-c:a", "aac", str(tmp_path / "talk.m4a"))
+    result = subprocess.run([sys.executable, "-m", "coach", "analyze", str(tmp_path / "talk.m4a"), "-e", "plank"],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT)
+    assert result.returncode == 4 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
