@@ -125,3 +125,32 @@ def test_audio_only_file_is_refused_with_one_line(tmp_path):
                             capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert result.returncode == 4 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_two_people_in_view_give_no_phantom_activity(tmp_path):
+    """A person planking and another standing beside the mat: MediaPipe follows one of them
+    (here the standing one, so the coach asks to get into position); whichever it is,
+    nothing is counted that the planking person did not do."""
+    from types import SimpleNamespace
+
+    from coach.synth import exercises
+    from coach.synth.body import load_body
+    from coach.synth.render import Camera, Look, render, vertex_colours
+
+    planker, stander = load_body("average_male"), load_body("heavy_female")
+    look = Look(noise=0.0)
+    colours = np.vstack([vertex_colours(planker, look), vertex_colours(stander, look)])
+    faces = np.vstack([planker.faces, stander.faces + len(planker.rest_vertices)])
+    standing = stander.pose({}).vertices
+    standing = standing - [0.0, 0.0, standing[:, 2].min()] + [-0.6, 1.3, 0.0]   # beside the mat, further back
+    scene = SimpleNamespace(faces=faces)
+    cam = Camera(target=(0.0, 0.4, 0.5), distance_m=3.2)
+    frames = []
+    for i in range(75):                                   # 5 s: straight plank, then sagging 20 deg
+        plank = exercises.plank(planker, 0.0 if i < 38 else 20.0).vertices
+        frames.append(render(scene, np.vstack([plank, standing]), cam, look, colours))
+    report = analyze(write_mp4(tmp_path / "two.mp4", frames, 15))
+    assert report["pose_coverage"] > 0.9
+    assert report["reps"]["count"] == 0
+    assert report["hold"]["total_s"] <= 5.0 + 0.2
+    assert {w["id"] for w in report["warnings"]} <= {"hips_sagging"}
