@@ -11,7 +11,8 @@ every frame. Per exercise and camera height it prints:
   against the true angle in the body's own plane ("sagittal") and against the
   same joints projected into the image ("2D"): the first is what the coach
   must judge, the gap between the two is what the camera's viewpoint costs;
-* for exercises with a spec, the report against the clip's expected one.
+* for exercises with a spec, the report against the clip's expected one,
+  scored as `coach eval` scores it (one MediaPipe pass serves both).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from coach import geometry, landmarks  # noqa: E402
 from coach.engine import run_poses  # noqa: E402
+from coach.evaluate import markdown, score, synthetic_cases  # noqa: E402
 from coach.pose import LegacyBlazePose  # noqa: E402
 from coach.sources import VideoFile  # noqa: E402
 from coach.specs import builtin_spec_paths, find_spec  # noqa: E402
@@ -108,15 +110,6 @@ def evaluate(clip: Path) -> dict:
     return result
 
 
-def decision_ok(r: dict) -> tuple[bool, bool, bool]:
-    exp, rep = r["expected"], r["report"]
-    counts = (rep["reps"]["count"] == exp["reps"] and rep["reps"]["partial"] == exp["partial_reps"]
-              and rep["reps"]["by_side"] == exp["by_side"])
-    hold = abs(rep["hold"]["total_s"] - exp["hold_s"]) <= max(0.7, 0.1 * exp["hold_s"])
-    warns = {w["id"] for w in rep["warnings"]} == {w["id"] for w in exp["warnings"]}
-    return counts, hold, warns
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, help="folder of clips made by coach synth")
@@ -150,24 +143,11 @@ def main() -> None:
         gp = np.concatenate([r["gap"] for r in rs]) if any(r["gap"] for r in rs) else np.array([np.nan])
         print(f"| {exercise} | {cam} | {len(rs)} | {det:.1%} | {et.mean():+.1f} ({np.abs(et).mean():.1f}) | "
               f"{np.abs(e2).mean():.1f} | {gp.mean():+.1f} |")
-    decided = [r for r in results if "report" in r]
-    if decided:
-        print("\n| clip | camera h | crop | reps exp/got | hold exp/got s | warnings exp/got | ok |")
-        print("|---|---|---|---|---|---|---|")
-        totals = np.zeros(3)
-        for r in decided:
-            ok = decision_ok(r)
-            totals += ok
-            exp, rep = r["expected"], r["report"]
-            print(f"| {r['clip']} | {r['height']:.2f} | {'yes' if r['crop'] else ''} | "
-                  f"{exp['reps']}+{exp['partial_reps']}p / {rep['reps']['count']}+{rep['reps']['partial']}p | "
-                  f"{exp['hold_s']:.1f} / {rep['hold']['total_s']:.1f} | "
-                  f"{','.join(sorted(w['id'] for w in exp['warnings'])) or '-'} / "
-                  f"{','.join(sorted({w['id'] for w in rep['warnings']})) or '-'} | "
-                  f"{'counts ' if ok[0] else ''}{'hold ' if ok[1] else ''}{'warnings' if ok[2] else ''} |")
-        n = len(decided)
-        print(f"\ncounts exact {totals[0]:.0f}/{n}, holds within max(0.7 s, 10 %) {totals[1]:.0f}/{n}, "
-              f"warning sets exact {totals[2]:.0f}/{n}")
+    reports = {r["clip"]: r["report"] for r in results if "report" in r}
+    cases = [c for c in synthetic_cases(corpus) if c.name in reports]
+    if cases:
+        ordered = [reports[c.name] for c in cases]
+        print("\n" + markdown(cases, ordered, score(cases, ordered)))
 
 
 if __name__ == "__main__":

@@ -178,6 +178,42 @@ def cmd_cameras(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    from coach.batch import analyze_video
+    from coach.evaluate import markdown, real_cases, score, synthetic_cases
+    from coach.pose import create_estimator
+    from coach.specs import find_spec
+
+    cases = []
+    for source in args.labels:
+        path = Path(source)
+        if path.is_dir():
+            cases += synthetic_cases(path)
+        elif path.name.endswith(".json") and path.is_file():
+            cases += real_cases(path)
+        else:
+            raise CoachError(f"{path}: expected a folder of synthetic clips or a labels.json")
+    if not cases:
+        raise CoachError("no labelled clips found for the built-in exercises")
+    if args.markdown:
+        from coach.sinks import check_writable
+
+        check_writable(args.markdown)
+    reports = []
+    for i, case in enumerate(cases, 1):
+        print(f"[{i}/{len(cases)}] {case.name} ({case.exercise})", file=sys.stderr)
+        estimator = create_estimator(args.model)
+        try:
+            reports.append(analyze_video(case.video, find_spec(case.exercise), estimator))
+        finally:
+            estimator.close()
+    text = markdown(cases, reports, score(cases, reports))
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text)
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from coach.synth.cli import run_synth
 
@@ -224,6 +260,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", nargs="?", choices=("list", "show"), default="list")
     p.add_argument("id", nargs="?", help="exercise id for `show`")
     p.set_defaults(func=cmd_exercises)
+
+    p = sub.add_parser("eval", help="score the coach against labelled clips",
+                       description="Analyse labelled clips and print truth against result per clip, then exact-count "
+                                   "and off-by-one rates, count error, hold error, warning precision/recall/F1 and "
+                                   "phantom activity on controls. LABELS: folders made by `coach synth` and/or "
+                                   "../shared/videos/labels.json.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("labels", nargs="+", help="a folder of synthetic clips, or a labels.json")
+    p.add_argument("--markdown", help="also write the tables to this Markdown file")
+    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
+    p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("cameras", help="list the camera indices that work",
                        description="Try camera indices 0..N and list those that deliver a frame.")

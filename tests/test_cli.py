@@ -20,7 +20,7 @@ def coach(*args: str, timeout: float = 300, env: dict | None = None) -> subproce
 
 
 def test_help_on_every_command():
-    for args in ([], ["analyze"], ["live"], ["exercises"], ["cameras"], ["synth"]):
+    for args in ([], ["analyze"], ["live"], ["exercises"], ["cameras"], ["synth"], ["eval"]):
         result = coach(*args, "--help")
         assert result.returncode == 0, args
         assert "usage:" in result.stdout
@@ -179,3 +179,19 @@ def test_camera_reader_keeps_only_the_newest_frame():
         second = camera.read()
     assert second.index - first.index >= 5                       # frames were dropped, none queued
     assert second.t - first.t == pytest.approx(0.5, abs=0.15)
+
+
+@pytest.mark.slow
+def test_eval_scores_the_sample_clips(tmp_path):
+    out = tmp_path / "scores.md"
+    result = coach("eval", str(SAMPLES), "--markdown", str(out))
+    assert result.returncode == 0, result.stderr
+    text = out.read_text()
+    assert "| bridge_demo.mp4 | bridge | 1 / 1 +1p |" in text
+    assert "counts (2 clips): exact 100 %" in text
+    assert "| hips_low | 1 | 0 | 0 | 1.00 | 1.00 | 1.00 |" in text
+
+
+def test_eval_needs_labels(tmp_path):
+    result = coach("eval", str(tmp_path))
+    assert result.returncode == 1 and "no labelled clips" in result.stderr

@@ -1,0 +1,43 @@
+"""Scoring of `coach eval` on hand-made reports (no video needed)."""
+
+import pytest
+
+from coach.evaluate import Case, markdown, score
+
+
+def report(reps=0, partial=0, hold=0.0, warnings=()):
+    return {"reps": {"count": reps, "partial": partial, "by_side": None},
+            "hold": {"total_s": hold}, "warnings": [dict(w) for w in warnings]}
+
+
+def span(wid, start, end):
+    return {"id": wid, "start_s": start, "end_s": end}
+
+
+def test_count_rates_and_normalised_error():
+    cases = [Case("a", None, "bridge", reps=5), Case("b", None, "bridge", reps=4), Case("c", None, "bridge", reps=10)]
+    reports = [report(5), report(5), report(7)]
+    s = score(cases, reports)
+    assert s["exact_count_rate"] == pytest.approx(1 / 3)
+    assert s["off_by_one_rate"] == pytest.approx(2 / 3)
+    assert s["count_mae_normalised"] == pytest.approx((0 + 1 / 4 + 3 / 10) / 3)
+
+
+def test_warnings_match_by_id_and_overlapping_span():
+    cases = [Case("a", None, "plank", hold_s=10.0, warnings=[span("hips_sagging", 4.0, 7.0)])]
+    reports = [report(hold=9.5, warnings=[span("hips_sagging", 4.6, 7.2), span("hips_sagging", 8.5, 9.0),
+                                          span("hips_piked", 1.0, 2.0)])]
+    s = score(cases, reports)
+    assert s["warnings"]["hips_sagging"] == {"tp": 1, "fp": 1, "fn": 0, "precision": 0.5, "recall": 1.0,
+                                             "f1": pytest.approx(2 / 3)}
+    assert s["warnings"]["hips_piked"]["fp"] == 1 and s["warnings"]["hips_piked"]["f1"] == 0.0
+    assert s["hold_mean_abs_error_s"] == pytest.approx(0.5) and s["hold_mean_abs_error_pct"] == pytest.approx(5.0)
+
+
+def test_controls_count_phantom_activity():
+    cases = [Case("push-ups", None, "plank", reps=0, hold_s=0.0, warnings=[], control=True),
+             Case("squats", None, "bridge", reps=0, hold_s=0.0, warnings=[], control=True)]
+    s = score(cases, [report(hold=2.5), report()])
+    assert s["controls"] == 2 and s["phantom_controls"] == 1
+    assert s["count_clips"] == 0 and s["exact_count_rate"] is None      # controls are not count clips
+    assert "1 of 2 with phantom" in markdown(cases, [report(hold=2.5), report()], s)
