@@ -69,9 +69,10 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
                     frames += 1
                     elapsed = time.monotonic() - started
                     fps = frames / elapsed if elapsed > 0 else 0.0
-                    # Small cameras are shown enlarged so the text stays readable.
-                    zoom = max(1.0, DISPLAY_WIDTH / frame.image.shape[1]) if display else 1.0
-                    last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom)
+                    if display or screenshot is not None:
+                        # Small cameras are shown enlarged so the text stays readable.
+                        zoom = max(1.0, DISPLAY_WIDTH / frame.image.shape[1]) if display else 1.0
+                        last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom)
                 if display and last_image is not None:
                     if not window_ready:
                         cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
