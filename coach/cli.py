@@ -277,12 +277,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-index", type=int, default=5)
     p.set_defaults(func=cmd_cameras)
 
-    try:
-        from coach.synth.cli import add_synth_parser
-    except ImportError:  # pragma: no cover - the generator is part of the package
-        pass
-    else:
-        add_synth_parser(sub, cmd_synth)
+    from coach.synth.cli import add_synth_parser
+
+    add_synth_parser(sub, cmd_synth)
     return parser
 
 

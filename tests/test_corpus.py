@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.engine import run_poses
+from coach.batch import analyze_video
 from coach.pose import LegacyBlazePose
-from coach.sources import VideoFile
 from coach.specs import find_spec
 
 pytestmark = pytest.mark.slow
@@ -66,10 +65,10 @@ def error_clips(tmp_path_factory) -> list[Path]:
 
 def analyse(clip: Path, exercise: str) -> dict:
     estimator = LegacyBlazePose()
-    with VideoFile(clip) as source:
-        poses = [(estimator.detect(f.image, f.t), f.t) for f in source.frames()]
-    estimator.close()
-    return run_poses(find_spec(exercise), poses)
+    try:
+        return analyze_video(clip, find_spec(exercise), estimator)
+    finally:
+        estimator.close()
 
 
 def test_corpus_reports_match_labels(corpus):
