@@ -104,8 +104,11 @@ class OverlayRenderer:
             if s.partial_reps:
                 reps += f"  partial {s.partial_reps}"
             lines.append((reps, WHITE, 0.75))
+        # Only seconds in good form count toward the target; time in the
+        # position with a warning showing is given beside it.
         hold_target = f" / {spec.targets.hold_s:g} s" if spec.targets.hold_s else ""
-        lines.append((f"Hold {s.current_hold_s:4.1f} s{hold_target}   total {s.hold_s:.0f} s", WHITE, 0.65))
+        lines.append((f"Hold {s.current_in_form_s:4.1f} s{hold_target} in good form"
+                      f" (in position {s.current_hold_s:.0f} s)   total {s.hold_in_form_s:.0f} s", WHITE, 0.65))
         if s.metrics is not None:
             shown = [(n, s.metrics.get(n)) for n in spec.display]
             text = "   ".join(f"{n.replace('_', ' ')} {_fmt(v)}" for n, v in shown if v is not None)

@@ -11,7 +11,7 @@ from typing import Any
 from coach.analysis.session import Session
 from coach.types import Event, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 1
+REPORT_VERSION = 2   # 2: hold.count and hold.by_side
 
 
 class ReportBuilder:
@@ -68,15 +68,30 @@ class ReportBuilder:
                 "items": items,
             },
             "hold": {
+                "count": hold.count,
                 "total_s": round(hold.total_s, 2),
                 "in_form_s": round(hold.in_form_s, 2),
                 "longest_s": round(hold.longest_s, 2),
+                "by_side": hold.by_side() if spec.sides == "alternating" else None,
             },
             "warnings": self.warnings,
         }
         if coverage == 0.0:
             report["message"] = "No person was found in the video."
         return report
+
+
+def side_comparison(by_side: dict[str, dict[str, float]], target: dict[str, Any]) -> str:
+    """One line comparing left and right holds, e.g. for a one-sided stretch."""
+    left, right = by_side["left"], by_side["right"]
+    per = f" of {target['reps']}" if target.get("reps") and target.get("per_side") else ""
+    line = (f"sides: left {left['holds']}{per} holds, {left['in_form_s']:.1f} s in form; "
+            f"right {right['holds']}{per} holds, {right['in_form_s']:.1f} s in form")
+    lo, hi = sorted((left["in_form_s"], right["in_form_s"]))
+    if hi > 0 and lo < 0.8 * hi:
+        weaker = "left" if left["in_form_s"] < right["in_form_s"] else "right"
+        line += f" ({weaker} side {100 * (1 - lo / hi):.0f} % shorter)"
+    return line
 
 
 def summary_lines(report: dict[str, Any]) -> list[str]:
@@ -94,10 +109,12 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             line += f"  + {reps['partial']} partial"
         lines.append(line)
     hold = report["hold"]
-    line = f"hold: {hold['total_s']:.1f} s in position, {hold['in_form_s']:.1f} s in good form, longest {hold['longest_s']:.1f} s"
+    line = f"hold: {hold['in_form_s']:.1f} s in good form of {hold['total_s']:.1f} s in position, longest {hold['longest_s']:.1f} s"
     if target["hold_s"]:
-        line += f" (target {target['hold_s']:g} s)"
+        line += f" (target {target['hold_s']:g} s per hold)"
     lines.append(line)
+    if hold.get("by_side"):
+        lines.append(side_comparison(hold["by_side"], target))
     counts: dict[str, int] = {}
     for w in report["warnings"]:
         counts[w["id"]] = counts.get(w["id"], 0) + 1

@@ -165,7 +165,9 @@ class ExerciseSpec:
     timing: Timing
     visibility_min: float
     display: tuple[str, ...]
-    path: Path = field(compare=False)
+    side_by: str | None = None
+    side_pick: str = "higher"
+    path: Path = field(default=Path("."), compare=False)
 
 
 class _Reader:
@@ -363,7 +365,7 @@ def load_spec(path: str | Path) -> ExerciseSpec:
 
 TOP_KEYS = {"id", "name", "kind", "sides", "view", "camera", "instructions", "sources", "metrics",
             "key_metrics", "position", "reps", "hold", "warnings", "targets", "timing",
-            "visibility_min", "display"}
+            "visibility_min", "display", "side_by", "side_pick"}
 
 
 def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
@@ -430,6 +432,12 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     display = r.strings(raw, "display", "")
     for i, name in enumerate(display):
         _check_metric_ref(r, name, f"display[{i}]", metrics)
+    side_by = r.string(raw, "side_by", "") or None
+    if side_by:
+        _check_metric_ref(r, side_by, "side_by", metrics)
+        if sides != "alternating":
+            r.error("side_by", "only a spec with sides = \"alternating\" chooses its side by a metric")
+    side_pick = r.string(raw, "side_pick", "", default="higher", choices=("higher", "lower"))
     name = r.string(raw, "name", "")
     view = r.string(raw, "view", "", choices=VIEWS)
     camera = r.string(raw, "camera", "")
@@ -445,7 +453,7 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
         instructions=instructions.strip(), sources=sources, metrics=metrics, key_metrics=key_metrics,
         position=position, reps=reps, hold=hold, warnings=tuple(warnings), targets=targets,
         timing=timing, visibility_min=visibility if visibility is not None else 0.5,
-        display=display or key_metrics, path=path,
+        display=display or key_metrics, side_by=side_by, side_pick=side_pick or "higher", path=path,
     )
 
 

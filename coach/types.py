@@ -159,5 +159,7 @@ class Snapshot:
     rep_phase: str
     hold_s: float
     current_hold_s: float
+    hold_in_form_s: float
+    current_in_form_s: float
     warnings: tuple[tuple[str, str], ...]
     events: tuple[Event, ...] = field(default=())

@@ -20,7 +20,8 @@ from coach.pose import LegacyBlazePose
 from coach.sources import VideoFile
 
 ROOT = Path(__file__).resolve().parent.parent
-EXERCISES = ("plank", "glute_bridge", "bird_dog", "pushup_control", "squat_control")
+EXERCISES = ("plank", "glute_bridge", "bird_dog", "pushup_control", "squat_control", "side_plank", "cat_cow",
+             "childs_pose", "cobra", "downward_dog", "crunch", "superman")
 
 
 def record(video: Path, out: Path) -> None:

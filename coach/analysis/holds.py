@@ -69,6 +69,26 @@ class HoldTimer:
         return sum(s.in_form_s for s in self.segments) + current
 
     @property
+    def current_in_form_s(self) -> float:
+        """Seconds of the hold in progress spent in good form (0 when none)."""
+        return self._seg_form if self._open else 0.0
+
+    @property
+    def count(self) -> int:
+        """Holds so far, the one in progress included once it is long enough."""
+        return len(self.segments) + (1 if self._open and self.current_s >= self.min_hold_s else 0)
+
+    def by_side(self) -> dict[str, dict[str, float]]:
+        """Holds, seconds and seconds in good form per side (finished holds)."""
+        out = {s: {"holds": 0, "total_s": 0.0, "in_form_s": 0.0} for s in ("left", "right")}
+        for seg in self.segments:
+            if seg.side in out:
+                out[seg.side]["holds"] += 1
+                out[seg.side]["total_s"] = round(out[seg.side]["total_s"] + seg.duration_s, 2)
+                out[seg.side]["in_form_s"] = round(out[seg.side]["in_form_s"] + seg.in_form_s, 2)
+        return out
+
+    @property
     def longest_s(self) -> float:
         return max([s.duration_s for s in self.segments] + [self.current_s if self._open else 0.0])
 

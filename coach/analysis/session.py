@@ -4,6 +4,8 @@ Per update it smooths the landmarks, picks the side to watch, computes the
 spec's metrics, and decides the tracking state:
 
 * ``no_person``: nobody detected;
+* ``wrong_view``: seen from the wrong side for a while (a side-view exercise
+  filmed from the front): the message says how to turn, and form is not judged;
 * ``cant_see``: a person, but landmarks the exercise needs are hidden
   (the message names them: "can't see your knees");
 * ``not_in_position``: visible, but not in the exercise's position (getting
@@ -23,6 +25,7 @@ from coach.analysis.holds import HoldTimer, conditions_hold
 from coach.analysis.metrics import MetricComputer
 from coach.analysis.reps import RepCounter
 from coach.analysis.side import SideChooser
+from coach.analysis.view import ADVICE, ViewCheck
 from coach.smoothing import LandmarkSmoother
 from coach.specs import Condition, ExerciseSpec
 from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
@@ -85,6 +88,7 @@ class Session:
         )
         self.hold = HoldTimer(hold_conditions, timing.dropout_grace_s, timing.min_hold_s)
         self.form = FormChecker(spec.warnings)
+        self.view = ViewCheck(spec.view)
         self.state = "no_person"
         self.message = MESSAGES["no_person"]
         self._last_seen_t: float | None = None
@@ -96,6 +100,8 @@ class Session:
         metrics: Metrics | None = None
         if pose is None:
             state, message = "no_person", MESSAGES["no_person"]
+        elif self.view.update(pose, t):
+            state, message = "wrong_view", ADVICE[self.spec.view]
         else:
             metrics, hidden = self._metrics_for(pose, t)
             missing = [k for k in self.spec.key_metrics if metrics.get(k) is None]
@@ -129,18 +135,21 @@ class Session:
     def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
         if self.spec.sides == "near":
             return self.metrics.compute(pose, self.sides.update(pose, t))
-        # Alternating: the working side is, frame by frame, the side whose rep
-        # metric is higher. It is not locked for the length of a rep, because
-        # MediaPipe can swap the labels of far-side limbs mid-rep; the rep
-        # keeps the side it started with.
+        # Alternating: the working side is, frame by frame, the side whose
+        # ``side_by`` metric (default: the rep metric) is higher, or lower
+        # with ``side_pick = "lower"``. It is not locked for the length of a
+        # rep, because MediaPipe can swap the labels of far-side limbs
+        # mid-rep; a rep or hold keeps the side it started with.
         left = self.metrics.compute(pose, "left")
         right = self.metrics.compute(pose, "right")
-        key = self.spec.reps.metric if self.spec.reps else self.spec.key_metrics[0]
+        key = self.spec.side_by or (self.spec.reps.metric if self.spec.reps else self.spec.key_metrics[0])
         lv, rv = left[0].get(key), right[0].get(key)
         if lv is None:
             return right
         if rv is None:
             return left
+        if self.spec.side_pick == "lower":
+            lv, rv = -lv, -rv
         return left if lv >= rv else right
 
     def _run(self, metrics: Metrics | None, t: float) -> list[Event]:
@@ -188,6 +197,7 @@ class Session:
             partial_reps=reps.partial if reps else 0,
             rep_phase=reps.phase(value) if reps else "rest",
             hold_s=self.hold.total_s, current_hold_s=self.hold.current_s,
+            hold_in_form_s=self.hold.in_form_s, current_in_form_s=self.hold.current_in_form_s,
             warnings=tuple((w.id, w.message) for w in self.form.active),
             events=tuple(events),
         )

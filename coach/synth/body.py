@@ -160,6 +160,9 @@ class Body:
             joints[f"left_{joint}"] = posed_heads[self._index[f"{bone}.L"]]
             joints[f"right_{joint}"] = posed_heads[self._index[f"{bone}.R"]]
         joints["nose"] = posed_heads[self._index["head"]]
+        for side, tag in (("left", "L"), ("right", "R")):
+            joints[f"{side}_foot_index"] = posed_heads[self._index[f"toe2-3.{tag}"]]
+            joints[f"{side}_eye"] = posed_heads[self._index[f"eye.{tag}"]]
         return PosedBody(vertices=vertices, joints=joints)
 
 
