@@ -67,8 +67,10 @@ def synthetic_cases(folder: Path) -> list[Case]:
             continue
         exp = labels["expected"]
         kind = find_spec(labels["exercise"]).kind
+        # A hold exercise's "reps" are its holds (a stretch held three times).
         cases.append(Case(name=video.name, video=video, exercise=labels["exercise"],
-                          reps=exp["reps"] if kind == "reps" else None, by_side=exp["by_side"],
+                          reps=exp["reps"] if kind == "reps" else exp.get("holds", exp["reps"]),
+                          by_side=exp["by_side"],
                           hold_s=exp["hold_s"] if kind == "hold" else None,
                           warnings=exp["warnings"],
                           extra={"camera_height_m": labels.get("scene", {}).get("camera", {}).get("height_m")}))
@@ -101,10 +103,24 @@ def _overlaps(a: dict[str, Any], b: dict[str, Any]) -> bool:
     return a["start_s"] <= b["end_s"] and b["start_s"] <= a["end_s"]
 
 
+def counted(report: dict[str, Any]) -> int:
+    """What a report counts: reps, or holds for a hold exercise."""
+    return report["hold"]["count"] if report.get("kind") == "hold" else report["reps"]["count"]
+
+
+def counted_by_side(report: dict[str, Any]) -> dict[str, int] | None:
+    if report.get("kind") == "hold":
+        sides = report["hold"].get("by_side")
+        return {s: v["holds"] for s, v in sides.items()} if sides else None
+    return report["reps"]["by_side"]
+
+
 def score(cases: list[Case], reports: list[dict[str, Any]]) -> dict[str, Any]:
     """Aggregate scores over analysed cases (``reports[i]`` belongs to ``cases[i]``)."""
-    counted = [(c, r) for c, r in zip(cases, reports) if c.reps is not None and not c.control]
-    errors = [abs(r["reps"]["count"] - c.reps) for c, r in counted]
+    count_cases = [(c, r) for c, r in zip(cases, reports) if c.reps is not None and not c.control]
+    errors = [abs(counted(r) - c.reps) for c, r in count_cases]
+    side_cases = [(c, r) for c, r in count_cases if c.by_side and counted_by_side(r)]
+    side_errors = sum(1 for c, r in side_cases if counted_by_side(r) != c.by_side)
     holds = [(c, r) for c, r in zip(cases, reports) if c.hold_s is not None and not c.control]
     hold_err = [abs(r["hold"]["total_s"] - c.hold_s) for c, r in holds]
     per_id: dict[str, dict[str, int]] = {}
@@ -129,10 +145,12 @@ def score(cases: list[Case], reports: list[dict[str, Any]]) -> dict[str, Any]:
     controls = [(c, r) for c, r in zip(cases, reports) if c.control]
     return {
         "clips": len(cases),
-        "count_clips": len(counted),
+        "count_clips": len(count_cases),
+        "side_clips": len(side_cases),
+        "side_exact_rate": (1 - side_errors / len(side_cases)) if side_cases else None,
         "exact_count_rate": sum(e == 0 for e in errors) / len(errors) if errors else None,
         "off_by_one_rate": sum(e <= 1 for e in errors) / len(errors) if errors else None,
-        "count_mae_normalised": (sum(e / max(c.reps, 1) for e, (c, _) in zip(errors, counted)) / len(errors))
+        "count_mae_normalised": (sum(e / max(c.reps, 1) for e, (c, _) in zip(errors, count_cases)) / len(errors))
         if errors else None,
         "hold_clips": len(holds),
         "hold_mean_abs_error_s": sum(hold_err) / len(hold_err) if hold_err else None,
@@ -140,7 +158,7 @@ def score(cases: list[Case], reports: list[dict[str, Any]]) -> dict[str, Any]:
                                     max(1, sum(1 for c, _ in holds if c.hold_s)) * 100) if hold_err else None,
         "warnings": warnings,
         "controls": len(controls),
-        "phantom_controls": sum(1 for _, r in controls if r["reps"]["count"] or r["reps"]["partial"]
+        "phantom_controls": sum(1 for _, r in controls if counted(r) or r["reps"]["partial"]
                                 or r["hold"]["total_s"] > 0),
     }
 
@@ -155,11 +173,12 @@ def _fmt(value: Any, pct: bool = False) -> str:
 
 def markdown(cases: list[Case], reports: list[dict[str, Any]], scores: dict[str, Any]) -> str:
     """The per-clip table and the totals, as Markdown."""
-    lines = ["| clip | spec | reps truth / got | hold truth / got s | warnings truth / got |", "|---|---|---|---|---|"]
+    lines = ["| clip | spec | reps (holds) truth / got | hold truth / got s | warnings truth / got |", "|---|---|---|---|---|"]
     for c, r in zip(cases, reports):
-        reps = f"{_fmt(c.reps)} / {r['reps']['count']}" + (f" +{r['reps']['partial']}p" if r["reps"]["partial"] else "")
-        if r["reps"]["by_side"]:
-            reps += f" (L{r['reps']['by_side']['left']} R{r['reps']['by_side']['right']})"
+        reps = f"{_fmt(c.reps)} / {counted(r)}" + (f" +{r['reps']['partial']}p" if r["reps"]["partial"] else "")
+        sides = counted_by_side(r)
+        if sides:
+            reps += f" (L{sides['left']} R{sides['right']})"
         hold = f"{_fmt(c.hold_s)} / {r['hold']['total_s']:.1f}"
         truth_w = "-" if c.warnings is None else (", ".join(sorted({w["id"] for w in c.warnings})) or "none")
         got_w = ", ".join(sorted({w["id"] for w in r["warnings"]})) or "none"
@@ -168,7 +187,8 @@ def markdown(cases: list[Case], reports: list[dict[str, Any]], scores: dict[str,
     s = scores
     lines += ["", f"- counts ({s['count_clips']} clips): exact {_fmt(s['exact_count_rate'], True)}, "
                   f"off by at most one {_fmt(s['off_by_one_rate'], True)}, "
-                  f"mean absolute error / true count {_fmt(s['count_mae_normalised'])}",
+                  f"mean absolute error / true count {_fmt(s['count_mae_normalised'])}; "
+                  f"per-side counts exact on {_fmt(s['side_exact_rate'], True)} of {s['side_clips']} one-sided clips",
               f"- holds ({s['hold_clips']} clips): mean absolute error {_fmt(s['hold_mean_abs_error_s'])} s "
               f"({_fmt(s['hold_mean_abs_error_pct'])} %)",
               f"- controls: {s['phantom_controls']} of {s['controls']} with phantom reps or holds", "",

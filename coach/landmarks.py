@@ -58,15 +58,29 @@ def other_side(side: str) -> str:
 
 
 def spec_names() -> list[str]:
-    """Every name a spec may use: sided, unsided and ``opposite_`` names."""
-    return [*NAMES, *SIDED_PARTS, *(f"opposite_{p}" for p in SIDED_PARTS)]
+    """Every name a spec may use: sided, unsided, ``opposite_`` and ``mid_`` names."""
+    return [*NAMES, *SIDED_PARTS, *(f"opposite_{p}" for p in SIDED_PARTS), *(f"mid_{p}" for p in SIDED_PARTS)]
 
 
 def is_valid_spec_name(name: str) -> bool:
-    """True when ``name`` can be resolved to a landmark for some side."""
-    return name in INDEX or name in SIDED_PARTS or (
-        name.startswith("opposite_") and name.removeprefix("opposite_") in SIDED_PARTS
+    """True when ``name`` can be resolved to a landmark (or a midpoint) for some side."""
+    return name in INDEX or name in SIDED_PARTS or any(
+        name.startswith(prefix) and name.removeprefix(prefix) in SIDED_PARTS for prefix in ("opposite_", "mid_")
     )
+
+
+def indices(name: str, side: str) -> tuple[int, ...]:
+    """The landmark(s) a spec name stands for: one, or both sides for a ``mid_`` name.
+
+    ``mid_hip`` is the point halfway between the hips. Seen from the front,
+    a body lying on its side has its left and right landmarks stacked, and a
+    pose model may swap their labels from frame to frame; the midpoint does
+    not care which is which.
+    """
+    if name.startswith("mid_"):
+        part = name.removeprefix("mid_")
+        return INDEX[f"left_{part}"], INDEX[f"right_{part}"]
+    return (resolve(name, side),)
 
 
 def suggest(name: str) -> str | None:

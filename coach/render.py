@@ -40,7 +40,7 @@ def _metric_anchor(spec: ExerciseSpec, name: str, side: str) -> int | None:
     if metric is None or not metric.points:
         return None
     middle = metric.points[len(metric.points) // 2] if len(metric.points) == 3 else metric.points[-1]
-    return landmarks.resolve(middle, side)
+    return landmarks.indices(middle, side)[0]
 
 
 class OverlayRenderer:

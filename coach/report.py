@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from coach.analysis.session import Session
+from coach.specs import PER_SIDE_MODES
 from coach.types import Event, Snapshot, WarningEnded, WarningStarted
 
 REPORT_VERSION = 2   # 2: hold.count and hold.by_side
@@ -47,7 +48,7 @@ class ReportBuilder:
         spec = self.session.spec
         reps = self.session.reps
         hold = self.session.hold
-        by_side = reps.count_by_side() if (reps and spec.sides == "alternating") else None
+        by_side = reps.count_by_side() if (reps and spec.sides in PER_SIDE_MODES) else None
         items = [r.as_dict() for r in reps.items] if reps else []
         coverage = self.frames_with_pose / self.frames if self.frames else 0.0
         for item in self._open.values():
@@ -56,6 +57,7 @@ class ReportBuilder:
             "report_version": REPORT_VERSION,
             "exercise": spec.id,
             "exercise_name": spec.name,
+            "kind": spec.kind,
             "video": video,
             "pose_backend": backend,
             "pose_coverage": round(coverage, 4),
@@ -72,10 +74,12 @@ class ReportBuilder:
                 "total_s": round(hold.total_s, 2),
                 "in_form_s": round(hold.in_form_s, 2),
                 "longest_s": round(hold.longest_s, 2),
-                "by_side": hold.by_side() if spec.sides == "alternating" else None,
+                "by_side": hold.by_side() if spec.sides in PER_SIDE_MODES else None,
             },
             "warnings": self.warnings,
         }
+        if spec.sides == "in_turn":
+            report["sides_note"] = "sides given in turn, left first: one camera cannot tell which side is worked"
         if coverage == 0.0:
             report["message"] = "No person was found in the video."
         return report
@@ -88,7 +92,9 @@ def side_comparison(by_side: dict[str, dict[str, float]], target: dict[str, Any]
     line = (f"sides: left {left['holds']}{per} holds, {left['in_form_s']:.1f} s in form; "
             f"right {right['holds']}{per} holds, {right['in_form_s']:.1f} s in form")
     lo, hi = sorted((left["in_form_s"], right["in_form_s"]))
-    if hi > 0 and lo < 0.8 * hi:
+    if hi > 0 and lo == 0:
+        line += f" ({'left' if left['in_form_s'] == 0 else 'right'} side not done)"
+    elif hi > 0 and lo < 0.8 * hi:
         weaker = "left" if left["in_form_s"] < right["in_form_s"] else "right"
         line += f" ({weaker} side {100 * (1 - lo / hi):.0f} % shorter)"
     return line
@@ -101,8 +107,12 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append(report["message"])
     reps = report["reps"]
     target = report["targets"]
-    if reps["items"] or target["reps"]:
-        line = f"reps: {reps['count']}" + (f" / target {target['reps']}" if target["reps"] else "")
+    per_side = " per side" if target.get("per_side") else ""
+    if report.get("kind") == "hold":
+        if target["reps"]:
+            lines.append(f"holds: {report['hold']['count']} / target {target['reps']}{per_side}")
+    elif reps["items"] or target["reps"]:
+        line = f"reps: {reps['count']}" + (f" / target {target['reps']}{per_side}" if target["reps"] else "")
         if reps["by_side"]:
             line += f"  (left {reps['by_side']['left']}, right {reps['by_side']['right']})"
         if reps["partial"]:

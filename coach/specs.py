@@ -35,6 +35,12 @@ DERIVED_KINDS = ("lowest", "highest")
 DISTANCE_AXES = ("horizontal", "vertical", "euclidean")
 PHASES = ("rep_top", "hold", "active")
 VIEWS = ("side", "front")
+#: near: the side facing the camera is measured; alternating: each rep or hold
+#: belongs to the side the metrics show working; in_turn: one camera cannot
+#: tell the sides apart, so holds and reps are given to left and right in turn,
+#: left first (and the report says so).
+SIDE_MODES = ("near", "alternating", "in_turn")
+PER_SIDE_MODES = ("alternating", "in_turn")
 
 
 @dataclass(frozen=True)
@@ -83,6 +89,11 @@ class RepSpec:
     Pose models read the same body several degrees differently from one
     camera to the next; a rise from rest does not depend on that offset, so a
     clearly partial rep is still seen as a rep.
+
+    ``rest_fall`` (optional) also ends a rep once the metric has fallen that
+    far below the rep's peak: for movements that swing through a neutral
+    position rather than rest at one end (cat-cow), whose neutral reads
+    differently from person to person.
     """
 
     metric: str
@@ -92,6 +103,7 @@ class RepSpec:
     min_rep_s: float = 0.8
     start_rise: float | None = None
     rest_rise: float | None = None
+    rest_fall: float | None = None
 
 
 @dataclass(frozen=True)
@@ -295,7 +307,7 @@ def _check_metric_ref(r: _Reader, name: str, where: str, metrics: dict[str, Metr
 
 def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec | None:
     data = r.table(data, "reps", {"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
-                                  "rest_rise", "note"},
+                                  "rest_rise", "rest_fall", "note"},
                    {"metric", "start_above", "full_at", "rest_below"})
     if not data:
         return None
@@ -318,8 +330,9 @@ def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec
                 "start_rise and rest_rise go together: give both or neither")
     elif start_rise is not None and rest_rise is not None and not rest_rise < start_rise:
         r.error("reps.rest_rise", f"must be lower than reps.start_rise (got {rest_rise:g} >= {start_rise:g})")
+    rest_fall = r.number(data, "rest_fall", "reps", positive=True)
     return RepSpec(metric=metric, start_above=start, full_at=full, rest_below=rest, min_rep_s=min_rep,
-                   start_rise=start_rise, rest_rise=rest_rise)
+                   start_rise=start_rise, rest_rise=rest_rise, rest_fall=rest_fall)
 
 
 def _read_warning(r: _Reader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:
@@ -374,7 +387,7 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     r.table(raw, "", TOP_KEYS, {"id", "name", "kind", "view", "metrics", "instructions", "camera"})
     spec_id = r.string(raw, "id", "")
     kind = r.string(raw, "kind", "", choices=("reps", "hold"))
-    sides = r.string(raw, "sides", "", default="near", choices=("near", "alternating"))
+    sides = r.string(raw, "sides", "", default="near", choices=SIDE_MODES)
     metrics: dict[str, MetricSpec] = {}
     raw_metrics = raw.get("metrics", {})
     metric_table = r.table(raw_metrics, "metrics", set(raw_metrics) if isinstance(raw_metrics, dict) else set())

@@ -49,6 +49,7 @@ def main() -> None:
     parser.add_argument("spec")
     parser.add_argument("timeline", type=Path)
     parser.add_argument("--video", action="store_true", help="render and read with MediaPipe")
+    parser.add_argument("--metrics", default=None, help="comma-separated metrics to print (default: all)")
     args = parser.parse_args()
     spec = find_spec(args.spec)
     timeline = load_timeline(args.timeline)
@@ -58,10 +59,14 @@ def main() -> None:
     by_phase: dict[str, dict[str, list[float]]] = defaultdict(lambda: defaultdict(list))
     states: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     t = 0.0
+    step, last = 0, None
     for frame, (t, pose) in zip(frames, _poses(timeline, args.video)):
         snap = session.update(pose, t)
         builder.add(snap)
-        key = f"{frame['phase']}{'/' + frame['side'] if frame['side'] else ''}"
+        here = (frame["phase"], frame["rep"], frame["side"], frame["error"])
+        if here != last:
+            step, last = step + 1, here
+        key = f"{step:02d} {frame['phase']} rep {frame['rep']} {frame['side'] or ''} {frame['error'] or ''}"
         states[key][snap.state] += 1
         if snap.metrics is not None:
             for name, value in snap.metrics.values.items():
@@ -71,6 +76,8 @@ def main() -> None:
     for phase, metrics in by_phase.items():
         print(f"== {phase}  states {dict(states[phase])}")
         for name, values in metrics.items():
+            if args.metrics and name not in args.metrics.split(","):
+                continue
             print(f"   {name:18s} median {statistics.median(values):7.2f}  range {min(values):7.2f} .. {max(values):7.2f}")
     report = builder.build()
     print("got     ", json.dumps({"reps": report["reps"]["count"], "partial": report["reps"]["partial"],

@@ -39,10 +39,11 @@ class HoldTimer:
     """
 
     def __init__(self, conditions: tuple[Condition, ...], dropout_grace_s: float = 0.5,
-                 min_hold_s: float = 1.0) -> None:
+                 min_hold_s: float = 1.0, in_turn: bool = False) -> None:
         self.conditions = conditions
         self.dropout_grace_s = dropout_grace_s
         self.min_hold_s = min_hold_s
+        self.in_turn = in_turn
         self.segments: list[HoldSegment] = []
         self._open = False
         self._start = 0.0
@@ -56,6 +57,7 @@ class HoldTimer:
         self._rated = [c for c in conditions if c.max_rate is not None]
         self._last_values: dict[str, tuple[float, float]] = {}
         self._rates: dict[str, float] = {}
+        self._rate_side: str | None = None
         self._state_t: float | None = None
         self._state: bool | None = None
 
@@ -77,6 +79,12 @@ class HoldTimer:
     def count(self) -> int:
         """Holds so far, the one in progress included once it is long enough."""
         return len(self.segments) + (1 if self._open and self.current_s >= self.min_hold_s else 0)
+
+    def turn_side(self) -> str:
+        """With ``in_turn``: left for the 1st, 3rd... hold, right for the 2nd, 4th..."""
+        if self._open and self._side:
+            return self._side
+        return ("left", "right")[len(self.segments) % 2]
 
     def by_side(self) -> dict[str, dict[str, float]]:
         """Holds, seconds and seconds in good form per side (finished holds)."""
@@ -106,6 +114,11 @@ class HoldTimer:
         if self._state_t == t:
             return self._state
         state = conditions_hold(self.conditions, metrics)
+        side = metrics.side if metrics is not None else None
+        if side != self._rate_side:
+            # Another side's limb is not the same limb moving: start the rates afresh.
+            self._last_values.clear()
+            self._rate_side = side
         for condition in self._rated:
             value = metrics.get(condition.metric) if metrics is not None else None
             last = self._last_values.get(condition.metric)
@@ -133,10 +146,10 @@ class HoldTimer:
         self._last_t = t
         if state:
             if not self._open:
+                self._side = self.turn_side() if self.in_turn else (metrics.side if metrics is not None else None)
                 self._open = True
                 self._start = t
                 self._seg_total = self._seg_form = 0.0
-                self._side = metrics.side if metrics is not None else None
             else:
                 # Time since the last in-target update, including a short dropout.
                 self._seg_total += self._pending + dt

@@ -40,13 +40,13 @@ class MetricComputer:
                 else:
                     values[metric.name] = max(seen) if seen else None
                 continue
-            idx = [landmarks.resolve(p, side) for p in metric.points]
-            blocked = [i for i in idx if pose.visibility[i] < vis_min]
+            groups = [landmarks.indices(p, side) for p in metric.points]
+            blocked = [i for g in groups for i in g if pose.visibility[i] < vis_min]
             if blocked:
                 hidden.update(blocked)
                 values[metric.name] = None
                 continue
-            pts = [pose.xy[i] for i in idx]
+            pts = [pose.xy[list(g)].mean(axis=0) for g in groups]
             values[metric.name] = _finite(_measure(metric, pts, pose, side))
         return Metrics(values=values, side=side), hidden
 

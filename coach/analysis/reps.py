@@ -24,10 +24,6 @@ class RepCounter:
     back) already at the top is not counted for it.
 
     Example:
-        >>> import statistics
-from collections import deque
-
-from coach.specs import RepSpec
         >>> from coach.types import Metrics
         >>> counter = RepCounter(RepSpec("lift", start_above=10, full_at=30, rest_below=5, min_rep_s=0.5))
         >>> for i, v in enumerate([0, 20, 35, 35, 20, 0]):
@@ -36,8 +32,9 @@ from coach.specs import RepSpec
         (1, True)
     """
 
-    def __init__(self, spec: RepSpec, lost_reset_s: float = 1.5) -> None:
+    def __init__(self, spec: RepSpec, lost_reset_s: float = 1.5, in_turn: bool = False) -> None:
         self.spec = spec
+        self.in_turn = in_turn     # sides given left, right, left... by order, not seen
         self.lost_reset_s = lost_reset_s
         self.items: list[RepItem] = []
         self.up = False
@@ -142,7 +139,8 @@ from coach.specs import RepSpec
                 self.up = True
                 self._start_t = t
                 self._peak = value
-                self._side = metrics.side if metrics is not None else None
+                self._side = ("left", "right")[self.count % 2] if self.in_turn else (
+                    metrics.side if metrics is not None else None)
                 self._hold_s = 0.0
                 self._warnings = {}
                 return [RepStarted(t=t, side=self._side)]
@@ -150,8 +148,12 @@ from coach.specs import RepSpec
         self._peak = max(self._peak, value)
         if value >= self.spec.full_at:
             self._hold_s += dt
-        if value < self._rest_level():
+        fallen = self.spec.rest_fall is not None and value < self._peak - self.spec.rest_fall
+        if value < self._rest_level() or fallen:
             self.up = False
+            # The next rep needs the metric at rest again: after a rep ended
+            # by falling from its peak, a wobble must not start another.
+            self._armed = value < self._rest_level()
             self._forget_rest()
             if t - self._start_t < self.spec.min_rep_s:
                 return [RepAborted(t=t, reason="too short to be a rep")]

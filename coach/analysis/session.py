@@ -27,7 +27,7 @@ from coach.analysis.reps import RepCounter
 from coach.analysis.side import SideChooser
 from coach.analysis.view import ADVICE, ViewCheck
 from coach.smoothing import LandmarkSmoother
-from coach.specs import Condition, ExerciseSpec
+from coach.specs import PER_SIDE_MODES, Condition, ExerciseSpec
 from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
 
 MESSAGES = {
@@ -82,11 +82,13 @@ class Session:
         self.metrics = MetricComputer(spec)
         self.sides = SideChooser(switch_after_s=timing.side_switch_s)
         self.gate = PositionGate(spec.position, timing.settle_s, timing.leave_after_s)
-        self.reps = RepCounter(spec.reps, timing.lost_reset_s) if spec.reps else None
+        in_turn = spec.sides == "in_turn"
+        self.reps = RepCounter(spec.reps, timing.lost_reset_s, in_turn=in_turn) if spec.reps else None
         hold_conditions = spec.hold or (
             (Condition(spec.reps.metric, min=spec.reps.full_at),) if spec.reps else ()
         )
-        self.hold = HoldTimer(hold_conditions, timing.dropout_grace_s, timing.min_hold_s)
+        self.hold = HoldTimer(hold_conditions, timing.dropout_grace_s, timing.min_hold_s,
+                              in_turn=in_turn and not spec.reps)
         self.form = FormChecker(spec.warnings)
         self.view = ViewCheck(spec.view)
         self.state = "no_person"
@@ -133,7 +135,7 @@ class Session:
         return self._snapshot(t, pose, metrics, events)
 
     def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
-        if self.spec.sides == "near":
+        if self.spec.sides != "alternating":
             return self.metrics.compute(pose, self.sides.update(pose, t))
         # Alternating: the working side is, frame by frame, the side whose
         # ``side_by`` metric (default: the rep metric) is higher, or lower
@@ -185,15 +187,22 @@ class Session:
         """Close what is open at the end of the video or session."""
         return self._pause(t, "session ended")
 
+    def _turn_side(self) -> str:
+        """The side whose turn it is (in_turn specs): the rep or hold in progress, else the next."""
+        if self.reps is not None:
+            return self.reps.side or ("left", "right")[self.reps.count % 2]
+        return self.hold.turn_side()
+
     def _snapshot(self, t: float, pose: Pose | None, metrics: Metrics | None, events: list[Event]) -> Snapshot:
         reps = self.reps
         value = metrics.get(self.spec.reps.metric) if (metrics is not None and self.spec.reps) else None
         return Snapshot(
             t=t, state=self.state, message=self.message,
-            side=metrics.side if metrics is not None else self.sides.side,
+            side=self._turn_side() if self.spec.sides == "in_turn" else (
+                metrics.side if metrics is not None else self.sides.side),
             metrics=metrics, pose=pose,
             reps=reps.count if reps else 0,
-            reps_by_side=reps.count_by_side() if (reps and self.spec.sides == "alternating") else None,
+            reps_by_side=reps.count_by_side() if (reps and self.spec.sides in PER_SIDE_MODES) else None,
             partial_reps=reps.partial if reps else 0,
             rep_phase=reps.phase(value) if reps else "rest",
             hold_s=self.hold.total_s, current_hold_s=self.hold.current_s,

@@ -80,7 +80,9 @@ class Timeline:
     def frames(self) -> list[dict[str, Any]]:
         """Per frame: time, phase, rep, side, error and pose parameters."""
         out: list[dict[str, Any]] = []
-        current = dict(PARAMS[self.exercise])
+        # The clip opens in the first step's pose (the person is already
+        # there); later steps move from the previous step's values.
+        current = dict(PARAMS[self.exercise]) | self.steps[0].values
         for step in self.steps:
             count = max(1, int(round(step.seconds * self.fps)))
             start = dict(current)
@@ -100,6 +102,8 @@ class Timeline:
         """
         reps: dict[int, dict[str, Any]] = {}
         hold_s = 0.0
+        holds = 0              # runs of consecutive "hold" steps: the holds a hold exercise counts
+        previous = None
         warnings: dict[str, list[float]] = {}
         t = 0.0
         for step in self.steps:
@@ -108,6 +112,8 @@ class Timeline:
                 rep["complete"] = rep["complete"] and not step.partial
             if step.phase == "hold" and not step.partial:
                 hold_s += step.seconds
+                holds += previous != "hold"
+            previous = step.phase if not step.partial else None
             if step.error:
                 warnings.setdefault(step.error, [t, t + step.seconds])[1] = t + step.seconds
             t += step.seconds
@@ -116,7 +122,7 @@ class Timeline:
         if any(r["side"] for r in reps.values()):
             by_side = {s: sum(1 for r in complete if r["side"] == s) for s in ("left", "right")}
         return {
-            "reps": len(complete), "partial_reps": len(reps) - len(complete), "by_side": by_side,
+            "reps": len(complete), "partial_reps": len(reps) - len(complete), "by_side": by_side, "holds": holds,
             "hold_s": round(hold_s, 3),
             "warnings": [{"id": k, "start_s": round(v[0], 3), "end_s": round(v[1], 3)} for k, v in warnings.items()],
             "duration_s": round(t, 3),
