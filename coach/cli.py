@@ -1,4 +1,4 @@
-"""Command line: ``coach analyze``, ``coach live``, ``coach exercises``, ``coach cameras``, ``coach synth``.
+"""Command line: ``coach analyze``, ``live``, ``routine``, ``exercises``, ``eval``, ``cameras``, ``synth``.
 
 The only module that prints for people or exits: library code raises
 :class:`~coach.errors.CoachError` subclasses, turned here into one line on
@@ -112,8 +112,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 130 if report.get("interrupted") and not args.report else 0
 
 
+def _print_safety() -> None:
+    from coach.safety import SAFETY_LINES
+
+    print("Safety: " + "\n        ".join(SAFETY_LINES) + "\n")
+
+
 def cmd_live(args: argparse.Namespace) -> int:
-    from coach.live import run_live
+    from coach.live import SingleExercise, run_live
     from coach.pose import create_estimator
     from coach.sinks import check_writable, write_json_atomic
     from coach.specs import find_spec
@@ -129,8 +135,9 @@ def cmd_live(args: argparse.Namespace) -> int:
         check_writable(path)
     estimator = create_estimator(args.model)
     camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
+    _print_safety()
     try:
-        result = run_live(spec, camera, estimator, display=not args.no_display, events=events,
+        result = run_live(SingleExercise(spec, events), camera, estimator, display=not args.no_display,
                           mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot)
     finally:
         estimator.close()
@@ -138,6 +145,52 @@ def cmd_live(args: argparse.Namespace) -> int:
     print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     _print_summary(result.report)
     print(f"report: {args.report}\nevents: {events}")
+    return 0
+
+
+def cmd_routine(args: argparse.Namespace) -> int:
+    from coach.live import run_live
+    from coach.pose import create_estimator
+    from coach.report import summary_lines
+    from coach.routines import RoutinePlayer, builtin_routine_paths, describe_target, find_routine
+    from coach.sinks import check_writable, write_json_atomic
+
+    if args.routine in (None, "list"):
+        for routine_id in builtin_routine_paths():
+            routine = find_routine(routine_id)
+            print(f"{routine.id:12} {routine.name} ({len(routine.items)} exercises)")
+        return 0
+    routine = find_routine(args.routine)
+    if args.show:
+        print(f"{routine.name} ({routine.id}), after {routine.source}")
+        for i, item in enumerate(routine.items, 1):
+            print(f"  {i:2}. {item.spec.name}: {describe_target(item.spec)}, then rest {item.rest_s:g} s")
+        return 0
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    if args.report is None:
+        sessions = _data_dir() / "sessions"
+        sessions.mkdir(parents=True, exist_ok=True)
+        args.report = str(sessions / f"routine-{routine.id}-{stamp}.json")
+    check_writable(args.report)
+    check_writable(args.screenshot)
+    events_dir = Path(args.report).with_suffix(".events")
+    estimator = create_estimator(args.model)
+    camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
+    _print_safety()
+    try:
+        result = run_live(RoutinePlayer(routine, events_dir), camera, estimator, display=not args.no_display,
+                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot)
+    finally:
+        estimator.close()
+    write_json_atomic(args.report, result.report)
+    print(f"routine ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
+    for entry in result.report["exercises"]:
+        if entry["skipped"]:
+            print(f"- {entry['exercise']}: not done")
+            continue
+        lines = summary_lines(entry["report"])
+        print(f"- {lines[0].split(':')[0]}: " + "; ".join(lines[1:]))
+    print(f"report: {args.report}\nevents: {events_dir}")
     return 0
 
 
@@ -159,6 +212,9 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         print("\nCamera:\n" + spec.camera)
         print("\nForm warnings: " + ", ".join(w.id for w in spec.warnings))
         print("\nSources (../shared/seeds):\n  " + "\n  ".join(spec.sources))
+        from coach.safety import SAFETY_LINES
+
+        print("\nSafety:\n  " + "\n  ".join(SAFETY_LINES))
         return 0
     for exercise_id in builtin_spec_paths():
         spec = find_spec(exercise_id)
@@ -242,7 +298,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("live", help="coach live from a webcam (or a video played as one)",
-                       description="Live coaching window. Keys: q quit, space pause, r reset.",
+                       description="Live coaching window. Keys: q quit, space pause, r reset the counts.",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--exercise", "-e", required=True, help="exercise id or a spec .toml file")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
@@ -254,6 +310,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-seconds", type=float, help="end the session after this many seconds")
     p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
     p.set_defaults(func=cmd_live)
+
+    p = sub.add_parser("routine", help="a guided sequence of exercises in the live window",
+                       description="Guide a routine: each exercise until its target, a rest, the next. Keys: "
+                                   "n next (or skip the rest), b back, space pause, q quit. `coach routine` lists "
+                                   "the built-in routines; ROUTINE may also be your own .toml file.",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("routine", nargs="?", help="routine id or a routine .toml file (none: list them)")
+    p.add_argument("--show", action="store_true", help="print the routine's exercises and targets, then exit")
+    p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
+    p.add_argument("--report", help="routine report path (default: a file in ~/.local/share/coach/sessions)")
+    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
+    p.add_argument("--no-display", action="store_true", help="run without a window")
+    p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
+    p.add_argument("--max-seconds", type=float, help="end after this many seconds")
+    p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
+    p.set_defaults(func=cmd_routine)
 
     p = sub.add_parser("exercises", help="list the exercises, or show one",
                        description="List the built-in exercises; `coach exercises show ID` explains one.")

@@ -1,5 +1,9 @@
 """The live loop: camera -> pose -> session -> overlay window, until q, Ctrl-C or camera loss.
 
+One exercise (:class:`SingleExercise`) or a routine
+(:class:`~coach.routines.RoutinePlayer`) runs in the same loop; keys: q quit,
+space pause, r restart the counts, n next and b back in a routine.
+
 Everything stateful runs on this one thread; the camera's reader thread only
 keeps the newest frame. On every exit the summary is printed by the CLI and
 the report saved; the event log is written as the session goes.
@@ -18,9 +22,12 @@ import cv2
 from coach.engine import Recorder
 from coach.errors import CameraError, CoachError
 from coach.pose import PoseEstimator
-from coach.render import OverlayRenderer
+from coach.render import OverlayRenderer, message_view
+from coach.routines import RoutinePlayer
+from coach.safety import SAFETY_SHORT, SHOW_FOR_S
 from coach.sources import Camera
 from coach.specs import ExerciseSpec
+from coach.types import Pose, Snapshot
 
 WINDOW = "coach"
 DISPLAY_WIDTH = 960
@@ -34,18 +41,42 @@ class LiveResult:
     fps: float = 0.0
 
 
-def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *, display: bool = True,
-             events: str | Path | None = None, mirror: bool = True, max_seconds: float | None = None,
+class SingleExercise:
+    """One exercise as a live program (a routine of one, without rests)."""
+
+    def __init__(self, spec: ExerciseSpec, events: str | Path | None = None) -> None:
+        self.spec = spec
+        self.recorder = Recorder(spec, events)
+        self.finished = False
+
+    def step(self, pose: Pose | None, t: float) -> Snapshot | None:
+        return self.recorder.step(pose, t)
+
+    def notice(self, t: float) -> list[str]:
+        return []
+
+    def next(self, t: float) -> None:
+        """No next exercise: n does nothing here."""
+
+    def back(self, t: float) -> None:
+        self.recorder.restart()
+
+    def close(self) -> dict[str, Any]:
+        return self.recorder.close()
+
+
+def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimator: PoseEstimator, *,
+             display: bool = True, mirror: bool = True, max_seconds: float | None = None,
              screenshot: str | Path | None = None, frame_timeout_s: float = 3.0) -> LiveResult:
-    """Run a live session and return its report and why it ended.
+    """Run a live session (one exercise or a routine) and return its report and why it ended.
 
     ``camera`` is an index or a video file played at real-time pace.
     ``screenshot`` saves the last shown window image (for checking the view).
+    The safety advice is on screen for the first seconds.
     """
     if display and not os.environ.get("DISPLAY") and os.name != "nt":
         raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
-    recorder = Recorder(spec, events)
-    renderer = OverlayRenderer(spec, mirror=mirror)
+    renderers: dict[str, OverlayRenderer] = {}
     ended_by = "end of video"
     frames = 0
     started = time.monotonic()
@@ -53,6 +84,7 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
     paused = False
     last_image = None
     t = 0.0
+    first_t: float | None = None
     try:
         with Camera(camera) as cam:
             window_ready = False
@@ -64,15 +96,27 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
                 if frame is None:
                     break
                 t = frame.t
+                first_t = t if first_t is None else first_t
                 if not paused:
-                    snapshot = recorder.step(estimator.detect(frame.image, frame.t), frame.t)
+                    snapshot = program.step(estimator.detect(frame.image, frame.t), frame.t)
                     frames += 1
                     elapsed = time.monotonic() - started
                     fps = frames / elapsed if elapsed > 0 else 0.0
                     if display or screenshot is not None:
                         # Small cameras are shown enlarged so the text stays readable.
                         zoom = max(1.0, DISPLAY_WIDTH / frame.image.shape[1]) if display else 1.0
-                        last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom)
+                        notice = program.notice(t)
+                        if t - first_t < SHOW_FOR_S:
+                            notice = [*notice, SAFETY_SHORT]
+                        if snapshot is None:
+                            last_image = message_view(frame.image, notice, zoom=zoom, mirror=mirror)
+                        else:
+                            spec = program.spec
+                            renderer = renderers.setdefault(spec.id, OverlayRenderer(spec, mirror=mirror))
+                            last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom, notice=notice)
+                    if program.finished:
+                        ended_by = "routine done"
+                        break
                 if display and last_image is not None:
                     if not window_ready:
                         cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
@@ -85,8 +129,10 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
                         break
                     if key == ord(" "):
                         paused = not paused
-                    elif key == ord("r"):
-                        recorder.restart()
+                    elif key in (ord("r"), ord("b")):
+                        program.back(t)
+                    elif key == ord("n"):
+                        program.next(t)
                     if cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
                         ended_by = "window closed"
                         break
@@ -101,9 +147,12 @@ def run_live(spec: ExerciseSpec, camera: int | str, estimator: PoseEstimator, *,
             cv2.imwrite(str(screenshot), last_image)
         if display:
             cv2.destroyAllWindows()
-    report = recorder.close(video={"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
-                            interrupted=ended_by not in ("quit", "end of video", "time limit", "window closed"),
-                            backend=estimator.name)
+    report = program.close()
+    if isinstance(program, SingleExercise):
+        # Re-built with the session's context (the recorder's own report has none).
+        report.update(video={"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
+                      pose_backend=estimator.name)
+    report["interrupted"] = ended_by not in ("quit", "end of video", "time limit", "window closed", "routine done")
     report["ended_by"] = ended_by
     report["live_fps"] = round(fps, 1)
     return LiveResult(report=report, ended_by=ended_by, frames=frames, fps=fps)

@@ -52,11 +52,12 @@ class OverlayRenderer:
         self.visibility_min = visibility_min
 
     def annotate(self, image: np.ndarray, snapshot: Snapshot, fps: float | None = None,
-                 zoom: float = 1.0) -> np.ndarray:
+                 zoom: float = 1.0, notice: tuple[str, ...] | list[str] = ()) -> np.ndarray:
         """Return a new image with the overlay drawn on ``image``.
 
         ``zoom`` > 1 enlarges a small camera image before drawing, so that the
-        text of the live window stays readable.
+        text of the live window stays readable. ``notice`` lines (a routine's
+        progress, the safety advice) are shown under the counters.
         """
         if zoom != 1.0:
             out = cv2.resize(image, None, fx=zoom, fy=zoom, interpolation=cv2.INTER_LINEAR)
@@ -90,10 +91,11 @@ class OverlayRenderer:
                     _text(out, _fmt(value), (x + 8, y - 8), 0.6 * scale, AMBER, 1)
         elif self.mirror:
             out = cv2.flip(out, 1)
-        self._panel(out, snapshot, scale, fps)
+        self._panel(out, snapshot, scale, fps, notice)
         return out
 
-    def _panel(self, out: np.ndarray, s: Snapshot, scale: float, fps: float | None) -> None:
+    def _panel(self, out: np.ndarray, s: Snapshot, scale: float, fps: float | None,
+               notice: tuple[str, ...] | list[str] = ()) -> None:
         spec = self.spec
         lines: list[tuple[str, tuple[int, int, int], float]] = [(spec.name, WHITE, 0.8)]
         if spec.kind == "reps":
@@ -118,17 +120,33 @@ class OverlayRenderer:
             lines.append((s.message, AMBER, 0.65))
         for _, message in s.warnings:
             lines.append((message, RED, 0.65))
+        lines += [(text, WHITE, 0.55) for text in notice]
         if fps is not None:
             lines.append((f"{fps:4.1f} fps", GREY, 0.5))
-        pad = int(10 * scale)
-        y = pad
-        heights = [int(32 * scale * size / 0.65) for _, _, size in lines]
-        box_h = sum(heights) + pad
-        box_w = int(min(out.shape[1] - 2 * pad, max(
-            cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, size * scale, 1)[0][0] for t, _, size in lines) + 2 * pad))
-        overlay = out.copy()
-        cv2.rectangle(overlay, (pad, pad), (pad + box_w, pad + box_h), PANEL, -1)
-        cv2.addWeighted(overlay, 0.6, out, 0.4, 0, dst=out)
-        for (text, color, size), h in zip(lines, heights):
-            y += h
-            _text(out, text, (2 * pad, y), size * scale, color, 2 if size >= 0.75 else 1)
+        draw_panel(out, lines, scale)
+
+
+def message_view(image: np.ndarray, lines: list[str], zoom: float = 1.0, mirror: bool = False) -> np.ndarray:
+    """The camera picture with only a panel of text (a routine's rest, its end)."""
+    out = cv2.resize(image, None, fx=zoom, fy=zoom) if zoom != 1.0 else image.copy()
+    if mirror:
+        out = cv2.flip(out, 1)
+    scale = max(0.45, min(1.2, out.shape[0] / 720.0))
+    draw_panel(out, [(text, WHITE if i else AMBER, 0.75 if i == 0 else 0.6) for i, text in enumerate(lines)], scale)
+    return out
+
+
+def draw_panel(out: np.ndarray, lines: list[tuple[str, tuple[int, int, int], float]], scale: float) -> None:
+    """Lines of text on a half-transparent dark box in the top-left corner."""
+    pad = int(10 * scale)
+    y = pad
+    heights = [int(32 * scale * size / 0.65) for _, _, size in lines]
+    box_h = sum(heights) + pad
+    box_w = int(min(out.shape[1] - 2 * pad, max(
+        cv2.getTextSize(t, cv2.FONT_HERSHEY_SIMPLEX, size * scale, 1)[0][0] for t, _, size in lines) + 2 * pad))
+    overlay = out.copy()
+    cv2.rectangle(overlay, (pad, pad), (pad + box_w, pad + box_h), PANEL, -1)
+    cv2.addWeighted(overlay, 0.6, out, 0.4, 0, dst=out)
+    for (text, color, size), h in zip(lines, heights):
+        y += h
+        _text(out, text, (2 * pad, y), size * scale, color, 2 if size >= 0.75 else 1)

@@ -182,7 +182,7 @@ class ExerciseSpec:
     path: Path = field(default=Path("."), compare=False)
 
 
-class _Reader:
+class FieldReader:
     """Walks a parsed TOML table and records every problem with its field path."""
 
     def __init__(self, path: Path) -> None:
@@ -249,7 +249,7 @@ def _closest(word: str, options: set[str] | list[str]) -> str | None:
     return found[0] if found else None
 
 
-def _read_metric(r: _Reader, name: str, data: Any) -> MetricSpec | None:
+def _read_metric(r: FieldReader, name: str, data: Any) -> MetricSpec | None:
     where = f"metrics.{name}"
     data = r.table(data, where, {"kind", "points", "axis", "of", "note"}, {"kind"})
     if not data:
@@ -275,7 +275,7 @@ def _read_metric(r: _Reader, name: str, data: Any) -> MetricSpec | None:
     return MetricSpec(name=name, kind=kind, points=points, axis=axis, of=of)
 
 
-def _read_conditions(r: _Reader, data: Any, where: str, metrics: dict[str, MetricSpec],
+def _read_conditions(r: FieldReader, data: Any, where: str, metrics: dict[str, MetricSpec],
                      allow_rate: bool = False) -> tuple[Condition, ...]:
     if not isinstance(data, list):
         r.error(where, f"expected a list of tables, found {type(data).__name__}")
@@ -298,14 +298,14 @@ def _read_conditions(r: _Reader, data: Any, where: str, metrics: dict[str, Metri
     return tuple(out)
 
 
-def _check_metric_ref(r: _Reader, name: str, where: str, metrics: dict[str, MetricSpec]) -> None:
+def _check_metric_ref(r: FieldReader, name: str, where: str, metrics: dict[str, MetricSpec]) -> None:
     if name and name not in metrics:
         close = _closest(name, list(metrics))
         hint = f" (did you mean '{close}'?)" if close else f"; defined: {', '.join(metrics) or 'none'}"
         r.error(where, f"unknown metric '{name}'{hint}")
 
 
-def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec | None:
+def _read_reps(r: FieldReader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec | None:
     data = r.table(data, "reps", {"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
                                   "rest_rise", "rest_fall", "note"},
                    {"metric", "start_above", "full_at", "rest_below"})
@@ -335,7 +335,7 @@ def _read_reps(r: _Reader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec
                    start_rise=start_rise, rest_rise=rest_rise, rest_fall=rest_fall)
 
 
-def _read_warning(r: _Reader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:
+def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:
     where = f"warnings[{i}]"
     data = r.table(data, where, {"id", "metric", "message", "below", "above", "during",
                                  "show_after_s", "clear_after_s", "only_if", "note"}, {"id", "metric", "message"})
@@ -383,7 +383,7 @@ TOP_KEYS = {"id", "name", "kind", "sides", "view", "camera", "instructions", "so
 
 def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     """Validate an already parsed spec table (``path`` names it in errors)."""
-    r = _Reader(path)
+    r = FieldReader(path)
     r.table(raw, "", TOP_KEYS, {"id", "name", "kind", "view", "metrics", "instructions", "camera"})
     spec_id = r.string(raw, "id", "")
     kind = r.string(raw, "kind", "", choices=("reps", "hold"))

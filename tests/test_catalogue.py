@@ -231,3 +231,48 @@ def test_each_warning_alone(fault: Fault) -> None:
     got = {w["id"] for w in report["warnings"]}
     assert fault.warning in got
     assert got - clean <= {fault.warning}
+
+
+# -- the view the spec needs ----------------------------------------------------------------------
+
+def _states(timeline: Timeline, spec_id: str) -> dict[str, str]:
+    session = Session(find_spec(spec_id))
+    seen: dict[str, str] = {}
+    for t, pose in exact_poses(timeline):
+        snap = session.update(pose, t)
+        seen.setdefault(snap.state, snap.message)
+    return seen
+
+
+def test_side_view_exercise_filmed_from_the_front_gets_advice_not_judgement() -> None:
+    timeline = copy.deepcopy(demo("plank"))
+    timeline.camera["yaw_deg"] = 90.0            # the camera looks at the head, not the side
+    seen = _states(timeline, "plank")
+    assert "active" not in seen
+    assert "Turn so that your side faces the camera" in seen["wrong_view"]
+    assert "wrong_view" not in _states(demo("plank"), "plank")
+
+
+def test_front_view_exercise_seen_from_the_side_gets_advice() -> None:
+    """A front-view spec given a side view (the shoulders overlap) says how to turn, after 2 s."""
+    import dataclasses
+
+    import bodies2d
+
+    spec = dataclasses.replace(find_spec("plank"), view="front")
+    session = Session(spec)
+    states = [session.update(bodies2d.plank(0.0), i / 10).state for i in range(40)]
+    assert states[5] != "wrong_view" and states[-1] == "wrong_view"
+    assert "Face the camera" in session.message
+    assert "wrong_view" not in _states(demo("side_plank"), "side_plank")
+
+
+def test_real_tutorial_front_segment_is_not_judged_as_a_plank() -> None:
+    """The real plank tutorial turns to a front view at about 18-30 s (trace of ../shared/videos)."""
+    from conftest import TESTS
+    from coach.replay import Trace
+
+    trace = Trace(TESTS / "data" / "traces" / "malik_plank_tutorial.npz")
+    session = Session(find_spec("plank"))
+    wrong = [t for pose, t in trace.poses() if session.update(pose, t).state == "wrong_view"]
+    assert wrong and 18.0 <= min(wrong) and max(wrong) <= 33.0   # 2 s to notice and to clear

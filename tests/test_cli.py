@@ -188,7 +188,7 @@ def test_eval_scores_the_sample_clips(tmp_path):
     assert result.returncode == 0, result.stderr
     text = out.read_text()
     assert "| bridge_demo.mp4 | bridge | 1 / 1 +1p |" in text
-    assert "counts (2 clips): exact 100 %" in text
+    assert "counts (3 clips): exact 100 %" in text
     assert "| hips_low | 1 | 0 | 0 | 1.00 | 1.00 | 1.00 |" in text
 
 

@@ -49,7 +49,7 @@ class PlankEstimator:
 def test_camera_lost_mid_session_keeps_the_report(monkeypatch, tmp_path):
     monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=120))
     events = tmp_path / "e.jsonl"
-    result = live.run_live(live_spec(), 0, PlankEstimator(), display=False, events=events)
+    result = live.run_live(live.SingleExercise(live_spec(), events), 0, PlankEstimator(), display=False)
     assert result.ended_by.startswith("camera lost")
     assert result.report["interrupted"] is True
     assert result.report["hold"]["total_s"] == pytest.approx(3.5, abs=0.5)
@@ -59,7 +59,7 @@ def test_camera_lost_mid_session_keeps_the_report(monkeypatch, tmp_path):
 def test_camera_that_never_sends_a_frame_is_an_error(monkeypatch):
     monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=0))
     with pytest.raises(CameraError):
-        live.run_live(live_spec(), 0, PlankEstimator(), display=False)
+        live.run_live(live.SingleExercise(live_spec()), 0, PlankEstimator(), display=False)
 
 
 def test_ctrl_c_ends_the_session_with_a_report(monkeypatch):
@@ -70,7 +70,7 @@ def test_ctrl_c_ends_the_session_with_a_report(monkeypatch):
             return super().read(timeout_s)
 
     monkeypatch.setattr(live, "Camera", lambda source: Interrupting(source, frames=200))
-    result = live.run_live(live_spec(), 0, PlankEstimator(), display=False)
+    result = live.run_live(live.SingleExercise(live_spec()), 0, PlankEstimator(), display=False)
     assert result.ended_by == "interrupted" and result.report["interrupted"] is True
     assert result.frames == 60
 
@@ -80,10 +80,27 @@ def test_no_screen_is_a_clear_error(monkeypatch):
 
     monkeypatch.delenv("DISPLAY", raising=False)
     with pytest.raises(CoachError, match="no screen"):
-        live.run_live(live_spec(), 0, PlankEstimator(), display=True)
+        live.run_live(live.SingleExercise(live_spec()), 0, PlankEstimator(), display=True)
 
 
 def live_spec():
     from coach.specs import find_spec
 
     return find_spec("plank")
+
+
+def test_routine_runs_in_the_live_loop_to_its_end(monkeypatch, tmp_path):
+    """A two-hold routine played through the live loop ends by itself, with a report per exercise."""
+    from coach.routines import RoutinePlayer, load_routine
+
+    path = tmp_path / "planks.toml"
+    path.write_text('id = "planks"\nname = "Planks"\nrest_s = 1\n'
+                    '[[exercise]]\nid = "plank"\nhold_s = 2\n[[exercise]]\nid = "plank"\nhold_s = 2\n')
+    monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=600, fail=False))
+    shot = tmp_path / "last.png"
+    result = live.run_live(RoutinePlayer(load_routine(path), tmp_path / "ev"), 0, PlankEstimator(),
+                           display=False, screenshot=shot)
+    assert result.ended_by == "routine done" and result.report["interrupted"] is False
+    assert [e["skipped"] for e in result.report["exercises"]] == [False, False]
+    assert all(e["report"]["hold"]["in_form_s"] >= 1.8 for e in result.report["exercises"])
+    assert result.frames < 400 and shot.is_file()

@@ -76,6 +76,11 @@ class HoldTimer:
         return self._seg_form if self._open else 0.0
 
     @property
+    def current_side(self) -> str | None:
+        """The side of the hold in progress (None when none)."""
+        return self._side if self._open else None
+
+    @property
     def count(self) -> int:
         """Holds so far, the one in progress included once it is long enough."""
         return len(self.segments) + (1 if self._open and self.current_s >= self.min_hold_s else 0)

@@ -1,0 +1,82 @@
+"""Routines: the shipped sequences, their validation, and the player on exact landmarks."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.errors import SpecError
+from coach.routines import RoutinePlayer, builtin_routine_paths, find_routine, load_routine
+from coach.synth.cli import TIMELINES
+from coach.synth.exact import exact_poses
+from coach.synth.timeline import load_timeline
+
+
+def test_the_articles_sequences_are_shipped():
+    assert {"article_000", "article_002", "article_003", "core_short"} <= set(builtin_routine_paths())
+    ten = [item.spec.id for item in find_routine("article_000").items]
+    assert ten == ["cat_cow", "bird_dog", "back_extension", "downward_dog", "hip_flexor_stretch", "bridge",
+                   "childs_pose", "superman", "hamstring_stretch", "spinal_twist"]
+    assert len(find_routine("article_002").items) == 9
+
+
+def test_routine_targets_override_the_spec():
+    items = {i.spec.id: i for i in find_routine("article_000").items}
+    assert items["childs_pose"].spec.targets.hold_s == 60
+    assert items["bridge"].spec.targets.reps == 5            # the spec's own
+
+
+@pytest.mark.parametrize("text, expected", [
+    ('id = "x"\nname = "x"\n[[exercise]]\nid = "brigde"\n', "exercise[0].id: unknown exercise 'brigde' (did you mean 'bridge'?)"),
+    ('id = "x"\nname = "x"\n[[exercise]]\nid = "plank"\nreps = 0\n', "exercise[0].reps: expected a whole number of at least 1"),
+    ('id = "x"\nname = "x"\n', "exercise: missing required field"),
+    ('id = "x"\nname = "x"\nrest = 5\n[[exercise]]\nid = "plank"\n', "rest: unknown key (did you mean 'rest_s'?)"),
+    ('id = "x"\nname = "x"\n[[exercise]]\nid = "plank"\nhold_s = -1\n', "exercise[0].hold_s: expected a number greater than 0"),
+])
+def test_a_broken_routine_names_file_and_field(tmp_path, text, expected):
+    path = tmp_path / "mine.toml"
+    path.write_text(text)
+    with pytest.raises(SpecError) as err:
+        load_routine(path)
+    assert "mine.toml" in str(err.value) and expected in str(err.value)
+
+
+def _feed(player: RoutinePlayer, timeline_name: str, t0: float) -> float:
+    """Exact landmarks of a timeline, with time continuing from ``t0``; returns the end time."""
+    t = t0
+    for dt, pose in exact_poses(load_timeline(TIMELINES / f"{timeline_name}.toml")):
+        t = t0 + dt
+        player.step(pose, t)
+    return t
+
+
+def test_player_moves_on_when_the_target_is_reached(tmp_path):
+    path = tmp_path / "two.toml"
+    path.write_text('id = "two"\nname = "Two"\nrest_s = 30\n'
+                    '[[exercise]]\nid = "bridge"\nreps = 1\n'
+                    '[[exercise]]\nid = "plank"\nhold_s = 3\n')
+    player = RoutinePlayer(load_routine(path), tmp_path / "events")
+    assert player.notice(0.0)[0].startswith("1/2 Glute bridge: 1 reps")
+    t = _feed(player, "bridge_demo", 0.0)
+    assert player.phase == "rest" and player.index == 0          # one rep done: resting
+    assert "next: Plank" in player.notice(t)[0]
+    player.step(None, t + 30.0)                                  # rest over
+    assert player.phase == "exercise" and player.spec.id == "plank"
+    _feed(player, "plank_demo", t + 30.5)
+    assert player.finished
+    report = player.close()
+    bridge, plank = report["exercises"]
+    assert bridge["report"]["reps"]["count"] >= 1 and not plank["skipped"]
+    assert plank["report"]["hold"]["in_form_s"] >= 2.7
+    assert sorted(p.name for p in (tmp_path / "events").iterdir()) == ["01-bridge.events.jsonl",
+                                                                       "02-plank.events.jsonl"]
+
+
+def test_next_skips_and_back_counts_afresh(tmp_path):
+    routine = find_routine("core_short")
+    player = RoutinePlayer(routine)
+    player.next(1.0)                                             # skip the bridge: straight to the bird dog
+    assert player.phase == "exercise" and player.spec.id == "bird_dog"
+    player.back(2.0)                                             # back to the bridge, counted afresh
+    assert player.spec.id == "bridge"
+    report = player.close()
+    assert [e["skipped"] for e in report["exercises"]] == [False, True, True, True, True]
