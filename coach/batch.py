@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from coach.engine import Recorder
+from coach.html_report import write_csv, write_html
+from coach.moments import WorstMoments
 from coach.pose import PoseEstimator
 from coach.render import OverlayRenderer
 from coach.sinks import VideoSink
@@ -17,8 +19,13 @@ Progress = Callable[[int, int], None]
 
 def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator,
                   annotated: str | Path | None = None, events: str | Path | None = None,
-                  progress: Progress | None = None, max_frames: int | None = None) -> dict[str, Any]:
+                  progress: Progress | None = None, max_frames: int | None = None,
+                  html: str | Path | None = None, csv: str | Path | None = None) -> dict[str, Any]:
     """Run the exercise spec over every frame of a video and return the report.
+
+    Besides the report: ``annotated`` video, ``events`` log, ``html`` report
+    with plots and the worst-form pictures, ``csv`` prefix for the per-frame,
+    per-rep and per-hold tables.
 
     Time is frame index / fps, so the result does not depend on how fast the
     machine is. Ctrl-C (or SIGTERM turned into KeyboardInterrupt by the CLI)
@@ -27,8 +34,9 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
     with VideoFile(path) as source:
         info = source.info
         recorder = Recorder(spec, events)
-        renderer = OverlayRenderer(spec) if annotated else None
+        renderer = OverlayRenderer(spec) if (annotated or html) else None
         sink = VideoSink(annotated, info.fps, (info.width, info.height)) if annotated else None
+        moments = WorstMoments(spec) if html else None
         interrupted = False
         frames = 0
         try:
@@ -38,6 +46,8 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
                 snapshot = recorder.step(estimator.detect(frame.image, frame.t), frame.t)
                 if sink is not None and renderer is not None:
                     sink.write(renderer.annotate(frame.image, snapshot))
+                if moments is not None and renderer is not None and snapshot.warnings:
+                    moments.update(snapshot, lambda: renderer.annotate(frame.image, snapshot))
                 frames += 1
                 if progress is not None:
                     progress(frames, info.frames)
@@ -52,4 +62,9 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
     }
     if info.fps_guessed:
         video["fps_note"] = "the file has no usable frame rate; 30 fps assumed"
-    return recorder.close(video=video, interrupted=interrupted, backend=estimator.name)
+    report = recorder.close(video=video, interrupted=interrupted, backend=estimator.name)
+    if html:
+        write_html(html, report, recorder.series, spec, moments.best() if moments else [])
+    if csv:
+        write_csv(csv, report, recorder.series)
+    return report

@@ -29,6 +29,7 @@ EXIT_CODES = """exit codes:
   5    no usable camera
   6    pose model cannot be loaded
   7    an output file cannot be written
+  8    the history database is corrupt, locked or from a newer coach
   130  interrupted before any result could be saved"""
 
 
@@ -72,6 +73,61 @@ class _ProgressBar:
             sys.stderr.write("\n")
 
 
+def _history_path() -> Path:
+    return Path(os.environ.get("COACH_HISTORY") or _data_dir() / "history.sqlite")
+
+
+def _record_history(reports: list[dict[str, Any]], mode: str, report_path: str | None) -> None:
+    """Add sessions to the history; a damaged or locked history is a warning, never a failure."""
+    from coach.history import History
+
+    try:
+        history = History(_history_path())
+        try:
+            for report in reports:
+                history.add(report, mode, report_path=report_path)
+        finally:
+            history.close()
+    except CoachError as exc:
+        print(f"coach: warning: session not added to the history: {exc}", file=sys.stderr)
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from coach.history import History, plot_days
+
+    path = Path(args.db) if args.db else _history_path()
+    if not path.exists():
+        print(f"no sessions yet (the history will be kept in {path})")
+        return 0
+    since = (datetime.now() - timedelta(days=args.days)).date().isoformat() if args.days else None
+    history = History(path)
+    try:
+        rows = history.days(args.exercise, since)
+    finally:
+        history.close()
+    if not rows:
+        print("no sessions match")
+        return 0
+    current = None
+    for row in rows:
+        if row.exercise != current:
+            current = row.exercise
+            print(f"\n{row.exercise}")
+            print(f"  {'day':10}  {'sessions':>8}  {'reps':>5}  {'hold s':>7}  {'in form s':>9}  {'good form':>9}  most frequent warning")
+        share = f"{row.good_share * 100:.0f} %" if row.good_share is not None else "-"
+        print(f"  {row.day:10}  {row.sessions:8}  {row.reps:5}  {row.hold_s:7.1f}  {row.in_form_s:9.1f}  {share:>9}  "
+              f"{row.top_warning or '-'}")
+    if args.plot:
+        from coach.sinks import check_writable
+
+        check_writable(args.plot)
+        plot_days(rows, args.plot)
+        print(f"\ntrend plot: {args.plot}")
+    return 0
+
+
 def _print_summary(report: dict[str, Any]) -> None:
     from coach.report import summary_lines
 
@@ -87,20 +143,22 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from coach.specs import find_spec
 
     spec = find_spec(args.exercise)
-    for path in (args.report, args.annotated, args.events):
+    for path in (args.report, args.annotated, args.events, args.html, args.csv and f"{args.csv}.frames.csv"):
         check_writable(path)
     VideoFile(args.video).close()  # report a bad file before loading the model
     estimator = create_estimator(args.model)
     progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
     try:
         report = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
-                               progress=progress, max_frames=args.max_frames)
+                               progress=progress, max_frames=args.max_frames, html=args.html, csv=args.csv)
     finally:
         estimator.close()
     if report.get("interrupted"):
         progress.done()
     if args.report:
         write_json_atomic(args.report, report)
+    if not args.no_history:
+        _record_history([report], "video", args.report)
     if args.json:
         print(json.dumps(report, indent=2))
     else:
@@ -109,7 +167,21 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"report: {args.report}")
         if args.annotated:
             print(f"annotated video: {args.annotated}")
+        if args.html:
+            print(f"HTML report: {args.html}")
+        if args.csv:
+            print(f"CSV: {args.csv}.frames.csv, {args.csv}.reps.csv, {args.csv}.holds.csv")
     return 130 if report.get("interrupted") and not args.report else 0
+
+
+def _voice(args: argparse.Namespace):
+    if not args.voice:
+        return None
+    from coach.voice import Voice
+
+    voice = Voice()
+    print(f"voice: {voice.engine} (m mutes)")
+    return voice
 
 
 def _print_safety() -> None:
@@ -119,6 +191,7 @@ def _print_safety() -> None:
 
 
 def cmd_live(args: argparse.Namespace) -> int:
+    from coach.html_report import write_csv, write_html
     from coach.live import SingleExercise, run_live
     from coach.pose import create_estimator
     from coach.sinks import check_writable, write_json_atomic
@@ -136,15 +209,22 @@ def cmd_live(args: argparse.Namespace) -> int:
     estimator = create_estimator(args.model)
     camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
     _print_safety()
+    program = SingleExercise(spec, events)
     try:
-        result = run_live(SingleExercise(spec, events), camera, estimator, display=not args.no_display,
-                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot)
+        result = run_live(program, camera, estimator, display=not args.no_display,
+                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot,
+                          setup_check=not args.no_setup_check, voice=_voice(args))
     finally:
         estimator.close()
     write_json_atomic(args.report, result.report)
+    html = str(Path(args.report).with_suffix(".html"))
+    moments = result.moments.get(0)
+    write_html(html, result.report, program.recorder.series, spec, moments.best() if moments else [])
+    write_csv(Path(args.report).with_suffix(""), result.report, program.recorder.series)
+    _record_history([result.report], "live", args.report)
     print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     _print_summary(result.report)
-    print(f"report: {args.report}\nevents: {events}")
+    print(f"report: {args.report} (and .html, .frames.csv, .reps.csv, .holds.csv)\nevents: {events}")
     return 0
 
 
@@ -152,6 +232,7 @@ def cmd_routine(args: argparse.Namespace) -> int:
     from coach.live import run_live
     from coach.pose import create_estimator
     from coach.report import summary_lines
+    from coach.html_report import write_html
     from coach.routines import RoutinePlayer, builtin_routine_paths, describe_target, find_routine
     from coach.sinks import check_writable, write_json_atomic
 
@@ -177,12 +258,20 @@ def cmd_routine(args: argparse.Namespace) -> int:
     estimator = create_estimator(args.model)
     camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
     _print_safety()
+    player = RoutinePlayer(routine, events_dir)
     try:
-        result = run_live(RoutinePlayer(routine, events_dir), camera, estimator, display=not args.no_display,
-                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot)
+        result = run_live(player, camera, estimator, display=not args.no_display,
+                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot,
+                          setup_check=not args.no_setup_check, voice=_voice(args))
     finally:
         estimator.close()
     write_json_atomic(args.report, result.report)
+    _record_history(list(player.reports.values()), "routine", args.report)
+    for index, report in player.reports.items():      # one HTML page per exercise done
+        item_spec = routine.items[index].spec
+        moments = result.moments.get(index)
+        write_html(events_dir / f"{index + 1:02d}-{item_spec.id}.html", report, player.series[index], item_spec,
+                   moments.best() if moments else [])
     print(f"routine ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     for entry in result.report["exercises"]:
         if entry["skipped"]:
@@ -190,7 +279,7 @@ def cmd_routine(args: argparse.Namespace) -> int:
             continue
         lines = summary_lines(entry["report"])
         print(f"- {lines[0].split(':')[0]}: " + "; ".join(lines[1:]))
-    print(f"report: {args.report}\nevents: {events_dir}")
+    print(f"report: {args.report}\nevents and an HTML page per exercise: {events_dir}")
     return 0
 
 
@@ -291,14 +380,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--annotated", help="write a video with the overlay drawn here (.mp4)")
     p.add_argument("--events", help="append every event as a JSON line here")
+    p.add_argument("--html", help="write a self-contained HTML report (plots, worst-form pictures) here")
+    p.add_argument("--csv", metavar="PREFIX", help="write PREFIX.frames.csv, PREFIX.reps.csv and PREFIX.holds.csv")
     p.add_argument("--model", help="a Tasks-API pose_landmarker .task file (default: the built-in full model)")
     p.add_argument("--max-frames", type=int, help="stop after this many frames")
     p.add_argument("--json", action="store_true", help="print the full report as JSON instead of a summary")
+    p.add_argument("--no-history", action="store_true", help="do not add this session to the history")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("live", help="coach live from a webcam (or a video played as one)",
-                       description="Live coaching window. Keys: q quit, space pause, r reset the counts.",
+                       description="Live coaching window. First a camera set-up check (in the picture, the right view, "
+                                   "the camera low and near), then a countdown. Keys: q quit, space pause, r reset "
+                                   "the counts, m mute the voice.",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--exercise", "-e", required=True, help="exercise id or a spec .toml file")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
@@ -309,6 +403,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
     p.add_argument("--max-seconds", type=float, help="end the session after this many seconds")
     p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
+    p.add_argument("--voice", action="store_true", help="speak counts, hold/rest and form cues (espeak-ng, else a tone)")
+    p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
     p.set_defaults(func=cmd_live)
 
     p = sub.add_parser("routine", help="a guided sequence of exercises in the live window",
@@ -325,6 +421,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
     p.add_argument("--max-seconds", type=float, help="end after this many seconds")
     p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
+    p.add_argument("--voice", action="store_true", help="speak counts, hold/rest and form cues (espeak-ng, else a tone)")
+    p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
     p.set_defaults(func=cmd_routine)
 
     p = sub.add_parser("exercises", help="list the exercises, or show one",
@@ -343,6 +441,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--markdown", help="also write the tables to this Markdown file")
     p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
     p.set_defaults(func=cmd_eval)
+
+    p = sub.add_parser("history", help="your sessions over the days, per exercise",
+                       description="Per exercise and day: sessions, reps, hold seconds, share in good form and the "
+                                   "most frequent warning, from the history every session is added to "
+                                   "(~/.local/share/coach/history.sqlite, or $COACH_HISTORY).",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--exercise", "-e", help="only this exercise")
+    p.add_argument("--days", type=int, help="only the last N days")
+    p.add_argument("--plot", help="also draw the trend to this PNG")
+    p.add_argument("--db", help="a history database other than the default")
+    p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("cameras", help="list the camera indices that work",
                        description="Try camera indices 0..N and list those that deliver a frame.")

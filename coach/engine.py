@@ -7,13 +7,15 @@ from typing import Any, Callable, Iterable
 
 from coach.analysis.session import Session
 from coach.report import ReportBuilder
+from coach.series import Series
 from coach.sinks import EventLog
 from coach.specs import ExerciseSpec
 from coach.types import Pose, Snapshot
 
 
 class Recorder:
-    """A session with its report builder and, optionally, an append-only event log.
+    """A session with its report builder, its per-frame series and, optionally,
+    an append-only event log.
 
     ``step`` advances the session by one frame and records what happened;
     ``close`` ends what is still open and returns the report.
@@ -24,11 +26,13 @@ class Recorder:
         self.session = Session(spec)
         self.builder = ReportBuilder(self.session)
         self.log = EventLog(events) if events else None
+        self.series = Series(spec)
         self.t = 0.0
 
     def step(self, pose: Pose | None, t: float) -> Snapshot:
         snapshot = self.session.update(pose, t)
         self.builder.add(snapshot)
+        self.series.add(snapshot)
         if self.log is not None:
             self.log.write(snapshot.events)
         self.t = t

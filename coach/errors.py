@@ -42,3 +42,9 @@ class OutputError(CoachError):
     """An output path cannot be written; checked before any work starts."""
 
     exit_code = 7
+
+
+class HistoryError(CoachError):
+    """The session history database cannot be opened, read or written."""
+
+    exit_code = 8

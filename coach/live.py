@@ -2,7 +2,7 @@
 
 One exercise (:class:`SingleExercise`) or a routine
 (:class:`~coach.routines.RoutinePlayer`) runs in the same loop; keys: q quit,
-space pause, r restart the counts, n next and b back in a routine.
+space pause, r restart the counts, n next and b back in a routine, m mute.
 
 Everything stateful runs on this one thread; the camera's reader thread only
 keeps the newest frame. On every exit the summary is printed by the CLI and
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,13 +21,16 @@ import cv2
 
 from coach.engine import Recorder
 from coach.errors import CameraError, CoachError
+from coach.moments import WorstMoments
 from coach.pose import PoseEstimator
 from coach.render import OverlayRenderer, message_view
 from coach.routines import RoutinePlayer
 from coach.safety import SAFETY_SHORT, SHOW_FOR_S
+from coach.setup_check import SetupCheck
 from coach.sources import Camera
 from coach.specs import ExerciseSpec
 from coach.types import Pose, Snapshot
+from coach.voice import Voice
 
 WINDOW = "coach"
 DISPLAY_WIDTH = 960
@@ -39,6 +42,7 @@ class LiveResult:
     ended_by: str
     frames: int = 0
     fps: float = 0.0
+    moments: dict[int, WorstMoments] = field(default_factory=dict)   # per exercise index
 
 
 class SingleExercise:
@@ -67,16 +71,20 @@ class SingleExercise:
 
 def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimator: PoseEstimator, *,
              display: bool = True, mirror: bool = True, max_seconds: float | None = None,
-             screenshot: str | Path | None = None, frame_timeout_s: float = 3.0) -> LiveResult:
+             screenshot: str | Path | None = None, frame_timeout_s: float = 3.0,
+             setup_check: bool = False, voice: Voice | None = None) -> LiveResult:
     """Run a live session (one exercise or a routine) and return its report and why it ended.
 
     ``camera`` is an index or a video file played at real-time pace.
     ``screenshot`` saves the last shown window image (for checking the view).
-    The safety advice is on screen for the first seconds.
+    The safety advice is on screen for the first seconds. ``setup_check``
+    first checks the camera's placement (see :mod:`coach.setup_check`) and
+    counts down; ``voice`` speaks cues (m mutes it).
     """
     if display and not os.environ.get("DISPLAY") and os.name != "nt":
         raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
     renderers: dict[str, OverlayRenderer] = {}
+    moments: dict[int, WorstMoments] = {}
     ended_by = "end of video"
     frames = 0
     started = time.monotonic()
@@ -85,6 +93,7 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
     last_image = None
     t = 0.0
     first_t: float | None = None
+    setup = SetupCheck(program.spec) if setup_check else None
     try:
         with Camera(camera) as cam:
             window_ready = False
@@ -98,14 +107,23 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
                 t = frame.t
                 first_t = t if first_t is None else first_t
                 if not paused:
-                    snapshot = program.step(estimator.detect(frame.image, frame.t), frame.t)
+                    pose = estimator.detect(frame.image, frame.t)
+                    setup_lines = setup.update(pose, frame.t) if setup is not None else []
+                    snapshot = None if setup_lines else program.step(pose, frame.t)
+                    if voice is not None and snapshot is not None:
+                        voice.on_snapshot(snapshot)
                     frames += 1
                     elapsed = time.monotonic() - started
                     fps = frames / elapsed if elapsed > 0 else 0.0
+                    if snapshot is not None and snapshot.warnings:
+                        spec = program.spec
+                        renderer = renderers.setdefault(spec.id, OverlayRenderer(spec, mirror=mirror))
+                        worst = moments.setdefault(getattr(program, "index", 0), WorstMoments(spec))
+                        worst.update(snapshot, lambda: renderer.annotate(frame.image, snapshot))
                     if display or screenshot is not None:
                         # Small cameras are shown enlarged so the text stays readable.
                         zoom = max(1.0, DISPLAY_WIDTH / frame.image.shape[1]) if display else 1.0
-                        notice = program.notice(t)
+                        notice = setup_lines or program.notice(t)
                         if t - first_t < SHOW_FOR_S:
                             notice = [*notice, SAFETY_SHORT]
                         if snapshot is None:
@@ -133,6 +151,8 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
                         program.back(t)
                     elif key == ord("n"):
                         program.next(t)
+                    elif key == ord("m") and voice is not None:
+                        voice.toggle_mute()
                     if cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
                         ended_by = "window closed"
                         break
@@ -147,6 +167,8 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
             cv2.imwrite(str(screenshot), last_image)
         if display:
             cv2.destroyAllWindows()
+        if voice is not None:
+            voice.close()
     report = program.close()
     if isinstance(program, SingleExercise):
         # Re-built with the session's context (the recorder's own report has none).
@@ -155,4 +177,4 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
     report["interrupted"] = ended_by not in ("quit", "end of video", "time limit", "window closed", "routine done")
     report["ended_by"] = ended_by
     report["live_fps"] = round(fps, 1)
-    return LiveResult(report=report, ended_by=ended_by, frames=frames, fps=fps)
+    return LiveResult(report=report, ended_by=ended_by, frames=frames, fps=fps, moments=moments)

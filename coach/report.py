@@ -12,7 +12,7 @@ from coach.analysis.session import Session
 from coach.specs import PER_SIDE_MODES
 from coach.types import Event, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 2   # 2: hold.count and hold.by_side
+REPORT_VERSION = 2   # 2: kind, hold.count, hold.by_side, hold.items
 
 
 class ReportBuilder:
@@ -75,6 +75,8 @@ class ReportBuilder:
                 "in_form_s": round(hold.in_form_s, 2),
                 "longest_s": round(hold.longest_s, 2),
                 "by_side": hold.by_side() if spec.sides in PER_SIDE_MODES else None,
+                "items": [{"start_s": round(s.start_s, 3), "end_s": round(s.end_s, 3),
+                           "in_form_s": round(s.in_form_s, 2), "side": s.side} for s in hold.segments],
             },
             "warnings": self.warnings,
         }

@@ -28,6 +28,7 @@ from typing import Any
 
 from coach.analysis.session import Session
 from coach.engine import Recorder
+from coach.series import Series
 from coach.errors import OutputError, SpecError
 from coach.specs import SPEC_DIR, ExerciseSpec, FieldReader, Targets, builtin_spec_paths, find_spec
 from coach.types import Pose, Snapshot
@@ -173,6 +174,7 @@ class RoutinePlayer:
         self.rest_until = 0.0
         self.t = 0.0
         self.reports: dict[int, dict[str, Any]] = {}
+        self.series: dict[int, Series] = {}
         if events_dir is not None:
             try:
                 events_dir.mkdir(parents=True, exist_ok=True)
@@ -230,6 +232,7 @@ class RoutinePlayer:
 
     def _end_exercise(self, t: float, rest: bool) -> None:
         self.reports[self.index] = self.recorder.close()
+        self.series[self.index] = self.recorder.series
         if self.index + 1 >= len(self.routine.items):
             self.phase = "done"
             return
@@ -261,6 +264,7 @@ class RoutinePlayer:
         """The routine's report: one entry per exercise, skipped ones marked."""
         if self.phase == "exercise" and self.index not in self.reports:
             self.reports[self.index] = self.recorder.close()
+            self.series[self.index] = self.recorder.series
         out = []
         for i, item in enumerate(self.routine.items):
             report = self.reports.get(i)

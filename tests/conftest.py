@@ -19,3 +19,12 @@ def shared_videos() -> Path:
     if not (SHARED_VIDEOS / "labels.json").is_file():
         pytest.skip(f"real clips not available: {SHARED_VIDEOS} is absent")
     return SHARED_VIDEOS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_history(tmp_path_factory):
+    """Sessions analysed by the tests go to a throw-away history, not the user's."""
+    import os
+
+    os.environ["COACH_HISTORY"] = str(tmp_path_factory.mktemp("history") / "history.sqlite")
+    yield

@@ -20,7 +20,8 @@ def coach(*args: str, timeout: float = 300, env: dict | None = None) -> subproce
 
 
 def test_help_on_every_command():
-    for args in ([], ["analyze"], ["live"], ["exercises"], ["cameras"], ["synth"], ["eval"]):
+    for args in ([], ["analyze"], ["live"], ["routine"], ["exercises"], ["cameras"], ["synth"], ["eval"],
+                 ["history"]):
         result = coach(*args, "--help")
         assert result.returncode == 0, args
         assert "usage:" in result.stdout
@@ -134,7 +135,7 @@ def test_analyze_video_without_a_person(tmp_path):
 def test_live_loop_on_a_video_played_as_camera(tmp_path):
     report = tmp_path / "live.json"
     result = coach("live", "-e", "bridge", "--camera", str(SAMPLES / "bridge_demo.mp4"), "--no-display",
-                   "--report", str(report), timeout=120)
+                   "--no-setup-check", "--report", str(report), timeout=120)
     assert result.returncode == 0, result.stderr
     data = json.loads(report.read_text())
     assert data["ended_by"] == "end of video" and data["interrupted"] is False
@@ -143,6 +144,21 @@ def test_live_loop_on_a_video_played_as_camera(tmp_path):
     assert data["video"]["duration_s"] == pytest.approx(13.5, abs=1.5)
     events = report.with_suffix(".events.jsonl").read_text().splitlines()
     assert any('"RepFinished"' in line for line in events)
+    assert report.with_suffix(".html").stat().st_size > 20000 and report.with_suffix(".frames.csv").is_file()
+    assert "Safety:" in result.stdout
+
+
+@pytest.mark.slow
+def test_live_starts_after_the_setup_check(tmp_path):
+    """The set-up check passes on the sample (camera low, whole body in view), counts down, then coaches."""
+    report = tmp_path / "live.json"
+    result = coach("live", "-e", "bridge", "--camera", str(SAMPLES / "bridge_demo.mp4"), "--no-display",
+                   "--report", str(report), timeout=120)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(report.read_text())
+    # 1.5 s of good set-up and a 3 s countdown: the first rep (1.9-6.3 s) is over before
+    # coaching starts; the second, partial one is seen.
+    assert data["reps"]["count"] + data["reps"]["partial"] == 1
 
 
 @pytest.mark.slow
@@ -195,3 +211,20 @@ def test_eval_scores_the_sample_clips(tmp_path):
 def test_eval_needs_labels(tmp_path):
     result = coach("eval", str(tmp_path))
     assert result.returncode == 1 and "no labelled clips" in result.stderr
+
+
+@pytest.mark.slow
+def test_analyze_writes_html_csv_and_history_and_a_damaged_history_does_not_block_it(tmp_path):
+    history = tmp_path / "history.sqlite"
+    result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "-e", "plank", "--html", str(tmp_path / "r.html"),
+                   "--csv", str(tmp_path / "r"), "-q", env={"COACH_HISTORY": str(history)})
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "r.html").stat().st_size > 20000
+    assert {p.name for p in tmp_path.glob("r.*.csv")} == {"r.frames.csv", "r.reps.csv", "r.holds.csv"}
+    listed = coach("history", env={"COACH_HISTORY": str(history)})
+    assert "plank" in listed.stdout and "hips_sagging" in listed.stdout
+    history.write_bytes(b"garbage" * 200)
+    result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "-e", "plank", "-q", "--max-frames", "5",
+                   env={"COACH_HISTORY": str(history)})
+    assert result.returncode == 0 and "not added to the history" in result.stderr
+    assert coach("history", env={"COACH_HISTORY": str(history)}).returncode == 8

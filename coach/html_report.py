@@ -1,0 +1,193 @@
+"""The session report as one self-contained HTML file, and the per-frame and per-rep CSV.
+
+The HTML holds the summary (reps and holds against the targets, per side),
+the table of reps, a plot of the exercise's main metric over time (active
+time shaded, reps and holds marked, the target band drawn), a timeline of
+the warnings, and pictures of the worst-form moments with the skeleton. Plots
+are drawn with matplotlib and embedded as PNG data, pictures as JPEG data,
+so the file can be mailed to a physiotherapist as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import csv
+import html
+import io
+import math
+from pathlib import Path
+from typing import Any
+
+from coach.errors import OutputError
+from coach.moments import Moment
+from coach.report import summary_lines
+from coach.series import STATES, Series
+from coach.specs import ExerciseSpec
+
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
+h1 { margin-bottom: 0.2em; } .sub { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: 4px 10px; }
+th { background: #f2f2f2; text-align: left; } .warn { color: #b00; } .ok { color: #070; }
+.moments { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; width: 360px; }
+figcaption { font-size: 0.9em; color: #444; } img.plot { width: 100%; }
+"""
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _target_band(spec: ExerciseSpec, metric: str) -> tuple[float | None, float | None]:
+    """The metric's range that counts as the target position."""
+    if spec.reps is not None and spec.reps.metric == metric:
+        return spec.reps.full_at, None
+    for c in spec.hold:
+        if c.metric == metric:
+            return c.min, c.max
+    return None, None
+
+
+def plot_session(report: dict[str, Any], series: Series, spec: ExerciseSpec) -> str:
+    """The metric-over-time figure with the warnings timeline, as base64 PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metric = series.main_metric()
+    t = list(series.t)
+    values = list(series.values[metric])
+    fig, (ax, wax) = plt.subplots(2, 1, figsize=(10, 4.6), sharex=True, gridspec_kw={"height_ratios": [4, 1]})
+    ax.plot(t, values, color="#1f5fa8", lw=1.4, label=metric.replace("_", " "))
+    active = STATES.index("active")
+    start = None
+    for i, s in enumerate(list(series.state) + [-1]):
+        if s == active and start is None:
+            start = t[i]
+        elif s != active and start is not None:
+            ax.axvspan(start, t[i - 1], color="#e8f3e8", lw=0, zorder=0)
+            start = None
+    lo, hi = _target_band(spec, metric)
+    finite = [v for v in values if not math.isnan(v)]
+    if finite and (lo is not None or hi is not None):
+        ymin, ymax = min(finite), max(finite)
+        ax.axhspan(lo if lo is not None else ymin, hi if hi is not None else max(ymax, lo or ymax),
+                   color="#ffe9b3", alpha=0.6, lw=0, zorder=0, label="target")
+    for rep in report["reps"]["items"]:
+        ax.axvspan(rep["start_s"], rep["end_s"], color="#1f5fa8" if rep["complete"] else "#999", alpha=0.12, lw=0)
+        ax.text((rep["start_s"] + rep["end_s"]) / 2, 1.0, str(rep["index"]), transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=8)
+    ax.set_ylabel(f"{metric.replace('_', ' ')}")
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+    ids = sorted({w["id"] for w in report["warnings"]})
+    for row, wid in enumerate(ids):
+        spans = [(w["start_s"], (w["end_s"] or w["start_s"]) - w["start_s"]) for w in report["warnings"] if w["id"] == wid]
+        wax.broken_barh(spans, (row - 0.4, 0.8), color="#c0392b")
+    wax.set_yticks(range(len(ids)), [i.replace("_", " ") for i in ids] or [""], fontsize=8)
+    wax.set_ylim(-0.6, max(0.6, len(ids) - 0.4))
+    wax.set_xlabel("time (s)")
+    wax.set_title("warnings" if ids else "no warnings", fontsize=9, loc="left")
+    fig.tight_layout()
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def _side_rows(report: dict[str, Any]) -> str:
+    hold_sides = report["hold"].get("by_side")
+    rep_sides = report["reps"].get("by_side")
+    if not hold_sides and not rep_sides:
+        return ""
+    rows = []
+    for side in ("left", "right"):
+        cells = [side]
+        if rep_sides:
+            cells.append(str(rep_sides[side]))
+        if hold_sides:
+            cells += [str(hold_sides[side]["holds"]), f"{hold_sides[side]['in_form_s']:.1f}"]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    head = ["side"] + (["reps"] if rep_sides else []) + (["holds", "s in good form"] if hold_sides else [])
+    note = f"<p class='sub'>{html.escape(report['sides_note'])}</p>" if report.get("sides_note") else ""
+    return ("<h2>Left and right</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+            + "".join(rows) + "</table>" + note)
+
+
+def render_html(report: dict[str, Any], series: Series, spec: ExerciseSpec, moments: list[Moment]) -> str:
+    title = f"{spec.name}: session report"
+    summary = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(report)[1:])
+    source = (report.get("video") or {}).get("path") or (report.get("video") or {}).get("source") or ""
+    reps = report["reps"]["items"]
+    rep_rows = "".join(
+        f"<tr><td>{r['index']}</td><td>{r['side'] or ''}</td><td>{r['start_s']:.1f}-{r['end_s']:.1f}</td>"
+        f"<td class='{'ok' if r['complete'] else 'warn'}'>{'full' if r['complete'] else 'partial'}</td>"
+        f"<td>{r['peak']:.0f}</td><td>{r['hold_s']:.1f}</td>"
+        f"<td class='warn'>{html.escape(', '.join(r['warnings']))}</td></tr>" for r in reps)
+    rep_table = ("<h2>Reps</h2><table><tr><th>#</th><th>side</th><th>time (s)</th><th>range</th><th>peak</th>"
+                 f"<th>s at the top</th><th>warnings</th></tr>{rep_rows}</table>") if reps else ""
+    plot = plot_session(report, series, spec) if len(series) else ""
+    pictures = "".join(
+        f"<figure><img alt='{html.escape(m.warning)}' src='data:image/jpeg;base64,"
+        f"{base64.b64encode(m.jpeg).decode('ascii')}'><figcaption>{m.t:.1f} s: {html.escape(m.message)}"
+        f"</figcaption></figure>" for m in moments)
+    moments_html = (f"<h2>Worst-form moments</h2><div class='moments'>{pictures}</div>" if moments
+                    else "<h2>Worst-form moments</h2><p>No form warnings in this session.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{CSS}</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p class="sub">{html.escape(str(source))} &middot; pose found in {report['pose_coverage'] * 100:.0f}% of frames
+{' &middot; <b>interrupted</b>' if report.get('interrupted') else ''}</p>
+<h2>Summary</h2><ul>{summary}</ul>
+{_side_rows(report)}
+{rep_table}
+<h2>{html.escape(series.main_metric().replace('_', ' '))} over time</h2>
+<p class="sub">Green: in position and tracked. Yellow band: the target. Blue: reps (grey: partial).</p>
+{'<img class="plot" alt="metric over time" src="data:image/png;base64,' + plot + '">' if plot else '<p>No frames.</p>'}
+{moments_html}
+<h2>About this exercise</h2><p>{html.escape(spec.instructions)}</p>
+<p class="sub">Camera: {html.escape(spec.camera)}</p>
+</body></html>
+"""
+
+
+def write_html(path: str | Path, report: dict[str, Any], series: Series, spec: ExerciseSpec,
+               moments: list[Moment]) -> None:
+    try:
+        Path(path).write_text(render_html(report, series, spec, moments), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc}") from None
+
+
+def write_csv(prefix: str | Path, report: dict[str, Any], series: Series) -> list[Path]:
+    """``PREFIX.frames.csv`` (one row per frame, every metric), ``PREFIX.reps.csv`` and ``PREFIX.holds.csv``."""
+    prefix = str(prefix).removesuffix(".csv")
+    frames_path, reps_path = Path(f"{prefix}.frames.csv"), Path(f"{prefix}.reps.csv")
+    holds_path = Path(f"{prefix}.holds.csv")
+    try:
+        with open(frames_path, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["t_s", "state", "reps", "hold_s", "hold_in_form_s", "warning_shown", *series.names])
+            for i in range(len(series)):
+                row = [f"{series.t[i]:.3f}", STATES[series.state[i]], series.reps[i], f"{series.hold_s[i]:.2f}",
+                       f"{series.in_form_s[i]:.2f}", series.warned[i]]
+                row += ["" if math.isnan(series.values[n][i]) else f"{series.values[n][i]:.2f}" for n in series.names]
+                out.writerow(row)
+        with open(reps_path, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["index", "side", "start_s", "end_s", "complete", "peak", "hold_s", "warnings"])
+            for r in report["reps"]["items"]:
+                out.writerow([r["index"], r["side"] or "", r["start_s"], r["end_s"], r["complete"], r["peak"],
+                              r["hold_s"], " ".join(r["warnings"])])
+        with open(holds_path, "w", newline="", encoding="utf-8") as fh:
+            out = csv.writer(fh)
+            out.writerow(["index", "side", "start_s", "end_s", "seconds", "in_form_s"])
+            for i, h in enumerate(report["hold"]["items"], 1):
+                out.writerow([i, h["side"] or "", h["start_s"], h["end_s"], round(h["end_s"] - h["start_s"], 2),
+                              h["in_form_s"]])
+    except OSError as exc:
+        raise OutputError(f"cannot write CSV next to {prefix}: {exc}") from None
+    return [frames_path, reps_path, holds_path]

@@ -1,0 +1,72 @@
+"""The session history: aggregation, schema upgrades, and damaged or locked databases."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from datetime import datetime
+
+import pytest
+
+from coach.errors import HistoryError
+from coach.history import SCHEMA_VERSION, History, plot_days
+
+
+def report(exercise="bridge", kind="reps", reps=(True, True, False), warnings=("hips_low",), hold=(0.0, 0.0)):
+    items = [{"index": i + 1, "complete": c, "warnings": list(warnings) if i == 0 else []} for i, c in enumerate(reps)]
+    return {"exercise": exercise, "kind": kind, "video": {"path": "x.mp4", "duration_s": 30.0}, "interrupted": False,
+            "reps": {"count": sum(reps), "items": items},
+            "hold": {"count": 1 if hold[0] else 0, "total_s": hold[0], "in_form_s": hold[1]},
+            "warnings": [{"id": w} for w in warnings]}
+
+
+def test_sessions_add_up_per_exercise_and_day(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    day = datetime(2026, 11, 20, 9, 0)
+    history.add(report(), "video", started_at=day)
+    history.add(report(warnings=("back_arched", "back_arched")), "live", started_at=day.replace(hour=18))
+    history.add(report("plank", "hold", reps=(), warnings=(), hold=(40.0, 30.0)), "live", started_at=day)
+    rows = {(r.exercise, r.day): r for r in history.days()}
+    bridge = rows[("bridge", "2026-11-20")]
+    assert (bridge.sessions, bridge.reps) == (2, 4)
+    assert bridge.good_share == pytest.approx(1 / 3)          # of three reps, one clean and complete
+    assert rows[("plank", "2026-11-20")].good_share == pytest.approx(0.75)
+    assert bridge.top_warning in ("hips_low", "back_arched")
+    plot_days(history.days(), tmp_path / "trend.png")
+    assert (tmp_path / "trend.png").stat().st_size > 5000
+
+
+def test_an_older_database_is_upgraded_and_kept(tmp_path):
+    path = tmp_path / "h.sqlite"
+    sqlite3.connect(path).close()                              # version 0: before the first schema
+    History(path).add(report(), "video")
+    assert sqlite3.connect(path).execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert len(History(path).days()) == 1                      # reopening keeps the rows
+
+
+def test_a_newer_database_is_refused_not_altered(tmp_path):
+    path = tmp_path / "h.sqlite"
+    db = sqlite3.connect(path)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    db.close()
+    with pytest.raises(HistoryError, match="newer coach"):
+        History(path)
+
+
+def test_a_damaged_database_says_what_to_do(tmp_path):
+    path = tmp_path / "h.sqlite"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(HistoryError, match="damaged.*move it away"):
+        History(path)
+
+
+def test_a_locked_database_fails_fast(tmp_path):
+    path = tmp_path / "h.sqlite"
+    History(path).close()
+    other = sqlite3.connect(path)
+    other.execute("BEGIN EXCLUSIVE")
+    started = time.monotonic()
+    with pytest.raises(HistoryError, match="locked"):
+        History(path, busy_timeout_s=0.2).add(report(), "live")
+    assert time.monotonic() - started < 2.0
+    other.rollback()

@@ -1,0 +1,92 @@
+"""The HTML session report and the CSV tables: contents, and rendering in headless Chromium."""
+
+from __future__ import annotations
+
+import csv
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+
+from coach.engine import Recorder
+from coach.html_report import write_csv, write_html
+from coach.moments import WorstMoments
+from coach.specs import find_spec
+from coach.synth.cli import TIMELINES
+from coach.synth.exact import exact_poses
+from coach.synth.timeline import load_timeline
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.fixture(scope="module")
+def bridge_session():
+    """The bridge demo on exact landmarks: one full rep, one low rep with hips_low."""
+    spec = find_spec("bridge")
+    recorder = Recorder(spec)
+    moments = WorstMoments(spec)
+    drawn = []
+    for t, pose in exact_poses(load_timeline(TIMELINES / "bridge_demo.toml")):
+        snapshot = recorder.step(pose, t)
+        if snapshot.warnings:
+            def draw(t=t):
+                drawn.append(t)
+                return np.full((360, 480, 3), 128, np.uint8)
+            moments.update(snapshot, draw)
+    report = recorder.close()
+    return spec, report, recorder.series, moments, drawn
+
+
+def test_the_moment_the_warning_appeared_is_pictured(bridge_session):
+    spec, report, series, moments, drawn = bridge_session
+    best = moments.best()
+    assert [m.warning for m in best] == ["hips_low"]
+    start = report["warnings"][0]["start_s"]
+    assert drawn == [pytest.approx(start, abs=0.001)] and best[0].t == pytest.approx(start, abs=0.001)
+    i = list(series.t).index(best[0].t)
+    assert best[0].excess == pytest.approx(-10 - series.values["hip_line"][i], abs=0.01)   # below the -10 limit
+
+
+def test_html_holds_summary_plot_table_and_pictures(bridge_session, tmp_path):
+    spec, report, series, moments, _ = bridge_session
+    path = tmp_path / "report.html"
+    write_html(path, report, series, spec, moments.best())
+    text = path.read_text()
+    assert "Glute bridge: session report" in text
+    assert "reps: 1 / target 5" in text and "hips_low" in text
+    assert text.count("data:image/png;base64,") == 1                   # the metric plot
+    assert text.count("data:image/jpeg;base64,") == 1                  # one worst-form picture
+    assert "<td class='warn'>partial</td>" in text
+    assert "http" not in text.replace("http-equiv", "")                 # self-contained: nothing fetched
+
+
+def test_csv_has_a_row_per_frame_and_per_rep(bridge_session, tmp_path):
+    spec, report, series, _, _ = bridge_session
+    frames, reps, holds = write_csv(tmp_path / "s", report, series)
+    rows = list(csv.DictReader(frames.open()))
+    assert len(rows) == len(series) and set(spec.metrics) <= set(rows[0])
+    assert rows[-1]["state"] in ("active", "not_in_position")
+    rep_rows = list(csv.DictReader(reps.open()))
+    assert [r["complete"] for r in rep_rows] == ["True", "False"]
+    assert len(list(csv.DictReader(holds.open()))) == len(report["hold"]["items"])
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install chromium); .ci/run installs it")
+def test_report_renders_in_headless_chromium(bridge_session, tmp_path):
+    import cv2
+
+    spec, report, series, moments, _ = bridge_session
+    path = tmp_path / "report.html"
+    write_html(path, report, series, spec, moments.best())
+    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}"]
+    dom = subprocess.run([CHROMIUM, *flags, "--dump-dom", path.as_uri()], capture_output=True, text=True, timeout=120)
+    assert "Worst-form moments" in dom.stdout and dom.stdout.count("<img") == 2
+    shot = tmp_path / "page.png"
+    subprocess.run([CHROMIUM, *flags, "--window-size=1100,1600", f"--screenshot={shot}", path.as_uri()],
+                   capture_output=True, timeout=120)
+    image = cv2.imread(str(shot))
+    assert image is not None and image.shape[:2] == (1600, 1100)
+    assert image.std() > 20                                            # text, plot and picture, not a blank page

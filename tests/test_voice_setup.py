@@ -1,0 +1,106 @@
+"""Voice cues (never blocking, one form cue per cooldown) and the camera set-up check."""
+
+from __future__ import annotations
+
+import copy
+import threading
+import time
+
+import pytest
+
+from coach.analysis.session import Session
+from coach.setup_check import SetupCheck, camera_tilt_deg, problems
+from coach.specs import find_spec
+from coach.synth.cli import TIMELINES
+from coach.synth.exact import exact_poses
+from coach.synth.timeline import load_timeline
+from coach.voice import Voice
+
+
+class Recorded:
+    def __init__(self, delay_s: float = 0.0) -> None:
+        self.said: list[str] = []
+        self.delay_s = delay_s
+        self.done = threading.Event()
+
+    def __call__(self, text: str) -> None:
+        time.sleep(self.delay_s)
+        self.said.append(text)
+        self.done.set()
+
+
+def _run_with_voice(timeline_name: str, spec_id: str, voice: Voice) -> None:
+    session = Session(find_spec(spec_id))
+    for t, pose in exact_poses(load_timeline(TIMELINES / f"{timeline_name}.toml")):
+        voice.on_snapshot(session.update(pose, t))
+        time.sleep(0.002)                      # let the voice thread take each cue, as real frames would
+
+
+def test_voice_counts_reps_and_gives_one_form_cue():
+    speak = Recorded()
+    voice = Voice(speak=speak)
+    _run_with_voice("bridge_demo", "bridge", voice)
+    time.sleep(0.2)
+    voice.close()
+    assert "1" in speak.said and "hold" in speak.said
+    assert sum("Lift your hips higher" in s for s in speak.said) == 1
+
+
+def test_a_slow_voice_never_holds_up_the_video_loop():
+    speak = Recorded(delay_s=0.5)
+    voice = Voice(speak=speak)
+    started = time.monotonic()
+    for i in range(50):
+        voice.say(f"cue {i}")
+    assert time.monotonic() - started < 0.05           # 50 cues queued in well under a frame
+    time.sleep(1.3)
+    voice.close()
+    assert len(speak.said) <= 3 and speak.said[-1] == "cue 49"   # the backlog was dropped, the newest said
+
+
+def test_mute_silences_until_toggled():
+    speak = Recorded()
+    voice = Voice(speak=speak, muted=True)
+    voice.say("one")
+    assert voice.toggle_mute() is False
+    voice.say("two")
+    assert speak.done.wait(2.0)
+    voice.close()
+    assert speak.said == ["two"]
+
+
+def _first_pose(camera: dict, name: str = "plank_demo"):
+    timeline = load_timeline(TIMELINES / f"{name}.toml")
+    timeline.camera.update(camera)
+    return list(exact_poses(timeline))[8][1]
+
+
+@pytest.mark.parametrize("camera, expected", [
+    ({}, None),
+    ({"yaw_deg": 90.0}, "Turn so that your side faces the camera"),
+    ({"crop_shift_m": 1.2}, "The camera can't see your shoulders"),
+    ({"distance_m": 8.0}, "bring the camera closer"),
+    ({"height_m": 1.3}, "The camera looks down on you"),
+])
+def test_setup_check_says_what_to_change(camera, expected):
+    found = problems(find_spec("plank"), _first_pose(camera))
+    if expected is None:
+        assert found == []
+    else:
+        assert any(expected in p for p in found), found
+
+
+def test_camera_tilt_grows_with_camera_height():
+    tilts = [camera_tilt_deg(_first_pose({"height_m": h}, "bridge_demo")) for h in (0.2, 0.7, 1.2)]
+    assert tilts[0] < 5 < tilts[1] < tilts[2] and tilts[2] > 18
+
+
+def test_setup_passes_then_counts_down():
+    check = SetupCheck(find_spec("plank"), ok_for_s=1.0, countdown_s=3.0)
+    pose = _first_pose({})
+    lines = [check.update(pose, i / 10) for i in range(60)]
+    assert lines[0] == ["Camera set-up", "Good: hold still there"]
+    assert lines[12] == ["Camera set-up: all good", "Starting Plank in 3"]
+    assert check.done and lines[-1] == []
+    restart = SetupCheck(find_spec("plank"))
+    assert restart.update(None, 0.0)[1].startswith("Step into the picture")
