@@ -30,6 +30,9 @@ REAL_LABELS: dict[str, tuple[str, int | None, float | None, set[str] | None]] = 
     "glute_bridge/malik_butt_bridge_tutorial.mp4": ("bridge", 8, None, set()),
     "glute_bridge/pal_frog_pump.mp4": ("bridge", 8, None, set()),
     "bird_dog/gymnai_bird_dog_overlay.mp4": ("bird_dog", 1, None, set()),
+    "side_plank/pal_side_plank_straight_arm.mp4": ("side_plank", None, 10.0, set()),
+    "downward_dog/ankith_downward_dog.mp4": ("downward_dog", None, 8.0, set()),
+    "cat_cow/trajnovd_cat_cow.mp4": ("cat_cow", 1, None, set()),
 }
 #: Negative controls: analysed with every spec, they must give no rep and no hold.
 REAL_CONTROLS = ("pushup_control/mrpose_pushup_with_trainer.mp4", "squat_control/nikan_squat_side.mp4")
