@@ -72,10 +72,14 @@ def is_valid_spec_name(name: str) -> bool:
 def indices(name: str, side: str) -> tuple[int, ...]:
     """The landmark(s) a spec name stands for: one, or both sides for a ``mid_`` name.
 
-    ``mid_hip`` is the point halfway between the hips. Seen from the front,
-    a body lying on its side has its left and right landmarks stacked, and a
-    pose model may swap their labels from frame to frame; the midpoint does
-    not care which is which.
+    ``mid_hip`` is the point halfway between the hips; it counts as seen when
+    either hip is (the pose model still places a hidden one). Seen from the front, a body
+    lying on its side has its left and right landmarks stacked, and a pose
+    model may swap their labels from frame to frame; the midpoint does not
+    care which is which. Seen from the side and from above or at an angle,
+    the near side's shoulder-hip-knee line bends one way and the far side's
+    the other (the shoulders are wider apart than the hips): the midline is
+    right (benchmarks/camera_height.py).
     """
     if name.startswith("mid_"):
         part = name.removeprefix("mid_")

@@ -61,6 +61,7 @@ class ReportBuilder:
             "video": video,
             "pose_backend": backend,
             "pose_coverage": round(coverage, 4),
+            "camera_tilt_deg": round(self.session.tilt.value, 1) if self.session.tilt.value is not None else None,
             "interrupted": interrupted,
             "targets": {"reps": spec.targets.reps, "hold_s": spec.targets.hold_s, "per_side": spec.targets.per_side},
             "reps": {

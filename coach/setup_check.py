@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 
 from coach import landmarks
-from coach.analysis.view import ADVICE, FRONT_ABOVE, SIDE_BELOW, across
+from coach.analysis.view import ADVICE, camera_tilt_deg, clearly_wrong
 from coach.specs import ExerciseSpec
 from coach.types import Pose
 
@@ -22,31 +22,6 @@ MIN_TORSO_SHARE = 0.07        # shoulder-to-hip length against the frame's long 
                               # laptop camera reads 0.12-0.2; 7 m reads 0.06
 MAX_TILT_DEG = 18.0           # how far the camera may look down on a body on the floor: a low step reads
                               # about 2-7, real tripod clips 11-16 (they still work), a laptop on a table 20+
-
-
-def camera_tilt_deg(pose: Pose) -> float | None:
-    """How far the camera looks down on a body lying or kneeling side-on, in degrees.
-
-    From floor level the left and right hips (and shoulders) are at the same
-    height in the picture; from above, the far one appears higher by about
-    hip width x sin(tilt). Hip and shoulder joint widths average about 0.55
-    torso lengths (our four synthetic bodies: 0.4 and 0.7).
-    """
-    idx = landmarks.INDEX
-    torso = math.dist(pose.xy[idx["left_shoulder"]], pose.xy[idx["left_hip"]])
-    if torso <= 0:
-        return None
-    lying = abs(pose.xy[idx["left_shoulder"]][1] - pose.xy[idx["left_hip"]][1]) < 0.7 * torso
-    if not lying:
-        return None
-    # The far side (deeper, by the pose model's relative depth) shows higher
-    # when the camera looks down; a camera below the body sees it lower.
-    seps = []
-    for p in ("hip", "shoulder"):
-        left, right = idx[f"left_{p}"], idx[f"right_{p}"]
-        near, far = (left, right) if pose.depth[left] <= pose.depth[right] else (right, left)
-        seps.append(pose.xy[near][1] - pose.xy[far][1])
-    return math.degrees(math.asin(max(0.0, min(1.0, (sum(seps) / 2) / (0.55 * torso)))))
 
 
 def problems(spec: ExerciseSpec, pose: Pose | None) -> list[str]:
@@ -68,8 +43,7 @@ def problems(spec: ExerciseSpec, pose: Pose | None) -> list[str]:
     if out_of_frame:
         return [f"The camera can't see your {' and '.join(sorted(out_of_frame))}: move it back or turn it"]
     issues = []
-    view = across(pose)
-    if view is not None and ((spec.view == "side" and view > FRONT_ABOVE) or (spec.view == "front" and view < SIDE_BELOW)):
+    if clearly_wrong(spec.view, pose):
         issues.append(ADVICE[spec.view])
     torso = max(math.dist(pose.xy[landmarks.INDEX[f"{s}_shoulder"]], pose.xy[landmarks.INDEX[f"{s}_hip"]])
                 for s in ("left", "right"))

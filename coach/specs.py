@@ -52,6 +52,7 @@ class MetricSpec:
     points: tuple[str, ...] = ()
     axis: str = "euclidean"
     of: tuple[str, ...] = ()
+    invert: bool = False       # report minus the value: lets a metric that falls count reps as it rises
 
 
 @dataclass(frozen=True)
@@ -251,7 +252,7 @@ def _closest(word: str, options: set[str] | list[str]) -> str | None:
 
 def _read_metric(r: FieldReader, name: str, data: Any) -> MetricSpec | None:
     where = f"metrics.{name}"
-    data = r.table(data, where, {"kind", "points", "axis", "of", "note"}, {"kind"})
+    data = r.table(data, where, {"kind", "points", "axis", "of", "note", "invert"}, {"kind"})
     if not data:
         return None
     kind = r.string(data, "kind", where, choices=tuple(METRIC_KINDS))
@@ -272,7 +273,11 @@ def _read_metric(r: FieldReader, name: str, data: Any) -> MetricSpec | None:
         r.error(f"{where}.of", f"a {kind} metric needs at least 2 metric names, found {len(of)}")
     if kind not in DERIVED_KINDS and of:
         r.error(f"{where}.of", "only lowest and highest metrics take 'of'")
-    return MetricSpec(name=name, kind=kind, points=points, axis=axis, of=of)
+    invert = data.get("invert", False)
+    if not isinstance(invert, bool):
+        r.error(f"{where}.invert", f"expected true or false, found {invert!r}")
+        invert = False
+    return MetricSpec(name=name, kind=kind, points=points, axis=axis, of=of, invert=invert)
 
 
 def _read_conditions(r: FieldReader, data: Any, where: str, metrics: dict[str, MetricSpec],

@@ -184,9 +184,7 @@ FAULTS = [
     Fault("dead_bug", "leg_too_high", moves=(Move(("right_knee",), 0.7), Move(("right_ankle",), 1.4)), in_steps=(2,)),
     # Hips slid forward off the heels, toward the head (on the left in this timeline's picture).
     Fault("childs_pose", "hips_off_heels", moves=(Move(both("hip"), 0.5, direction=(-1.0, 0.0)),), in_steps=(2,)),
-    Fault("back_extension", "hips_lifted", moves=(
-        Move(both("hip") + both("shoulder") + both("elbow") + both("wrist") + ("nose", "left_eye", "right_eye"), 0.45),),
-        in_steps=(2,)),
+    Fault("back_extension", "hips_lifted", moves=(Move(both("hip"), 0.4),), in_steps=(2,)),
     Fault("prone_chest_lift", "feet_lifting", moves=(Move(both("ankle"), 0.5),), in_steps=(2,)),
     Fault("prone_chest_lift", "chin_up", moves=(Move(("nose",), 0.6),), in_steps=(2,)),
     Fault("downward_dog", "knees_very_bent", steps={1: {"shin_L": -40, "shin_R": -40}}),
@@ -254,16 +252,22 @@ def test_side_view_exercise_filmed_from_the_front_gets_advice_not_judgement() ->
 
 
 def test_front_view_exercise_seen_from_the_side_gets_advice() -> None:
-    """A front-view spec given a side view (the shoulders overlap) says how to turn, after 2 s."""
+    """A front-view spec given an upright side view (the shoulders overlap) says how to turn, after 2 s.
+
+    Lying down it cannot tell: a side plank seen from the front has its
+    shoulders stacked, and MediaPipe draws them on top of each other.
+    """
     import dataclasses
 
     import bodies2d
 
-    spec = dataclasses.replace(find_spec("plank"), view="front")
+    spec = dataclasses.replace(find_spec("plank"), view="front", position=())
     session = Session(spec)
-    states = [session.update(bodies2d.plank(0.0), i / 10).state for i in range(40)]
+    states = [session.update(bodies2d.standing(), i / 10).state for i in range(40)]
     assert states[5] != "wrong_view" and states[-1] == "wrong_view"
     assert "Face the camera" in session.message
+    lying = Session(spec)
+    assert all(lying.update(bodies2d.plank(0.0), i / 10).state != "wrong_view" for i in range(40))
     assert "wrong_view" not in _states(demo("side_plank"), "side_plank")
 
 

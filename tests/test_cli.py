@@ -53,9 +53,9 @@ def test_unknown_exercise_and_broken_spec(tmp_path):
     result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "--exercise", "plankk")
     assert result.returncode == 3 and "Did you mean 'plank'" in result.stderr
     spec = tmp_path / "mine.toml"
-    spec.write_text((ROOT / "exercise_specs" / "plank.toml").read_text().replace('"ankle"]', '"ankel"]'))
+    spec.write_text((ROOT / "exercise_specs" / "plank.toml").read_text().replace('"mid_ankle"]', '"mid_ankel"]'))
     result = coach("analyze", str(SAMPLES / "plank_demo.mp4"), "--exercise", str(spec))
-    assert result.returncode == 3 and "mine.toml" in result.stderr and "did you mean 'ankle'" in result.stderr
+    assert result.returncode == 3 and "mine.toml" in result.stderr and "did you mean 'mid_ankle'" in result.stderr
 
 
 def test_unwritable_report_is_refused_before_work(tmp_path):

@@ -33,14 +33,14 @@ def _broken(tmp_path, old: str, new: str) -> Path:
 
 
 @pytest.mark.parametrize("old, new, expected", [
-    ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "hip", "kneee"]',
-     "metrics.hip_line.points[2]: unknown landmark 'kneee' (did you mean 'knee'?)"),
-    ('points = ["shoulder", "hip", "knee"]', 'points = ["shoulder", "Lknee", "knee"]',
+    ('points = ["mid_shoulder", "mid_hip", "mid_knee"]', 'points = ["mid_shoulder", "mid_hip", "mid_kneee"]',
+     "metrics.hip_line.points[2]: unknown landmark 'mid_kneee' (did you mean 'mid_knee'?)"),
+    ('points = ["mid_shoulder", "mid_hip", "mid_knee"]', 'points = ["mid_shoulder", "Lknee", "mid_knee"]',
      "metrics.hip_line.points[1]: unknown landmark 'Lknee'"),
     ("start_above = -24", "start_abve = -24", "reps.start_abve: unknown key (did you mean 'start_above'?)"),
     ("rest_below = -28", "rest_below = -5", "reps.rest_below: must be lower than reps.start_above (got -5 >= -24)"),
     ("full_at = -8", "full_at = -30", "reps.full_at: must be at least reps.start_above"),
-    ("above = 14", "above = nan", "warnings[1].above: expected a finite number, found nan"),
+    ("above = 16", "above = nan", "warnings[1].above: expected a finite number, found nan"),
     ("min_rep_s = 1.0", "min_rep_s = -1", "reps.min_rep_s: expected a number greater than 0"),
     ('metric = "hip_line"\n# Hysteresis', 'metric = "hip_lin"\n# Hysteresis', "reps.metric: unknown metric 'hip_lin' (did you mean 'hip_line'?)"),
     ('kind = "reps"', 'kind = "sets"', "kind: expected one of reps, hold, found 'sets'"),
@@ -80,7 +80,7 @@ def test_unknown_exercise_suggests_nearest():
 
 
 def test_all_errors_of_a_file_are_reported_at_once(tmp_path):
-    text = BRIDGE.read_text().replace("start_above = -24", "start_above = 'high'").replace('"knee"]', '"nee"]')
+    text = BRIDGE.read_text().replace("start_above = -24", "start_above = 'high'").replace('"mid_knee"]', '"nee"]')
     path = tmp_path / "bridge.toml"
     path.write_text(text)
     with pytest.raises(SpecError) as info:

@@ -9,7 +9,8 @@ import time
 import pytest
 
 from coach.analysis.session import Session
-from coach.setup_check import SetupCheck, camera_tilt_deg, problems
+from coach.analysis.view import camera_tilt_deg
+from coach.setup_check import SetupCheck, problems
 from coach.specs import find_spec
 from coach.synth.cli import TIMELINES
 from coach.synth.exact import exact_poses

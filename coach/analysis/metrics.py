@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from coach import geometry, landmarks
 from coach.specs import DERIVED_KINDS, ExerciseSpec, MetricSpec
 from coach.types import Metrics, Pose
@@ -40,14 +42,19 @@ class MetricComputer:
                 else:
                     values[metric.name] = max(seen) if seen else None
                 continue
+            # A mid_ point is seen when either side is: the pose model still
+            # places the other (the far side in a side view), and switching
+            # between the midpoint and one side would make the value jump.
             groups = [landmarks.indices(p, side) for p in metric.points]
-            blocked = [i for g in groups for i in g if pose.visibility[i] < vis_min]
+            blocked = [g[int(np.argmax(pose.visibility[list(g)]))] for g in groups
+                       if max(pose.visibility[list(g)]) < vis_min]
             if blocked:
                 hidden.update(blocked)
                 values[metric.name] = None
                 continue
             pts = [pose.xy[list(g)].mean(axis=0) for g in groups]
-            values[metric.name] = _finite(_measure(metric, pts, pose, side))
+            value = _finite(_measure(metric, pts, pose, side))
+            values[metric.name] = -value if (value is not None and metric.invert) else value
         return Metrics(values=values, side=side), hidden
 
 

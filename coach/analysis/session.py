@@ -25,7 +25,7 @@ from coach.analysis.holds import HoldTimer, conditions_hold
 from coach.analysis.metrics import MetricComputer
 from coach.analysis.reps import RepCounter
 from coach.analysis.side import SideChooser
-from coach.analysis.view import ADVICE, ViewCheck
+from coach.analysis.view import ADVICE, TiltEstimate, ViewCheck
 from coach.smoothing import LandmarkSmoother
 from coach.specs import PER_SIDE_MODES, Condition, ExerciseSpec
 from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
@@ -91,6 +91,7 @@ class Session:
                               in_turn=in_turn and not spec.reps)
         self.form = FormChecker(spec.warnings)
         self.view = ViewCheck(spec.view)
+        self.tilt = TiltEstimate()
         self.state = "no_person"
         self.message = MESSAGES["no_person"]
         self._last_seen_t: float | None = None
@@ -105,6 +106,7 @@ class Session:
         elif self.view.update(pose, t):
             state, message = "wrong_view", ADVICE[self.spec.view]
         else:
+            self.tilt.update(pose, t)
             metrics, hidden = self._metrics_for(pose, t)
             missing = [k for k in self.spec.key_metrics if metrics.get(k) is None]
             if missing:

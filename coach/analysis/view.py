@@ -38,6 +38,75 @@ def across(pose: Pose) -> float | None:
     return sum(sep) / len(sep) / max(torso)
 
 
+def camera_tilt_deg(pose: Pose) -> float | None:
+    """How far the camera looks down on a body lying or kneeling side-on, in degrees.
+
+    From floor level the left and right hips (and shoulders) are at the same
+    height in the picture; from above, the far one appears higher by about
+    hip width x sin(tilt). Hip and shoulder joint widths average about 0.55
+    torso lengths (our four synthetic bodies: 0.4 and 0.7).
+    """
+    idx = landmarks.INDEX
+    torso = math.dist(pose.xy[idx["left_shoulder"]], pose.xy[idx["left_hip"]])
+    if torso <= 0:
+        return None
+    lying = abs(pose.xy[idx["left_shoulder"]][1] - pose.xy[idx["left_hip"]][1]) < 0.7 * torso
+    if not lying:
+        return None
+    # The far side (deeper, by the pose model's relative depth) shows higher
+    # when the camera looks down; a camera below the body sees it lower.
+    seps = []
+    for p in ("hip", "shoulder"):
+        left, right = idx[f"left_{p}"], idx[f"right_{p}"]
+        near, far = (left, right) if pose.depth[left] <= pose.depth[right] else (right, left)
+        seps.append(pose.xy[near][1] - pose.xy[far][1])
+    return math.degrees(math.asin(max(0.0, min(1.0, (sum(seps) / 2) / (0.55 * torso)))))
+
+
+class TiltEstimate:
+    """The camera's downward tilt, as the median of the last ``window_s`` seconds of readings.
+
+    One frame's reading wobbles with the pose model's far-side landmarks; the
+    camera itself does not move during a session, so a median over seconds
+    is both steadier and right. None until ``min_samples`` readings exist.
+    """
+
+    def __init__(self, window_s: float = 5.0, min_samples: int = 10) -> None:
+        self.window_s = window_s
+        self.min_samples = min_samples
+        self._readings: list[tuple[float, float]] = []
+        self.value: float | None = None
+
+    def update(self, pose: Pose, t: float) -> float | None:
+        tilt = camera_tilt_deg(pose)
+        if tilt is not None:
+            self._readings.append((t, tilt))
+            while self._readings and t - self._readings[0][0] > self.window_s:
+                self._readings.pop(0)
+            if len(self._readings) >= self.min_samples:
+                values = sorted(v for _, v in self._readings)
+                self.value = values[len(values) // 2]
+        return self.value
+
+
+def clearly_wrong(view: str, pose: Pose) -> bool:
+    """This pose is clearly seen from another view than ``view`` (no hysteresis)."""
+    value = across(pose)
+    if value is None:
+        return False
+    if view == "side":
+        return value > FRONT_ABOVE
+    return _upright(pose) and value < SIDE_BELOW
+
+
+def _upright(pose: Pose) -> bool:
+    """Shoulders well above the hips (standing, sitting, kneeling up)."""
+    i = landmarks.INDEX
+    shoulder = (pose.xy[i["left_shoulder"]] + pose.xy[i["right_shoulder"]]) / 2
+    hip = (pose.xy[i["left_hip"]] + pose.xy[i["right_hip"]]) / 2
+    return (hip[1] - shoulder[1]) > 0.7 * math.dist(shoulder, hip)
+
+
 class ViewCheck:
     """Says when the person has been seen from the wrong view for ``after_s`` seconds.
 
@@ -53,6 +122,12 @@ class ViewCheck:
 
     def update(self, pose: Pose | None, t: float) -> bool:
         value = across(pose) if pose is not None else None
+        if self.view == "front" and value is not None and not _upright(pose):
+            # A body lying on its side seen from the front has its shoulders
+            # stacked one above the other, and the pose model often draws them
+            # on top of each other (our synthetic side plank: across below 0.3):
+            # lying down, a front view cannot be told from a side view.
+            value = None
         if value is None:
             self._since = None
             return self.wrong
