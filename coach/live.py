@@ -69,6 +69,13 @@ class SingleExercise:
         return self.recorder.close()
 
 
+def _renderer(cache: dict[str, OverlayRenderer], spec: ExerciseSpec, mirror: bool) -> OverlayRenderer:
+    """One renderer per exercise of the session, made once."""
+    if spec.id not in cache:
+        cache[spec.id] = OverlayRenderer(spec, mirror=mirror)
+    return cache[spec.id]
+
+
 def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimator: PoseEstimator, *,
              display: bool = True, mirror: bool = True, max_seconds: float | None = None,
              screenshot: str | Path | None = None, frame_timeout_s: float = 3.0,
@@ -116,10 +123,11 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
                     elapsed = time.monotonic() - started
                     fps = frames / elapsed if elapsed > 0 else 0.0
                     if snapshot is not None and snapshot.warnings:
-                        spec = program.spec
-                        renderer = renderers.setdefault(spec.id, OverlayRenderer(spec, mirror=mirror))
-                        worst = moments.setdefault(getattr(program, "index", 0), WorstMoments(spec))
-                        worst.update(snapshot, lambda: renderer.annotate(frame.image, snapshot))
+                        renderer = _renderer(renderers, program.spec, mirror)
+                        index = getattr(program, "index", 0)
+                        if index not in moments:
+                            moments[index] = WorstMoments(program.spec)
+                        moments[index].update(snapshot, lambda: renderer.annotate(frame.image, snapshot))
                     if display or screenshot is not None:
                         # Small cameras are shown enlarged so the text stays readable.
                         zoom = max(1.0, DISPLAY_WIDTH / frame.image.shape[1]) if display else 1.0
@@ -129,8 +137,7 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
                         if snapshot is None:
                             last_image = message_view(frame.image, notice, zoom=zoom, mirror=mirror)
                         else:
-                            spec = program.spec
-                            renderer = renderers.setdefault(spec.id, OverlayRenderer(spec, mirror=mirror))
+                            renderer = _renderer(renderers, program.spec, mirror)
                             last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom, notice=notice)
                     if program.finished:
                         ended_by = "routine done"

@@ -11,6 +11,7 @@ says how to turn instead of judging form (see :class:`ViewCheck`).
 from __future__ import annotations
 
 import math
+from collections import deque
 
 from coach import landmarks
 from coach.types import Pose
@@ -74,7 +75,8 @@ class TiltEstimate:
     def __init__(self, window_s: float = 5.0, min_samples: int = 10) -> None:
         self.window_s = window_s
         self.min_samples = min_samples
-        self._readings: list[tuple[float, float]] = []
+        self._readings: deque[tuple[float, float]] = deque()
+        self._computed_t = -1e9
         self.value: float | None = None
 
     def update(self, pose: Pose, t: float) -> float | None:
@@ -82,10 +84,12 @@ class TiltEstimate:
         if tilt is not None:
             self._readings.append((t, tilt))
             while self._readings and t - self._readings[0][0] > self.window_s:
-                self._readings.pop(0)
-            if len(self._readings) >= self.min_samples:
+                self._readings.popleft()
+            # The camera stands still: a fresh median twice a second is plenty.
+            if len(self._readings) >= self.min_samples and t - self._computed_t >= 0.5:
                 values = sorted(v for _, v in self._readings)
                 self.value = values[len(values) // 2]
+                self._computed_t = t
         return self.value
 
 
