@@ -147,7 +147,3 @@ class ViewCheck:
             self.wrong = now_wrong
             self._since = None
         return self.wrong
-
-    def reset(self) -> None:
-        self.wrong = False
-        self._since = None
