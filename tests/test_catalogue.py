@@ -280,3 +280,33 @@ def test_real_tutorial_front_segment_is_not_judged_as_a_plank() -> None:
     session = Session(find_spec("plank"))
     wrong = [t for pose, t in trace.poses() if session.update(pose, t).state == "wrong_view"]
     assert wrong and 18.0 <= min(wrong) and max(wrong) <= 33.0   # 2 s to notice and to clear
+
+
+# -- partial reps ---------------------------------------------------------------------------------
+
+def _first_rep_partial(timeline: Timeline, share: float) -> Timeline:
+    """The first rep's way up and hold reach only ``share`` of their movement (a partial rep)."""
+    from coach.synth.timeline import PARAMS
+
+    out = copy.deepcopy(timeline)
+    current = dict(PARAMS[out.exercise]) | out.steps[0].values
+    first = next(s.rep for s in out.steps if s.rep is not None)
+    for step in out.steps:
+        if step.rep == first and step.phase in ("up", "hold"):
+            step.values = {k: current[k] + (v - current[k]) * share for k, v in step.values.items()}
+            step.partial = True
+        else:
+            current = {k: step.values.get(k, current[k]) for k in current}
+    return out
+
+
+# cat_cow is left out: its rep is a cow-cat cycle, not a way up and back.
+@pytest.mark.parametrize("spec_id", ["bridge", "bird_dog", "superman", "dead_bug", "back_extension",
+                                     "prone_chest_lift", "partial_curl"])
+def test_a_rep_that_stops_short_is_partial_not_counted(spec_id: str) -> None:
+    timeline = _first_rep_partial(demo(spec_id), 0.6)
+    truth = timeline.expected()
+    report = run(timeline, spec_id)
+    assert report["reps"]["count"] == truth["reps"]
+    assert report["reps"]["partial"] >= 1
+    assert not report["reps"]["items"][0]["complete"]

@@ -23,6 +23,7 @@ def add_synth_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> 
                    help="instead of the timeline's own scene, render N random scenes of it (NAME_vK.mp4)")
     p.add_argument("--variety", choices=("advised", "wide"), default="advised",
                    help="advised: camera where the specs say; wide: also laptop height, 45 deg, cropped")
+    p.add_argument("--fps", type=float, default=None, help="frame rate instead of the timeline's own (15)")
     p.set_defaults(func=handler)
 
 
@@ -42,6 +43,10 @@ def run_synth(args: argparse.Namespace) -> int:
     for name in args.timeline:
         path = Path(name) if name.endswith(".toml") else TIMELINES / f"{name}.toml"
         timeline = load_timeline(path)
+        if args.fps:
+            if not 1 <= args.fps <= 240:
+                raise OutputError(f"--fps: expected 1 to 240 frames per second, found {args.fps:g}")
+            timeline.fps = args.fps
         if args.variants:
             rng = np.random.default_rng([args.seed, sum(map(ord, timeline.name))])
             for k in range(args.variants):
