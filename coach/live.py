@@ -135,7 +135,8 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
                         if t - first_t < SHOW_FOR_S:
                             notice = [*notice, SAFETY_SHORT]
                         if snapshot is None:
-                            last_image = message_view(frame.image, notice, zoom=zoom, mirror=mirror)
+                            last_image = message_view(frame.image, notice, zoom=zoom, mirror=mirror,
+                                                      pose=pose if setup_lines else None)
                         else:
                             renderer = _renderer(renderers, program.spec, mirror)
                             last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom, notice=notice)

@@ -12,7 +12,7 @@ import numpy as np
 
 from coach import landmarks
 from coach.specs import ExerciseSpec
-from coach.types import Snapshot
+from coach.types import Pose, Snapshot
 
 GREEN = (80, 200, 80)
 RED = (40, 40, 230)
@@ -67,20 +67,11 @@ class OverlayRenderer:
         scale = max(0.45, min(1.2, height / 720.0))
         pose = snapshot.pose
         warned = bool(snapshot.warnings)
+        if self.mirror:
+            out = cv2.flip(out, 1)
         if pose is not None:
-            xy = pose.xy * zoom
-            if self.mirror:
-                out = cv2.flip(out, 1)
-                xy[:, 0] = width - 1 - xy[:, 0]
             line = RED if warned else (GREEN if snapshot.state == "active" else GREY)
-            thick = max(2, int(3 * scale))
-            pts = [tuple(int(v) for v in p) for p in xy]
-            for a, b in _EDGES:
-                if pose.visibility[a] >= self.visibility_min and pose.visibility[b] >= self.visibility_min:
-                    cv2.line(out, pts[a], pts[b], line, thick, cv2.LINE_AA)
-            for i, p in enumerate(pts):
-                if pose.visibility[i] >= self.visibility_min:
-                    cv2.circle(out, p, thick + 1, WHITE, -1, cv2.LINE_AA)
+            pts = draw_skeleton(out, pose, zoom, self.mirror, line, self.visibility_min)
             if snapshot.metrics is not None:
                 for name in self.spec.display:
                     value = snapshot.metrics.get(name)
@@ -89,8 +80,6 @@ class OverlayRenderer:
                         continue
                     x, y = pts[anchor]
                     _text(out, _fmt(value), (x + 8, y - 8), 0.6 * scale, AMBER, 1)
-        elif self.mirror:
-            out = cv2.flip(out, 1)
         self._panel(out, snapshot, scale, fps, notice)
         return out
 
@@ -126,11 +115,34 @@ class OverlayRenderer:
         draw_panel(out, lines, scale)
 
 
-def message_view(image: np.ndarray, lines: list[str], zoom: float = 1.0, mirror: bool = False) -> np.ndarray:
-    """The camera picture with only a panel of text (a routine's rest, its end)."""
+def draw_skeleton(out: np.ndarray, pose: Pose, zoom: float, mirror: bool, color: tuple[int, int, int],
+                  visibility_min: float = 0.3) -> list[tuple[int, int]]:
+    """Draw the landmarks seen well enough on ``out`` (already zoomed and mirrored); return their pixels."""
+    width = out.shape[1]
+    scale = max(0.45, min(1.2, out.shape[0] / 720.0))
+    xy = pose.xy * zoom
+    if mirror:
+        xy[:, 0] = width - 1 - xy[:, 0]
+    thick = max(2, int(3 * scale))
+    pts = [tuple(int(v) for v in p) for p in xy]
+    for a, b in _EDGES:
+        if pose.visibility[a] >= visibility_min and pose.visibility[b] >= visibility_min:
+            cv2.line(out, pts[a], pts[b], color, thick, cv2.LINE_AA)
+    for i, p in enumerate(pts):
+        if pose.visibility[i] >= visibility_min:
+            cv2.circle(out, p, thick + 1, WHITE, -1, cv2.LINE_AA)
+    return pts
+
+
+def message_view(image: np.ndarray, lines: list[str], zoom: float = 1.0, mirror: bool = False,
+                 pose: Pose | None = None) -> np.ndarray:
+    """The camera picture with a panel of text (the set-up check, a routine's rest, its end),
+    and the skeleton in grey when a pose is given, so the person sees what the camera finds."""
     out = cv2.resize(image, None, fx=zoom, fy=zoom) if zoom != 1.0 else image.copy()
     if mirror:
         out = cv2.flip(out, 1)
+    if pose is not None:
+        draw_skeleton(out, pose, zoom, mirror, GREY)
     scale = max(0.45, min(1.2, out.shape[0] / 720.0))
     draw_panel(out, [(text, WHITE if i else AMBER, 0.75 if i == 0 else 0.6) for i, text in enumerate(lines)], scale)
     return out
