@@ -32,7 +32,7 @@ from coach.analysis.view import camera_tilt_deg  # noqa: E402
 from coach.sources import VideoFile  # noqa: E402
 from coach.specs import find_spec  # noqa: E402
 from coach.synth.cli import TIMELINES  # noqa: E402
-from coach.synth.generate import _camera, generate  # noqa: E402
+from coach.synth.generate import camera_for, generate  # noqa: E402
 from coach.synth.timeline import load_timeline  # noqa: E402
 
 CASES = (("bridge_demo", "bridge", "hip_line"), ("plank_demo", "plank", "hip_line"))
@@ -41,7 +41,7 @@ CASES = (("bridge_demo", "bridge", "hip_line"), ("plank_demo", "plank", "hip_lin
 def measure(timeline_name: str, spec_id: str, metric: str, height: float, out: Path) -> dict:
     timeline = load_timeline(TIMELINES / f"{timeline_name}.toml")
     timeline.camera["height_m"] = height
-    cam = _camera(timeline)
+    cam = camera_for(timeline)
     eye, rot = cam.basis()
     true_tilt = math.degrees(math.asin(max(-1.0, min(1.0, -rot[2][2])))) if rot.shape == (3, 3) else float("nan")
     clip = out / f"{timeline_name}_h{height:.2f}.mp4"

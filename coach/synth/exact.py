@@ -16,7 +16,7 @@ from typing import Iterator
 import numpy as np
 
 from coach import landmarks
-from coach.synth.generate import _camera, pose_for
+from coach.synth.generate import camera_for, pose_for
 from coach.synth.timeline import Timeline
 from coach.types import Pose
 
@@ -28,7 +28,7 @@ STAND_INS = {"pinky": "wrist", "index": "wrist", "thumb": "wrist", "heel": "ankl
 
 def exact_poses(timeline: Timeline) -> Iterator[tuple[float, Pose]]:
     """(time in seconds, Pose) for every frame of the timeline."""
-    cam = _camera(timeline)
+    cam = camera_for(timeline)
     size = (cam.width, cam.height)
     for frame in timeline.frames():
         posed = pose_for(timeline.exercise, timeline.body, frame["params"], frame["side"])

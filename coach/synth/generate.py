@@ -54,7 +54,8 @@ CAMERA_DEFAULTS: dict[str, tuple[tuple[float, float, float], float]] = {
 }
 
 
-def _camera(timeline: Timeline) -> Camera:
+def camera_for(timeline: Timeline) -> Camera:
+    """The timeline's camera: its own settings over the exercise's default aim."""
     target, yaw = CAMERA_DEFAULTS[timeline.exercise]
     settings = dict(timeline.camera)
     settings.setdefault("target", target)
@@ -72,7 +73,7 @@ def _render_frame(args: tuple[Timeline, dict[str, Any], int, int]) -> tuple[np.n
     timeline, frame, index, seed = args
     body = load_body(timeline.body)
     look = Look(**{k: tuple(v) if isinstance(v, list) else v for k, v in timeline.look.items()})
-    cam = _camera(timeline)
+    cam = camera_for(timeline)
     posed = pose_for(timeline.exercise, timeline.body, frame["params"], frame["side"])
     image = render(body, posed.vertices, cam, look, vertex_colours(body, look), frame_rng(seed, index))
     if timeline.jpeg_quality < 100:
@@ -90,7 +91,7 @@ def generate(timeline: Timeline, out: Path, seed: int = 0, workers: int | None =
              progress: Callable[[int, int], None] | None = None) -> dict[str, Any]:
     """Write ``out`` (.mp4) and ``out`` with .json labels; return the labels."""
     frames = timeline.frames()
-    cam = _camera(timeline)
+    cam = camera_for(timeline)
     writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), timeline.fps, (cam.width, cam.height))
     labels: list[dict[str, Any]] = []
     jobs = [(timeline, f, i, seed) for i, f in enumerate(frames)]
