@@ -174,6 +174,29 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     return 130 if report.get("interrupted") and not args.report else 0
 
 
+def _default_report(name: str) -> str:
+    """Where a live session's report goes unless --report says otherwise."""
+    sessions = _data_dir() / "sessions"
+    sessions.mkdir(parents=True, exist_ok=True)
+    return str(sessions / f"{name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json")
+
+
+def _run_live_program(args: argparse.Namespace, program: Any):
+    """The live window for one exercise or a routine, with the options `live` and `routine` share."""
+    from coach.live import run_live
+    from coach.pose import create_estimator
+
+    estimator = create_estimator(args.model)
+    camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
+    _print_safety()
+    try:
+        return run_live(program, camera, estimator, display=not args.no_display, mirror=not args.no_mirror,
+                        max_seconds=args.max_seconds, screenshot=args.screenshot,
+                        setup_check=not args.no_setup_check, voice=_voice(args))
+    finally:
+        estimator.close()
+
+
 def _voice(args: argparse.Namespace):
     if not args.voice:
         return None
@@ -192,30 +215,17 @@ def _print_safety() -> None:
 
 def cmd_live(args: argparse.Namespace) -> int:
     from coach.html_report import write_csv, write_html
-    from coach.live import SingleExercise, run_live
-    from coach.pose import create_estimator
+    from coach.live import SingleExercise
     from coach.sinks import check_writable, write_json_atomic
     from coach.specs import find_spec
 
     spec = find_spec(args.exercise)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    if args.report is None:
-        sessions = _data_dir() / "sessions"
-        sessions.mkdir(parents=True, exist_ok=True)
-        args.report = str(sessions / f"{spec.id}-{stamp}.json")
+    args.report = args.report or _default_report(spec.id)
     events = args.events or str(Path(args.report).with_suffix(".events.jsonl"))
     for path in (args.report, events, args.screenshot):
         check_writable(path)
-    estimator = create_estimator(args.model)
-    camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
-    _print_safety()
     program = SingleExercise(spec, events)
-    try:
-        result = run_live(program, camera, estimator, display=not args.no_display,
-                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot,
-                          setup_check=not args.no_setup_check, voice=_voice(args))
-    finally:
-        estimator.close()
+    result = _run_live_program(args, program)
     write_json_atomic(args.report, result.report)
     html = str(Path(args.report).with_suffix(".html"))
     moments = result.moments.get(0)
@@ -229,8 +239,6 @@ def cmd_live(args: argparse.Namespace) -> int:
 
 
 def cmd_routine(args: argparse.Namespace) -> int:
-    from coach.live import run_live
-    from coach.pose import create_estimator
     from coach.report import summary_lines
     from coach.html_report import write_html
     from coach.routines import RoutinePlayer, builtin_routine_paths, describe_target, find_routine
@@ -247,24 +255,12 @@ def cmd_routine(args: argparse.Namespace) -> int:
         for i, item in enumerate(routine.items, 1):
             print(f"  {i:2}. {item.spec.name}: {describe_target(item.spec)}, then rest {item.rest_s:g} s")
         return 0
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    if args.report is None:
-        sessions = _data_dir() / "sessions"
-        sessions.mkdir(parents=True, exist_ok=True)
-        args.report = str(sessions / f"routine-{routine.id}-{stamp}.json")
+    args.report = args.report or _default_report(f"routine-{routine.id}")
     check_writable(args.report)
     check_writable(args.screenshot)
     events_dir = Path(args.report).with_suffix(".events")
-    estimator = create_estimator(args.model)
-    camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
-    _print_safety()
     player = RoutinePlayer(routine, events_dir)
-    try:
-        result = run_live(player, camera, estimator, display=not args.no_display,
-                          mirror=not args.no_mirror, max_seconds=args.max_seconds, screenshot=args.screenshot,
-                          setup_check=not args.no_setup_check, voice=_voice(args))
-    finally:
-        estimator.close()
+    result = _run_live_program(args, player)
     write_json_atomic(args.report, result.report)
     _record_history(list(player.reports.values()), "routine", args.report)
     for index, report in player.reports.items():      # one HTML page per exercise done

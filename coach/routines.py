@@ -21,7 +21,6 @@ or window code, so the live loop and the tests drive it the same way.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from coach.analysis.session import Session
 from coach.engine import Recorder
 from coach.series import Series
 from coach.errors import OutputError, SpecError
-from coach.specs import SPEC_DIR, ExerciseSpec, FieldReader, Targets, builtin_spec_paths, find_spec
+from coach.specs import SPEC_DIR, ExerciseSpec, FieldReader, Targets, builtin_spec_paths, find_spec, read_toml
 from coach.types import Pose, Snapshot
 
 ROUTINE_DIR = SPEC_DIR / "routines"
@@ -74,14 +73,7 @@ def find_routine(name: str) -> Routine:
 def load_routine(path: str | Path) -> Routine:
     """Read and check a routine file; every problem is named with its field."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise SpecError(f"{path}: routine file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read routine file ({exc})") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{path.name}: not valid TOML: {exc}") from None
+    raw = read_toml(path, "routine")
     r = FieldReader(path)
     r.table(raw, "", TOP_KEYS, {"id", "name", "exercise"})
     rest = r.number(raw, "rest_s", "", default=20.0)

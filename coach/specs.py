@@ -365,20 +365,24 @@ def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSp
                        show_after_s=show or WarningSpec.show_after_s, clear_after_s=clear or WarningSpec.clear_after_s)
 
 
-def load_spec(path: str | Path) -> ExerciseSpec:
-    """Read and validate one spec file; raise :class:`SpecError` listing every problem."""
-    path = Path(path)
+def read_toml(path: Path, what: str) -> dict:
+    """Parse a TOML file (a spec, a routine); a missing, unreadable or broken one is a :class:`SpecError`."""
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        raise SpecError(f"{path}: spec file not found") from None
+        raise SpecError(f"{path}: {what} file not found") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise SpecError(f"{path}: cannot read spec file ({exc})") from None
+        raise SpecError(f"{path}: cannot read {what} file ({exc})") from None
     try:
-        raw = tomllib.loads(text)
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(f"{path.name}: not valid TOML: {exc}") from None
-    return parse_spec(raw, path)
+
+
+def load_spec(path: str | Path) -> ExerciseSpec:
+    """Read and validate one spec file; raise :class:`SpecError` listing every problem."""
+    path = Path(path)
+    return parse_spec(read_toml(path, "spec"), path)
 
 
 TOP_KEYS = {"id", "name", "kind", "sides", "view", "camera", "instructions", "sources", "metrics",
