@@ -87,7 +87,7 @@ def plot_session(report: dict[str, Any], series: Series, spec: ExerciseSpec) -> 
     for row, wid in enumerate(ids):
         spans = [(w["start_s"], (w["end_s"] or w["start_s"]) - w["start_s"]) for w in report["warnings"] if w["id"] == wid]
         wax.broken_barh(spans, (row - 0.4, 0.8), color="#c0392b")
-    wax.set_yticks(range(len(ids)), [i.replace("_", " ") for i in ids] or [""], fontsize=8)
+    wax.set_yticks(range(len(ids)), [i.replace("_", " ") for i in ids], fontsize=8)
     wax.set_ylim(-0.6, max(0.6, len(ids) - 0.4))
     wax.set_xlabel("time (s)")
     wax.set_title("warnings" if ids else "no warnings", fontsize=9, loc="left")

@@ -61,6 +61,21 @@ def test_html_holds_summary_plot_table_and_pictures(bridge_session, tmp_path):
     assert "http" not in text.replace("http-equiv", "")                 # self-contained: nothing fetched
 
 
+def test_a_session_without_warnings_has_a_report_too(tmp_path):
+    spec = find_spec("plank")
+    recorder = Recorder(spec)
+    timeline = load_timeline(TIMELINES / "plank_demo.toml")
+    timeline.steps = [s for s in timeline.steps if not s.error]          # a clean plank only
+    for t, pose in exact_poses(timeline):
+        recorder.step(pose, t)
+    report = recorder.close()
+    assert report["warnings"] == []
+    write_html(tmp_path / "r.html", report, recorder.series, spec, [])
+    text = (tmp_path / "r.html").read_text()
+    assert "warnings: none" in text and "No form warnings in this session." in text
+    assert text.count("data:image/png;base64,") == 1                   # the plot was drawn
+
+
 def test_csv_has_a_row_per_frame_and_per_rep(bridge_session, tmp_path):
     spec, report, series, _, _ = bridge_session
     frames, reps, holds = write_csv(tmp_path / "s", report, series)
