@@ -10,6 +10,7 @@ from coach.html_report import write_csv, write_html
 from coach.moments import WorstMoments
 from coach.pose import PoseEstimator
 from coach.render import OverlayRenderer
+from coach.replay import Trace
 from coach.sinks import VideoSink
 from coach.sources import VideoFile
 from coach.specs import ExerciseSpec
@@ -68,3 +69,20 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
     if csv:
         write_csv(csv, report, recorder.series)
     return report
+
+
+def record_trace(path: str | Path, estimator: PoseEstimator, out: str | Path,
+                 progress: Progress | None = None) -> Trace:
+    """Run the pose model over every frame once and keep its landmarks in ``out`` (.npz).
+
+    Replaying the trace (:class:`coach.replay.Trace`) gives the same analysis
+    without the model, so a spec can be re-scored on many clips in seconds.
+    """
+    with VideoFile(path) as source:
+        info = source.info
+        poses = []
+        for frame in source.frames():
+            poses.append(estimator.detect(frame.image, frame.t))
+            if progress is not None:
+                progress(len(poses), info.frames)
+    return Trace.save(out, poses, info.fps, (info.width, info.height), source=Path(path).name)

@@ -320,7 +320,9 @@ def cmd_cameras(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from coach.batch import analyze_video
+    from coach.batch import analyze_video, record_trace
+    from coach.engine import run_poses
+    from coach.replay import Trace
     from coach.evaluate import markdown, real_cases, score, synthetic_cases
     from coach.pose import create_estimator
     from coach.specs import find_spec
@@ -343,9 +345,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     reports = []
     for i, case in enumerate(cases, 1):
         print(f"[{i}/{len(cases)}] {case.name} ({case.exercise})", file=sys.stderr)
+        spec = find_spec(case.exercise)
+        cached = Path(args.landmarks) / f"{case.video.stem}.npz" if args.landmarks else None
+        if cached is not None and cached.is_file():
+            trace = Trace(cached)
+            reports.append(run_poses(spec, trace.poses()))
+            continue
         estimator = create_estimator(args.model)
         try:
-            reports.append(analyze_video(case.video, find_spec(case.exercise), estimator))
+            if cached is not None:
+                reports.append(run_poses(spec, record_trace(case.video, estimator, cached).poses()))
+            else:
+                reports.append(analyze_video(case.video, spec, estimator))
         finally:
             estimator.close()
     text = markdown(cases, reports, score(cases, reports))
@@ -436,6 +447,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("labels", nargs="+", help="a folder of synthetic clips, or a labels.json")
     p.add_argument("--markdown", help="also write the tables to this Markdown file")
     p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
+    p.add_argument("--landmarks", metavar="DIR",
+                   help="keep each clip's pose landmarks in DIR (CLIP.npz) and reuse them on the next run: "
+                        "re-scoring after a spec change then takes seconds instead of minutes")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("history", help="your sessions over the days, per exercise",

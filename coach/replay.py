@@ -33,6 +33,24 @@ class Trace:
         self.fps = float(data["fps"])
         self.size = (int(data["size"][0]), int(data["size"][1]))
 
+    @classmethod
+    def save(cls, path: str | Path, poses: list[Pose | None], fps: float, size: tuple[int, int],
+             source: str = "") -> "Trace":
+        """Write per-frame poses (None where nobody was found) and read them back."""
+        n = len(poses)
+        xy = np.full((n, 33, 2), np.nan, dtype=np.float32)
+        visibility = np.zeros((n, 33), dtype=np.float16)
+        depth = np.zeros((n, 33), dtype=np.float16)
+        for i, pose in enumerate(poses):
+            if pose is not None:
+                xy[i], visibility[i], depth[i] = pose.xy, pose.visibility, pose.depth
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as f:             # np.savez_compressed would append .npz to a str path
+            np.savez_compressed(f, xy=xy, visibility=visibility, depth=depth, fps=fps,
+                                size=np.array(size), source=source)
+        return cls(path)
+
     def __len__(self) -> int:
         return len(self.xy)
 

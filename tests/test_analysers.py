@@ -63,6 +63,20 @@ def test_short_dropout_keeps_the_rep_and_long_one_drops_it():
     assert any(isinstance(e, RepAborted) for e in events)
 
 
+@pytest.mark.parametrize("name, values, counted", [
+    ("ends at the top of a lift", trace((REST, REST, 1), (REST, TOP, 0.5), (TOP, TOP, 0.2)), 1),
+    ("ends half-way up", trace((REST, REST, 1), (REST, MID, 1)), 0),
+    ("ends just after a flick to the top", trace((REST, REST, 1), (REST, TOP, 0.2)), 0),
+    ("ends at rest after a rep", trace((REST, TOP, 1), (TOP, REST, 1), (REST, REST, 1)), 1),
+])
+def test_session_end_counts_a_rep_only_if_the_lift_was_done(name, values, counted):
+    counter, _ = run_reps(values)
+    events = counter.finish(len(values) / FPS)
+    assert counter.count == counted, name
+    assert counter.side is None and not counter.up
+    assert sum(isinstance(e, RepFinished) for e in events) == (counted if name.startswith("ends at the top") else 0)
+
+
 def test_rep_item_records_peak_hold_and_times():
     counter, events = run_reps(trace((REST, REST, 1), (REST, TOP, 1), (TOP, TOP, 2), (TOP, REST, 1), (REST, REST, 1)))
     rep = [e for e in events if isinstance(e, RepFinished)][0].rep

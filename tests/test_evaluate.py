@@ -41,3 +41,34 @@ def test_controls_count_phantom_activity():
     assert s["controls"] == 2 and s["phantom_controls"] == 1
     assert s["count_clips"] == 0 and s["exact_count_rate"] is None      # controls are not count clips
     assert "1 of 2 with phantom" in markdown(cases, [report(hold=2.5), report()], s)
+
+
+def test_all_warnings_together_and_the_hold_tolerance_of_the_real_targets():
+    cases = [Case("a", None, "plank", hold_s=10.0, warnings=[span("hips_sagging", 4.0, 7.0)]),
+             Case("b", None, "plank", hold_s=30.0, warnings=[]),
+             Case("c", None, "plank", hold_s=5.0, warnings=[])]
+    reports = [report(hold=10.9, warnings=[span("hips_sagging", 4.6, 7.2)]),
+               report(hold=27.5, warnings=[span("hips_piked", 1.0, 2.0)]),     # 2.5 s off 30: within 10 %
+               report(hold=3.5)]                                                # 1.5 s off 5: beyond 1 s
+    s = score(cases, reports)
+    assert s["warnings"]["all (micro)"]["tp"] == 1 and s["warnings"]["all (micro)"]["fp"] == 1
+    assert s["warnings"]["all (micro)"]["f1"] == pytest.approx(2 / 3)
+    assert s["hold_within_rate"] == pytest.approx(2 / 3)
+    assert s["hold_max_abs_error_s"] == pytest.approx(2.5)
+
+
+def test_synthetic_hold_truth_is_the_exact_bodys_time_in_the_specs_position():
+    """The truth counts the part of the way in and out that is inside the spec's position."""
+    from coach.evaluate import exact_hold_s
+    from coach.specs import find_spec
+    from coach.synth.cli import TIMELINES
+    from coach.synth.timeline import load_timeline
+
+    timeline = load_timeline(TIMELINES / "childs_pose_demo.toml")
+    labels = {"timeline": "childs_pose_demo_w7_1", "body": timeline.body, "fps": timeline.fps,
+              "expected": timeline.expected()}
+    phase_s = timeline.expected()["hold_s"]
+    exact = exact_hold_s(labels, find_spec("childs_pose"))
+    ramps = sum(s.seconds for s in timeline.steps if s.phase in ("up", "down"))
+    assert phase_s < exact < phase_s + ramps
+    assert exact_hold_s({"timeline": "my_own_timeline"}, find_spec("childs_pose")) is None

@@ -14,10 +14,8 @@ import argparse
 import json
 from pathlib import Path
 
-import numpy as np
-
+from coach.batch import record_trace
 from coach.pose import LegacyBlazePose
-from coach.sources import VideoFile
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ("plank", "glute_bridge", "bird_dog", "pushup_control", "squat_control", "side_plank", "cat_cow",
@@ -26,26 +24,11 @@ EXERCISES = ("plank", "glute_bridge", "bird_dog", "pushup_control", "squat_contr
 
 def record(video: Path, out: Path) -> None:
     estimator = LegacyBlazePose()
-    with VideoFile(video) as source:
-        info = source.info
-        xy, vis, depth = [], [], []
-        for frame in source.frames():
-            pose = estimator.detect(frame.image, frame.t)
-            if pose is None:
-                xy.append(np.full((33, 2), np.nan))
-                vis.append(np.zeros(33))
-                depth.append(np.zeros(33))
-            else:
-                xy.append(pose.xy)
-                vis.append(pose.visibility)
-                depth.append(pose.depth)
-    estimator.close()
-    np.savez_compressed(
-        out, xy=np.array(xy, dtype=np.float32), visibility=np.array(vis, dtype=np.float16),
-        depth=np.array(depth, dtype=np.float16), fps=info.fps, size=np.array([info.width, info.height]),
-        source=str(video.relative_to(video.parent.parent)),
-    )
-    print(f"{out.name}: {len(xy)} frames")
+    try:
+        trace = record_trace(video, estimator, out)
+    finally:
+        estimator.close()
+    print(f"{out.name}: {len(trace)} frames")
 
 
 def main() -> None:

@@ -122,6 +122,30 @@ class RepCounter:
         self.up = False
         return [RepAborted(t=t, reason=reason)]
 
+    def finish(self, t: float) -> list[Event]:
+        """End of the session: a rep that already reached full range counts.
+
+        Someone who stops the camera (or whose video ends) while still up at
+        the top of a bridge has done the lift; only the way down is missing,
+        so half the minimum rep time is asked of it. A rep that had not
+        reached full range, or was shorter, is dropped.
+        """
+        if self.up and self._peak >= self.spec.full_at and t - self._start_t >= self.spec.min_rep_s / 2:
+            events = self._end_rep(t)
+            self.abort(t, "session ended")
+            return events
+        return self.abort(t, "session ended")
+
+    def _end_rep(self, t: float) -> list[Event]:
+        item = RepItem(
+            index=len(self.items) + 1, side=self._side, start_s=self._start_t, end_s=t,
+            complete=self._peak >= self.spec.full_at, peak=self._peak, hold_s=self._hold_s,
+            warnings=tuple(self._warnings),
+        )
+        self.items.append(item)
+        self.up = False
+        return [RepFinished(t=t, rep=item)]
+
     def update(self, metrics: Metrics | None, t: float) -> list[Event]:
         value = metrics.get(self.spec.metric) if metrics is not None else None
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
@@ -157,11 +181,5 @@ class RepCounter:
             self._forget_rest()
             if t - self._start_t < self.spec.min_rep_s:
                 return [RepAborted(t=t, reason="too short to be a rep")]
-            item = RepItem(
-                index=len(self.items) + 1, side=self._side, start_s=self._start_t, end_s=t,
-                complete=self._peak >= self.spec.full_at, peak=self._peak, hold_s=self._hold_s,
-                warnings=tuple(self._warnings),
-            )
-            self.items.append(item)
-            return [RepFinished(t=t, rep=item)]
+            return self._end_rep(t)
         return []

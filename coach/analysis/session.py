@@ -177,17 +177,17 @@ class Session:
         events += self.hold.update(metrics, t, in_form=not active, allowed=in_rep)
         return events
 
-    def _pause(self, t: float, reason: str) -> list[Event]:
+    def _pause(self, t: float, reason: str, ending: bool = False) -> list[Event]:
         events: list[Event] = []
         if self.reps is not None:
-            events += self.reps.abort(t, reason)
+            events += self.reps.finish(t) if ending else self.reps.abort(t, reason)
         events += self.hold.close(t)
         events += self.form.clear(t)
         return events
 
     def finish(self, t: float) -> list[Event]:
-        """Close what is open at the end of the video or session."""
-        return self._pause(t, "session ended")
+        """Close what is open at the end of the video or session (a rep at its top counts)."""
+        return self._pause(t, "session ended", ending=True)
 
     def _turn_side(self) -> str:
         """The side whose turn it is (in_turn specs): the rep or hold in progress, else the next."""
