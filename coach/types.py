@@ -54,9 +54,15 @@ class Metrics:
 
     values: Mapping[str, float | None]
     side: str
+    #: Metrics measured on landmarks too faint to warn about (see MetricComputer).
+    doubtful: frozenset[str] = frozenset()
 
     def get(self, name: str) -> float | None:
         return self.values.get(name)
+
+    def firm(self, name: str) -> float | None:
+        """The value if it is certain enough to judge form on, else None."""
+        return None if name in self.doubtful else self.values.get(name)
 
 
 @dataclass(frozen=True)

@@ -108,7 +108,7 @@ def bridge(hip_line: float, near: str = "left") -> Pose:
 
 
 def bird_dog(thigh_lift: float, leg_line: float | None = None, arm_lift: float | None = None,
-             back_bend: float = 0.0) -> Pose:
+             back_bend: float = 0.0, far_visibility: float = 0.7) -> Pose:
     """On all fours seen from the left; the far (right) leg and near (left) arm rise.
 
     ``thigh_lift`` and ``leg_line`` are the raised leg's thigh and hip-ankle
@@ -135,7 +135,7 @@ def bird_dog(thigh_lift: float, leg_line: float | None = None, arm_lift: float |
         "knee": raised_knee, "ankle": raised_ankle,
         "elbow": shoulder + np.array([3.0, 75.0]), "wrist": np.array([423.0, 400.0]),
     }
-    return make_pose(near, near="left", far_joints=far, far_visibility=0.7)
+    return make_pose(near, near="left", far_joints=far, far_visibility=far_visibility)
 
 
 def jitter(pose: Pose, rng: np.random.Generator, px: float = 2.0) -> Pose:

@@ -151,6 +151,16 @@ def test_bird_dog(name, segments, reps, warnings):
         assert report["reps"]["by_side"] == {"left": 0, "right": reps}
 
 
+def test_bird_dog_counts_on_a_faint_far_side_but_does_not_warn_on_it():
+    """Far limbs at visibility 0.4: enough to count (the spec asks 0.3), too faint to judge form."""
+    shape = lambda v: b.bird_dog(v, arm_lift=-40, far_visibility=0.4)  # noqa: E731
+    rest = lambda v: b.bird_dog(-85, far_visibility=0.4)  # noqa: E731
+    report = analyse("bird_dog", sequence((rest, 0, 0, 1.0), (shape, -85, 0, 1.0), (shape, 0, 0, 3.0),
+                                          (shape, 0, -85, 1.0), (rest, 0, 0, 1.0)))
+    assert report["reps"]["count"] == 1
+    assert warning_ids(report) == set()
+
+
 def test_bird_dog_half_raised_leg_is_a_partial_rep():
     report = analyse("bird_dog", sequence((lambda v: b.bird_dog(-85), 0, 0, 1.0), *bird_rep(-30, 3.0)))
     assert report["reps"]["partial"] == 1 and report["reps"]["count"] == 0

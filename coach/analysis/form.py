@@ -38,7 +38,7 @@ class FormChecker:
                 events += self._set(rule, False, t)
                 rule.since = None
                 continue
-            value = metrics.get(rule.spec.metric) if metrics is not None else None
+            value = metrics.firm(rule.spec.metric) if metrics is not None else None
             if value is None:
                 continue
             bad = rule.spec.violated(value)

@@ -9,12 +9,21 @@ from coach.specs import DERIVED_KINDS, ExerciseSpec, MetricSpec
 from coach.types import Metrics, Pose
 
 
+#: Form warnings judge only landmarks at least this visible (MediaPipe's own
+#: "visible"), even where a spec counts with fainter ones: a far-side wrist at
+#: 0.05-0.5 is often drawn hanging down when it is raised, and a wrong warning
+#: costs the user more than a missed one.
+WARN_VISIBILITY = 0.5
+
+
 class MetricComputer:
     """Computes a spec's metrics from a pose, treating hidden landmarks as unknown.
 
     A metric whose landmarks are below the spec's visibility threshold is None
     rather than a guess, and the hidden landmarks are reported so the session
-    can say what it cannot see.
+    can say what it cannot see. A metric measured on landmarks below
+    :data:`WARN_VISIBILITY`, or derived from a part that is unknown or so
+    measured, is marked doubtful: counted, not warned about.
     """
 
     def __init__(self, spec: ExerciseSpec) -> None:
@@ -27,6 +36,7 @@ class MetricComputer:
         """Metric values for ``side`` and the indices of landmarks too hidden to use."""
         values: dict[str, float | None] = {}
         hidden: set[int] = set()
+        doubtful: set[str] = set()
         vis_min = self.spec.visibility_min
         for metric in self._order:
             if metric.kind in DERIVED_KINDS:
@@ -39,6 +49,9 @@ class MetricComputer:
                     values[metric.name] = min(seen) if len(seen) == len(parts) else None
                 else:
                     values[metric.name] = max(seen) if seen else None
+                # The hidden or faint part may be the one that is really highest.
+                if len(seen) < len(parts) or any(name in doubtful for name in metric.of):
+                    doubtful.add(metric.name)
                 continue
             # A mid_ point is seen when either side is: the pose model still
             # places the other (the far side in a side view), and switching
@@ -50,12 +63,14 @@ class MetricComputer:
                 hidden.update(blocked)
                 values[metric.name] = None
                 continue
+            if vis_min < WARN_VISIBILITY and any(max(vis[i] for i in g) < WARN_VISIBILITY for g in groups):
+                doubtful.add(metric.name)
             # Plain indexing: numpy's fancy indexing and mean() cost microseconds
             # each, and this runs for every point of every metric of every frame.
             pts = [pose.xy[g[0]] if len(g) == 1 else (pose.xy[g[0]] + pose.xy[g[1]]) * 0.5 for g in groups]
             value = _finite(_measure(metric, pts, pose, side))
             values[metric.name] = -value if (value is not None and metric.invert) else value
-        return Metrics(values=values, side=side), hidden
+        return Metrics(values=values, side=side, doubtful=frozenset(doubtful)), hidden
 
 
 def _finite(value: float) -> float | None:

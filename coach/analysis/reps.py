@@ -48,18 +48,41 @@ class RepCounter:
         self._armed = False
         self._rest_samples: deque[tuple[float, float]] = deque()   # (t, value) at rest, last second
         self._rest_low: float | None = None   # median of those: the person's own resting value
+        self._recent: deque[tuple[float, float]] = deque()         # (t, value) while not up, last second
 
     def _start_level(self) -> float:
         spec = self.spec
         if spec.start_rise is None or self._rest_low is None:
             return spec.start_above
+        if self._rest_low >= spec.rest_below:          # the whole range reads higher: relative only
+            return self._rest_low + spec.start_rise
         return min(spec.start_above, self._rest_low + spec.start_rise)
 
     def _rest_level(self) -> float:
         spec = self.spec
         if spec.rest_rise is None or self._rest_low is None:
             return spec.rest_below
+        if self._rest_low >= spec.rest_below:
+            return self._rest_low + spec.rest_rise
         return min(spec.rest_below, self._rest_low + spec.rest_rise)
+
+    def _still_low(self, value: float, t: float) -> bool:
+        """Lying still short of full range, wherever that reads (specs with ``rest_rise``).
+
+        A camera above the person or turned off the side can read the resting
+        value above ``rest_below`` (a prone chest lift lying flat reads +5 to
+        +6 from 0.6 m and 37 deg). A second in which the metric moves less
+        than ``rest_rise`` and stays below ``full_at`` is rest too, so the
+        person's own rest is learnt and the thresholds follow it.
+        """
+        recent = self._recent
+        recent.append((t, value))
+        while recent and t - recent[0][0] > 1.0:
+            recent.popleft()
+        if self.spec.rest_rise is None or value >= self.spec.full_at or t - recent[0][0] < 0.8:
+            return False
+        values = [v for _, v in recent]
+        return max(values) - min(values) <= self.spec.rest_rise
 
     def _note_rest(self, value: float, t: float) -> None:
         """Track the median resting value over the last second (robust to a glitch frame)."""
@@ -70,6 +93,7 @@ class RepCounter:
 
     def _forget_rest(self) -> None:
         self._rest_samples.clear()
+        self._recent.clear()
         self._rest_low = None
 
     @property
@@ -156,7 +180,8 @@ class RepCounter:
             return []
         self._last_known_t = t
         if not self.up:
-            if value < self._rest_level():
+            still = self._still_low(value, t)
+            if value < self._rest_level() or still:
                 self._armed = True
                 self._note_rest(value, t)
             elif value > self._start_level() and self._armed:
@@ -178,7 +203,7 @@ class RepCounter:
             # The next rep needs the metric at rest again: after a rep ended
             # by falling from its peak, a wobble must not start another.
             self._armed = value < self._rest_level()
-            self._forget_rest()
+            self._recent.clear()
             if t - self._start_t < self.spec.min_rep_s:
                 return [RepAborted(t=t, reason="too short to be a rep")]
             return self._end_rep(t)
