@@ -162,6 +162,12 @@ def test_hold_with_max_rate_needs_stillness():
     for i in range(150):   # a real 5 s plank: still, with a degree of jitter
         timer.update(Metrics({"arm": 85 + rng.normal(0, 0.5)}, "left"), i / FPS)
     assert timer.total_s == pytest.approx(5.0, abs=0.2)
+    # Floor-level camera, 15 fps: the elbow jitters by 3 deg a frame (45 deg/s frame to frame)
+    # while the person is still; that is not movement.
+    timer = HoldTimer(still, dropout_grace_s=0.5, min_hold_s=2.0)
+    for i in range(75):
+        timer.update(Metrics({"arm": 75 + rng.normal(0, 3.0)}, "left"), i / 15)
+    assert timer.total_s == pytest.approx(74 / 15, abs=0.2)
 
 
 def test_side_chooser_ignores_brief_flips_and_follows_a_real_turn():

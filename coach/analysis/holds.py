@@ -2,8 +2,27 @@
 
 from __future__ import annotations
 
+from collections import deque
+
 from coach.specs import Condition
 from coach.types import Event, HoldSegment, Metrics
+
+
+#: Seconds of values the rate of change of a ``max_rate`` condition is fitted over.
+RATE_WINDOW_S = 0.5
+
+
+def _slope(points: deque[tuple[float, float]]) -> float:
+    """Absolute least-squares slope of (t, value) points per second (0 with fewer than 3)."""
+    n = len(points)
+    if n < 3:
+        return 0.0
+    mean_t = sum(p[0] for p in points) / n
+    mean_v = sum(p[1] for p in points) / n
+    var_t = sum((p[0] - mean_t) ** 2 for p in points)
+    if var_t <= 0.0:
+        return 0.0
+    return abs(sum((p[0] - mean_t) * (p[1] - mean_v) for p in points) / var_t)
 
 
 def conditions_hold(conditions: tuple[Condition, ...], metrics: Metrics | None) -> bool | None:
@@ -55,8 +74,7 @@ class HoldTimer:
         self._pending_form = 0.0
         self._side: str | None = None
         self._rated = [c for c in conditions if c.max_rate is not None]
-        self._last_values: dict[str, tuple[float, float]] = {}
-        self._rates: dict[str, float] = {}
+        self._recent: dict[str, deque[tuple[float, float]]] = {c.metric: deque() for c in self._rated}
         self._rate_side: str | None = None
         self._state_t: float | None = None
         self._state: bool | None = None
@@ -113,8 +131,13 @@ class HoldTimer:
     def in_target(self, metrics: Metrics | None, t: float) -> bool | None:
         """Whether the target position is held at ``t`` (None: cannot tell).
 
-        Conditions with ``max_rate`` also need the metric's smoothed rate of
-        change to stay below it. Calling twice for the same ``t`` is harmless.
+        Conditions with ``max_rate`` also need the metric's rate of change to
+        stay below it: the slope of a straight line fitted to the last
+        :data:`RATE_WINDOW_S` of values. A fitted slope follows a real
+        movement (a push-up sweeps the upper arm at 100-200 deg/s) but not
+        the pose model's frame-to-frame jitter, which an average of frame
+        differences reads as speed (an elbow jittering 5 deg at 15 fps is
+        75 deg/s frame to frame). Calling twice for the same ``t`` is harmless.
         """
         if self._state_t == t:
             return self._state
@@ -122,20 +145,17 @@ class HoldTimer:
         side = metrics.side if metrics is not None else None
         if side != self._rate_side:
             # Another side's limb is not the same limb moving: start the rates afresh.
-            self._last_values.clear()
+            for recent in self._recent.values():
+                recent.clear()
             self._rate_side = side
         for condition in self._rated:
             value = metrics.get(condition.metric) if metrics is not None else None
-            last = self._last_values.get(condition.metric)
-            rate = self._rates.get(condition.metric, 0.0)
-            if value is not None and last is not None and t > last[0]:
-                # Exponential average over about a quarter of a second.
-                a = min(1.0, (t - last[0]) / 0.25)
-                rate = (1 - a) * rate + a * abs(value - last[1]) / (t - last[0])
-                self._rates[condition.metric] = rate
+            recent = self._recent[condition.metric]
             if value is not None:
-                self._last_values[condition.metric] = (t, value)
-            if state and condition.max_rate is not None and rate > condition.max_rate:
+                recent.append((t, value))
+            while recent and t - recent[0][0] > RATE_WINDOW_S:
+                recent.popleft()
+            if state and condition.max_rate is not None and _slope(recent) > condition.max_rate:
                 state = False
         self._state_t, self._state = t, state
         return state
