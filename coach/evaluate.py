@@ -210,6 +210,7 @@ def score(cases: list[Case], reports: list[dict[str, Any]]) -> dict[str, Any]:
         "hold_mean_abs_error_pct": (sum(e / c.hold_s for e, (c, _) in zip(hold_err, holds) if c.hold_s) /
                                     max(1, sum(1 for c, _ in holds if c.hold_s)) * 100) if hold_err else None,
         "hold_max_abs_error_s": max(hold_err) if hold_err else None,
+        "hold_median_abs_error_s": sorted(hold_err)[len(hold_err) // 2] if hold_err else None,
         # The real-clip target: within max(1 s, 10 %) of the label.
         "hold_within_rate": (sum(e <= max(1.0, 0.1 * c.hold_s) for e, (c, _) in zip(hold_err, holds)) / len(holds))
         if holds else None,
@@ -248,7 +249,8 @@ def markdown(cases: list[Case], reports: list[dict[str, Any]], scores: dict[str,
                   f"mean absolute error / true count {_fmt(s['count_mae_normalised'])}; "
                   f"per-side counts exact on {_fmt(s['side_exact_rate'], True)} of {s['side_clips']} one-sided clips",
               f"- holds ({s['hold_clips']} clips): mean absolute error {_fmt(s['hold_mean_abs_error_s'])} s "
-              f"({_fmt(s['hold_mean_abs_error_pct'])} %), largest {_fmt(s['hold_max_abs_error_s'])} s, "
+              f"({_fmt(s['hold_mean_abs_error_pct'])} %), median {_fmt(s['hold_median_abs_error_s'])} s, "
+              f"largest {_fmt(s['hold_max_abs_error_s'])} s, "
               f"within max(1 s, 10 %) on {_fmt(s['hold_within_rate'], True)}"
               + (f"; against the timelines' hold steps alone (the way in and out left out) "
                  f"{_fmt(s['hold_phase_mean_abs_error_s'])} s" if s["hold_phase_mean_abs_error_s"] is not None else ""),

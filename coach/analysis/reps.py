@@ -118,6 +118,10 @@ class RepCounter:
         """
         return self.up and value is not None and value >= self._peak - tolerance
 
+    def at_full(self, value: float | None) -> bool:
+        """A rep is up and at full range (an unknown value does not end that: the hold's grace decides)."""
+        return self.up and (value is None or value >= self.spec.full_at)
+
     def phase(self, value: float | None) -> str:
         """``rest``, ``up`` (rising, not yet full) or ``top`` (at or past full range)."""
         if not self.up:

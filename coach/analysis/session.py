@@ -84,10 +84,9 @@ class Session:
         self.gate = PositionGate(spec.position, timing.settle_s, timing.leave_after_s)
         in_turn = spec.sides == "in_turn"
         self.reps = RepCounter(spec.reps, timing.lost_reset_s, in_turn=in_turn) if spec.reps else None
-        hold_conditions = spec.hold or (
-            (Condition(spec.reps.metric, min=spec.reps.full_at),) if spec.reps else ()
-        )
-        self.hold = HoldTimer(hold_conditions, timing.dropout_grace_s, timing.min_hold_s,
+        # A rep exercise without its own [[hold]] times the top of each rep:
+        # the rep counter says when its metric is at full range (see _run).
+        self.hold = HoldTimer(spec.hold, timing.dropout_grace_s, timing.min_hold_s,
                               in_turn=in_turn and not spec.reps)
         self.form = FormChecker(spec.warnings)
         self.view = ViewCheck(spec.view)
@@ -161,6 +160,8 @@ class Session:
         if self.reps is not None:
             events += self.reps.update(metrics, t)
         in_rep = self.reps is None or self.reps.up
+        if self.reps is not None and not self.spec.hold:
+            in_rep = self.reps.at_full(metrics.get(self.reps.spec.metric) if metrics is not None else None)
         in_target = in_rep and self.hold.in_target(metrics, t)
         phases = set()
         if metrics is not None:
