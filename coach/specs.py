@@ -61,7 +61,9 @@ class Condition:
 
     ``max_rate`` (degrees or units per second, hold conditions only) also
     asks the metric to be steady: a hold is staying still, and passing
-    through the position (the top of a push-up) is not holding it.
+    through the position (the top of a push-up) is not holding it. The rate
+    is the slope of a line fitted to the last half second, so the pose
+    model's jitter does not count as movement.
     """
 
     metric: str
@@ -85,11 +87,13 @@ class RepSpec:
 
     ``start_rise`` and ``rest_rise`` (optional, together) make both levels
     relative to the person's own resting value (the median over the last
-    second at rest) when that is lower: a rep also starts once the metric
-    rises ``start_rise`` above it, and ends only below ``rest_rise`` above it.
-    Pose models read the same body several degrees differently from one
-    camera to the next; a rise from rest does not depend on that offset, so a
-    clearly partial rep is still seen as a rep.
+    second at rest): when that is lower, a rep also starts once the metric
+    rises ``start_rise`` above it, and ends only below ``rest_rise`` above it;
+    when it reads above ``rest_below`` (a second of lying still that moves
+    less than ``rest_rise``, short of ``full_at``), only the relative levels
+    apply. Pose models read the same body several degrees differently from
+    one camera to the next; a rise from rest does not depend on that offset,
+    so a clearly partial rep is still seen as a rep.
 
     ``rest_fall`` (optional) also ends a rep once the metric has fallen that
     far below the rep's peak: for movements that swing through a neutral

@@ -63,6 +63,24 @@ def test_short_dropout_keeps_the_rep_and_long_one_drops_it():
     assert any(isinstance(e, RepAborted) for e in events)
 
 
+def test_a_resting_value_that_reads_high_is_learnt_when_the_spec_allows_it():
+    """A camera above the person reads the rest 6 deg up; a rise from there is still a rep."""
+    relative = RepSpec("lift", start_above=5.0, full_at=9.0, rest_below=3.0, min_rep_s=1.0,
+                       start_rise=4.0, rest_rise=2.0)
+    rep = trace((6, 6, 1.5), (6, 22, 1), (22, 22, 2), (22, 6, 1))
+    values = rep * 2 + trace((6, 6, 1.5))
+    counter, _ = run_reps(values, RepCounter(relative))
+    assert (counter.count, counter.partial) == (2, 0)
+    # Without start_rise/rest_rise the absolute levels stand: the rest is never seen, nothing counts.
+    absolute = RepSpec("lift", start_above=5.0, full_at=9.0, rest_below=3.0, min_rep_s=1.0)
+    counter, _ = run_reps(values, RepCounter(absolute))
+    assert counter.count == 0
+    # Lying still at that value with jitter is not a rep.
+    rng = np.random.default_rng(4)
+    counter, _ = run_reps(list(6 + rng.normal(0, 0.5, 300)), RepCounter(relative))
+    assert counter.count == 0 and counter.partial == 0
+
+
 @pytest.mark.parametrize("name, values, counted", [
     ("ends at the top of a lift", trace((REST, REST, 1), (REST, TOP, 0.5), (TOP, TOP, 0.2)), 1),
     ("ends half-way up", trace((REST, REST, 1), (REST, MID, 1)), 0),
