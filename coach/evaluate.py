@@ -81,7 +81,9 @@ def synthetic_cases(folder: Path) -> list[Case]:
             continue
         exp = labels["expected"]
         spec = find_spec(labels["exercise"])
-        extra = {"camera_height_m": labels.get("scene", {}).get("camera", {}).get("height_m")}
+        camera = labels.get("scene", {}).get("camera", {})
+        extra = {"camera": _camera_note(camera), "height_m": camera.get("height_m", 0.35),
+                 "yaw_deg": abs(camera.get("yaw_deg", 0.0))}
         hold_s = None
         if spec.kind == "hold":
             extra["hold_phase_s"] = exp["hold_s"]
@@ -93,6 +95,17 @@ def synthetic_cases(folder: Path) -> list[Case]:
                           reps=exp["reps"] if spec.kind == "reps" else exp.get("holds", exp["reps"]),
                           by_side=exp["by_side"], hold_s=hold_s, warnings=exp["warnings"], extra=extra))
     return cases
+
+
+def _camera_note(camera: dict[str, Any]) -> str:
+    """Where a synthetic clip's camera was: "0.63 m, 45 deg, crop" (height; degrees turned off the view
+    the spec advises; part of the body out of the picture)."""
+    parts = [f"{camera.get('height_m', 0.35):.2f} m", f"{abs(camera.get('yaw_deg', 0.0)):.0f} deg"]
+    if camera.get("crop_shift_m"):
+        parts.append("crop")
+    if camera.get("width", 480) < camera.get("height", 360):
+        parts.append("portrait")
+    return ", ".join(parts)
 
 
 def exact_hold_s(labels: dict[str, Any], spec: Any) -> float | None:
@@ -232,7 +245,10 @@ def _fmt(value: Any, pct: bool = False) -> str:
 
 def markdown(cases: list[Case], reports: list[dict[str, Any]], scores: dict[str, Any]) -> str:
     """The per-clip table and the totals, as Markdown."""
-    lines = ["| clip | spec | reps (holds) truth / got | hold truth / got s | warnings truth / got |", "|---|---|---|---|---|"]
+    cameras = any("camera" in c.extra for c in cases)
+    lines = ["| clip | spec | reps (holds) truth / got | hold truth / got s | warnings truth / got |"
+             + (" camera height, turned off the advised view |" if cameras else ""),
+             "|---|---|---|---|---|" + ("---|" if cameras else "")]
     for c, r in zip(cases, reports):
         reps = f"{_fmt(c.reps)} / {counted(r)}" + (f" +{r['reps']['partial']}p" if r["reps"]["partial"] else "")
         sides = counted_by_side(r)
@@ -242,7 +258,7 @@ def markdown(cases: list[Case], reports: list[dict[str, Any]], scores: dict[str,
         truth_w = "-" if c.warnings is None else (", ".join(sorted({w["id"] for w in c.warnings})) or "none")
         got_w = ", ".join(sorted({w["id"] for w in r["warnings"]})) or "none"
         lines.append(f"| {c.name}{' (control)' if c.control else ''} | {c.exercise} | {reps} | "
-                     f"{hold} | {truth_w} / {got_w} |")
+                     f"{hold} | {truth_w} / {got_w} |" + (f" {c.extra.get('camera', '')} |" if cameras else ""))
     s = scores
     lines += ["", f"- counts ({s['count_clips']} clips): exact {_fmt(s['exact_count_rate'], True)}, "
                   f"off by at most one {_fmt(s['off_by_one_rate'], True)}, "
@@ -259,4 +275,23 @@ def markdown(cases: list[Case], reports: list[dict[str, Any]], scores: dict[str,
     for wid, w in s["warnings"].items():
         lines.append(f"| {wid} | {w['tp']} | {w['fp']} | {w['fn']} | {_fmt(w['precision'])} | "
                      f"{_fmt(w['recall'])} | {_fmt(w['f1'])} |")
+    if any("yaw_deg" in c.extra for c in cases):
+        lines += ["", "| synthetic clips by camera | clips | exact count | off by one | hold error mean / median s "
+                      "| warnings F1 (false / missed) |", "|---|---|---|---|---|---|"]
+        bands = [("turned 0-20 deg", lambda c: c.extra["yaw_deg"] <= 20),
+                 ("turned 20-30 deg", lambda c: 20 < c.extra["yaw_deg"] <= 30),
+                 ("turned 30-45 deg", lambda c: c.extra["yaw_deg"] > 30),
+                 ("within 30 deg, camera below 0.45 m", lambda c: c.extra["yaw_deg"] <= 30 and c.extra["height_m"] < 0.45),
+                 ("within 30 deg, 0.45-0.8 m", lambda c: c.extra["yaw_deg"] <= 30 and 0.45 <= c.extra["height_m"] < 0.8),
+                 ("within 30 deg, 0.8 m and higher (a laptop on a table)",
+                  lambda c: c.extra["yaw_deg"] <= 30 and c.extra["height_m"] >= 0.8)]
+        for label, keep in bands:
+            chosen = [(c, r) for c, r in zip(cases, reports) if "yaw_deg" in c.extra and keep(c)]
+            if not chosen:
+                continue
+            b = score([c for c, _ in chosen], [r for _, r in chosen])
+            w = b["warnings"].get("all (micro)", {"tp": 0, "fp": 0, "fn": 0, "f1": None})
+            lines.append(f"| {label} | {len(chosen)} | {_fmt(b['exact_count_rate'], True)} | "
+                         f"{_fmt(b['off_by_one_rate'], True)} | {_fmt(b['hold_mean_abs_error_s'])} / "
+                         f"{_fmt(b['hold_median_abs_error_s'])} | {_fmt(w['f1'])} ({w['fp']} / {w['fn']}) |")
     return "\n".join(lines) + "\n"
