@@ -95,6 +95,12 @@ class RepSpec:
     one camera to the next; a rise from rest does not depend on that offset,
     so a clearly partial rep is still seen as a rep.
 
+    ``full_rise`` (optional, with them) makes ``full_at`` relative the same
+    way: a rep is also complete once its peak is ``full_rise`` above the
+    resting value. A camera at laptop height reads small lifts (a superman, a
+    back extension, a partial curl) smaller than they are, all of them, so a
+    full lift from the floor is judged by how far it rose.
+
     ``rest_fall`` (optional) also ends a rep once the metric has fallen that
     far below the rep's peak: for movements that swing through a neutral
     position rather than rest at one end (cat-cow), whose neutral reads
@@ -109,6 +115,7 @@ class RepSpec:
     start_rise: float | None = None
     rest_rise: float | None = None
     rest_fall: float | None = None
+    full_rise: float | None = None
 
 
 @dataclass(frozen=True)
@@ -316,7 +323,7 @@ def _check_metric_ref(r: FieldReader, name: str, where: str, metrics: dict[str, 
 
 def _read_reps(r: FieldReader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec | None:
     data = r.table(data, "reps", {"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
-                                  "rest_rise", "rest_fall", "note"},
+                                  "rest_rise", "full_rise", "rest_fall", "note"},
                    {"metric", "start_above", "full_at", "rest_below"})
     if not data:
         return None
@@ -339,9 +346,15 @@ def _read_reps(r: FieldReader, data: Any, metrics: dict[str, MetricSpec]) -> Rep
                 "start_rise and rest_rise go together: give both or neither")
     elif start_rise is not None and rest_rise is not None and not rest_rise < start_rise:
         r.error("reps.rest_rise", f"must be lower than reps.start_rise (got {rest_rise:g} >= {start_rise:g})")
+    full_rise = r.number(data, "full_rise", "reps", positive=True)
+    if full_rise is not None:
+        if start_rise is None:
+            r.error("reps.full_rise", "needs start_rise and rest_rise (the resting value it is measured from)")
+        elif full_rise < start_rise:
+            r.error("reps.full_rise", f"must be at least reps.start_rise (got {full_rise:g} < {start_rise:g})")
     rest_fall = r.number(data, "rest_fall", "reps", positive=True)
     return RepSpec(metric=metric, start_above=start, full_at=full, rest_below=rest, min_rep_s=min_rep,
-                   start_rise=start_rise, rest_rise=rest_rise, rest_fall=rest_fall)
+                   start_rise=start_rise, rest_rise=rest_rise, rest_fall=rest_fall, full_rise=full_rise)
 
 
 def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:

@@ -1,5 +1,7 @@
 """RepCounter, HoldTimer and FormChecker on metric traces (no poses involved)."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -75,6 +77,14 @@ def test_a_resting_value_that_reads_high_is_learnt_when_the_spec_allows_it():
     absolute = RepSpec("lift", start_above=5.0, full_at=9.0, rest_below=3.0, min_rep_s=1.0)
     counter, _ = run_reps(values, RepCounter(absolute))
     assert counter.count == 0
+    # With full_rise, a lift that reads small from a high camera is complete by how far it rose.
+    small = trace((-19, -19, 1.5), (-19, -1, 1), (-1, -1, 2), (-1, -19, 1), (-19, -19, 1.5))
+    lifts = RepSpec("lift", start_above=5.0, full_at=10.0, rest_below=2.5, min_rep_s=1.0,
+                    start_rise=5.0, rest_rise=2.5, full_rise=10.0)
+    counter, _ = run_reps(small, RepCounter(lifts))
+    assert (counter.count, counter.partial) == (1, 0)
+    counter, _ = run_reps(small, RepCounter(replace(lifts, full_rise=None)))
+    assert (counter.count, counter.partial) == (0, 1)
     # Lying still at that value with jitter is not a rep.
     rng = np.random.default_rng(4)
     counter, _ = run_reps(list(6 + rng.normal(0, 0.5, 300)), RepCounter(relative))

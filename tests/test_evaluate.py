@@ -72,3 +72,13 @@ def test_synthetic_hold_truth_is_the_exact_bodys_time_in_the_specs_position():
     ramps = sum(s.seconds for s in timeline.steps if s.phase in ("up", "down"))
     assert phase_s < exact < phase_s + ramps
     assert exact_hold_s({"timeline": "my_own_timeline"}, find_spec("childs_pose")) is None
+
+
+def test_synthetic_totals_by_camera():
+    cases = [Case("a", None, "bridge", reps=1, warnings=[], extra={"yaw_deg": 5, "height_m": 0.3, "camera": "x"}),
+             Case("b", None, "bridge", reps=1, warnings=[], extra={"yaw_deg": 40, "height_m": 1.0, "camera": "y"})]
+    reports = [report(1), report(0, warnings=[span("back_arched", 1.0, 2.0)])]
+    text = markdown(cases, reports, score(cases, reports))
+    assert "| turned 0-20 deg | 1 | 100 % |" in text
+    assert "| turned 30-45 deg | 1 | 0 % | 100 % |" in text and "0.00 (1 / 0)" in text
+    assert "| a | bridge | 1 / 1 | - / 0.0 | none / none | x |" in text

@@ -40,6 +40,7 @@ class RepCounter:
         self.up = False
         self._start_t = 0.0
         self._peak = 0.0
+        self._full = spec.full_at      # the peak that makes this rep complete, fixed when it starts
         self._side: str | None = None
         self._hold_s = 0.0
         self._last_t: float | None = None
@@ -65,6 +66,15 @@ class RepCounter:
         if self._rest_low >= spec.rest_below:
             return self._rest_low + spec.rest_rise
         return min(spec.rest_below, self._rest_low + spec.rest_rise)
+
+    def _full_level(self) -> float:
+        """The peak of a complete rep: ``full_at``, or ``full_rise`` above the rest as for the start."""
+        spec = self.spec
+        if spec.full_rise is None or self._rest_low is None:
+            return spec.full_at
+        if self._rest_low >= spec.rest_below:
+            return self._rest_low + spec.full_rise
+        return min(spec.full_at, self._rest_low + spec.full_rise)
 
     def _still_low(self, value: float, t: float) -> bool:
         """Lying still short of full range, wherever that reads (specs with ``rest_rise``).
@@ -120,13 +130,13 @@ class RepCounter:
 
     def at_full(self, value: float | None) -> bool:
         """A rep is up and at full range (an unknown value does not end that: the hold's grace decides)."""
-        return self.up and (value is None or value >= self.spec.full_at)
+        return self.up and (value is None or value >= self._full)
 
     def phase(self, value: float | None) -> str:
         """``rest``, ``up`` (rising, not yet full) or ``top`` (at or past full range)."""
         if not self.up:
             return "rest"
-        return "top" if value is not None and value >= self.spec.full_at else "up"
+        return "top" if value is not None and value >= self._full else "up"
 
     def count_by_side(self) -> dict[str, int]:
         out = {"left": 0, "right": 0}
@@ -158,7 +168,7 @@ class RepCounter:
         so half the minimum rep time is asked of it. A rep that had not
         reached full range, or was shorter, is dropped.
         """
-        if self.up and self._peak >= self.spec.full_at and t - self._start_t >= self.spec.min_rep_s / 2:
+        if self.up and self._peak >= self._full and t - self._start_t >= self.spec.min_rep_s / 2:
             events = self._end_rep(t)
             self.abort(t, "session ended")
             return events
@@ -167,7 +177,7 @@ class RepCounter:
     def _end_rep(self, t: float) -> list[Event]:
         item = RepItem(
             index=len(self.items) + 1, side=self._side, start_s=self._start_t, end_s=t,
-            complete=self._peak >= self.spec.full_at, peak=self._peak, hold_s=self._hold_s,
+            complete=self._peak >= self._full, peak=self._peak, hold_s=self._hold_s,
             warnings=tuple(self._warnings),
         )
         self.items.append(item)
@@ -190,6 +200,7 @@ class RepCounter:
                 self._note_rest(value, t)
             elif value > self._start_level() and self._armed:
                 self.up = True
+                self._full = self._full_level()
                 self._start_t = t
                 self._peak = value
                 self._side = ("left", "right")[self.count % 2] if self.in_turn else (
@@ -199,7 +210,7 @@ class RepCounter:
                 return [RepStarted(t=t, side=self._side)]
             return []
         self._peak = max(self._peak, value)
-        if value >= self.spec.full_at:
+        if value >= self._full:
             self._hold_s += dt
         fallen = self.spec.rest_fall is not None and value < self._peak - self.spec.rest_fall
         if value < self._rest_level() or fallen:
