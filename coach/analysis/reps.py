@@ -51,30 +51,29 @@ class RepCounter:
         self._rest_low: float | None = None   # median of those: the person's own resting value
         self._recent: deque[tuple[float, float]] = deque()         # (t, value) while not up, last second
 
+    def _level(self, absolute: float, rise: float | None) -> float:
+        """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
+
+        A rest that reads below the absolute scale can only lower the
+        threshold (a camera reading the whole movement lower); one that reads
+        above ``rest_below`` (a camera reading it higher) leaves only the
+        relative level.
+        """
+        if rise is None or self._rest_low is None:
+            return absolute
+        if self._rest_low >= self.spec.rest_below:
+            return self._rest_low + rise
+        return min(absolute, self._rest_low + rise)
+
     def _start_level(self) -> float:
-        spec = self.spec
-        if spec.start_rise is None or self._rest_low is None:
-            return spec.start_above
-        if self._rest_low >= spec.rest_below:          # the whole range reads higher: relative only
-            return self._rest_low + spec.start_rise
-        return min(spec.start_above, self._rest_low + spec.start_rise)
+        return self._level(self.spec.start_above, self.spec.start_rise)
 
     def _rest_level(self) -> float:
-        spec = self.spec
-        if spec.rest_rise is None or self._rest_low is None:
-            return spec.rest_below
-        if self._rest_low >= spec.rest_below:
-            return self._rest_low + spec.rest_rise
-        return min(spec.rest_below, self._rest_low + spec.rest_rise)
+        return self._level(self.spec.rest_below, self.spec.rest_rise)
 
     def _full_level(self) -> float:
-        """The peak of a complete rep: ``full_at``, or ``full_rise`` above the rest as for the start."""
-        spec = self.spec
-        if spec.full_rise is None or self._rest_low is None:
-            return spec.full_at
-        if self._rest_low >= spec.rest_below:
-            return self._rest_low + spec.full_rise
-        return min(spec.full_at, self._rest_low + spec.full_rise)
+        """The peak of a complete rep: ``full_at``, or ``full_rise`` above the rest."""
+        return self._level(self.spec.full_at, self.spec.full_rise)
 
     def _still_low(self, value: float, t: float) -> bool:
         """Lying still short of full range, wherever that reads (specs with ``rest_rise``).
