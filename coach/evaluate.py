@@ -20,7 +20,10 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coach.specs import ExerciseSpec
 
 #: Real clip -> (spec, reps or None, hold seconds or None, warning ids or None). None = label too vague.
 #: The two bridge clips are labelled "~8 reps"; the numbers below were counted
@@ -108,7 +111,7 @@ def _camera_note(camera: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def exact_hold_s(labels: dict[str, Any], spec: Any) -> float | None:
+def exact_hold_s(labels: dict[str, Any], spec: ExerciseSpec) -> float | None:
     """Seconds the clip's body is truly in the spec's hold position (None: timeline unknown).
 
     The timeline's "hold" steps leave out the way in and out, but a body

@@ -217,6 +217,9 @@ class RepCounter:
             # The next rep needs the metric at rest again: after a rep ended
             # by falling from its peak, a wobble must not start another.
             self._armed = value < self._rest_level()
+            # The learnt rest stays until the next rest samples replace it
+            # (they are over a second newer): between reps the levels keep
+            # following the person, not jumping back to the absolute scale.
             self._recent.clear()
             if t - self._start_t < self.spec.min_rep_s:
                 return [RepAborted(t=t, reason="too short to be a rep")]
