@@ -323,7 +323,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from coach.batch import analyze_video, record_trace
     from coach.engine import run_poses
     from coach.replay import Trace
-    from coach.evaluate import markdown, real_cases, score, synthetic_cases
+    from coach.evaluate import exact_clip_poses, markdown, real_cases, score, synthetic_cases
     from coach.pose import create_estimator
     from coach.specs import find_spec
 
@@ -333,6 +333,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
         if path.is_dir():
             cases += synthetic_cases(path)
         elif path.name.endswith(".json") and path.is_file():
+            if args.exact_joints:
+                raise CoachError(f"{path}: --exact-joints needs synthetic clips, whose exact joints are known")
             cases += real_cases(path)
         else:
             raise CoachError(f"{path}: expected a folder of synthetic clips or a labels.json")
@@ -346,6 +348,9 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for i, case in enumerate(cases, 1):
         print(f"[{i}/{len(cases)}] {case.name} ({case.exercise})", file=sys.stderr)
         spec = find_spec(case.exercise)
+        if args.exact_joints:
+            reports.append(run_poses(spec, exact_clip_poses(case.video)))
+            continue
         cached = Path(args.landmarks) / f"{case.video.stem}.npz" if args.landmarks else None
         if cached is not None and cached.is_file():
             trace = Trace(cached)
@@ -450,6 +455,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--landmarks", metavar="DIR",
                    help="keep each clip's pose landmarks in DIR (CLIP.npz) and reuse them on the next run: "
                         "re-scoring after a spec change then takes seconds instead of minutes")
+    p.add_argument("--exact-joints", action="store_true",
+                   help="synthetic clips only: score the body's exact joints seen from each clip's camera instead "
+                        "of the pose model's landmarks (what the camera's height and angle cost, apart from the "
+                        "pose model; no face or fingers, so head metrics differ)")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("history", help="your sessions over the days, per exercise",

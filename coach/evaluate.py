@@ -20,10 +20,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
+
+from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.specs import ExerciseSpec
+    from coach.types import Pose
 
 #: Real clip -> (spec, reps or None, hold seconds or None, warning ids or None). None = label too vague.
 #: The two bridge clips are labelled "~8 reps"; the numbers below were counted
@@ -111,6 +114,26 @@ def _camera_note(camera: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
+def _clip_timeline(labels: dict[str, Any], own_camera: bool = False) -> Any:
+    """The built-in timeline a synthetic clip was rendered from, with the clip's body and frame rate
+    (and, with ``own_camera``, the clip's camera); None for a timeline that is not built in."""
+    import re
+
+    from coach.synth.cli import TIMELINES
+    from coach.synth.timeline import load_timeline
+
+    base = re.sub(r"_[aw]\d+_\d+$", "", str(labels.get("timeline", "")))
+    path = TIMELINES / f"{base}.toml"
+    if not base or not path.is_file():
+        return None
+    timeline = load_timeline(path)
+    timeline.body = labels.get("body", timeline.body)
+    timeline.fps = labels.get("fps", timeline.fps)
+    if own_camera:
+        timeline.camera = dict(labels.get("scene", {}).get("camera", timeline.camera))
+    return timeline
+
+
 def exact_hold_s(labels: dict[str, Any], spec: ExerciseSpec) -> float | None:
     """Seconds the clip's body is truly in the spec's hold position (None: timeline unknown).
 
@@ -124,24 +147,35 @@ def exact_hold_s(labels: dict[str, Any], spec: ExerciseSpec) -> float | None:
     (a user's own file) have no exact truth here, and neither has a body the
     spec fails to time even on its exact joints (that failure must show).
     """
-    import re
-
     from coach.engine import run_poses
-    from coach.synth.cli import TIMELINES
     from coach.synth.exact import exact_poses
-    from coach.synth.timeline import load_timeline
 
-    base = re.sub(r"_[aw]\d+_\d+$", "", str(labels.get("timeline", "")))
-    path = TIMELINES / f"{base}.toml"
-    if not base or not path.is_file():
+    timeline = _clip_timeline(labels)
+    if timeline is None:
         return None
-    timeline = load_timeline(path)
-    timeline.body = labels.get("body", timeline.body)
-    timeline.fps = labels.get("fps", timeline.fps)
     report = run_poses(spec, ((pose, t) for t, pose in exact_poses(timeline)))
     if report["hold"]["count"] != labels.get("expected", {}).get("holds"):
         return None        # the spec misses this body even on exact joints: the timeline's figure stands
     return report["hold"]["total_s"]
+
+
+def exact_clip_poses(video: Path) -> Iterator[tuple[Pose, float]]:
+    """A synthetic clip's exact joints seen from the clip's own camera: a perfect pose model.
+
+    Scoring these instead of MediaPipe's landmarks splits what goes wrong in
+    two: what the camera's height and angle do to 2D angles (left in these)
+    and what the pose model adds (gone). The body model has no face or
+    fingers: the nose is its head joint, hands and heels are wrists and
+    ankles, so head metrics read differently from MediaPipe's.
+    """
+    from coach.synth.exact import exact_poses
+
+    labels_path = video.with_suffix(".json")
+    labels = json.loads(labels_path.read_text()) if labels_path.is_file() else {}
+    timeline = _clip_timeline(labels, own_camera=True)
+    if timeline is None:
+        raise CoachError(f"{video}: exact joints need a clip rendered by `coach synth` from a built-in timeline")
+    return ((pose, t) for t, pose in exact_poses(timeline))
 
 
 def real_cases(labels_json: Path) -> list[Case]:

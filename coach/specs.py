@@ -30,6 +30,8 @@ METRIC_KINDS = {
     "height": 3,        # signed distance of the 3rd point above the line through the first two, in torso lengths
     "lowest": 0,        # the lowest of other metrics (``of``): "all of", e.g. arm and leg both raised
     "highest": 0,       # the highest of those that can be seen: "any of", e.g. whichever leg is raised
+    "spread": 0,        # left-right separation of shoulders and hips, in torso lengths: how far off the side
+                        # the camera sees the body (coach.analysis.view.across); takes no points
 }
 DERIVED_KINDS = ("lowest", "highest")
 DISTANCE_AXES = ("horizontal", "vertical", "euclidean")
@@ -64,15 +66,26 @@ class Condition:
     through the position (the top of a push-up) is not holding it. The rate
     is the slope of a line fitted to the last half second, so the pose
     model's jitter does not count as movement.
+
+    ``max_of_rest`` (hold conditions with ``max`` only) also accepts values up
+    to that fraction of the person's own resting value, learnt from a still
+    second outside the hold (see :class:`coach.analysis.holds.HoldTimer`):
+    a knee lowered into a twist reads 0.29 torso lengths on one body and 0.55
+    on a leaner one, but about 0.6 of where each started on all of them.
     """
 
     metric: str
     min: float | None = None
     max: float | None = None
     max_rate: float | None = None
+    max_of_rest: float | None = None
 
-    def holds(self, value: float) -> bool:
-        return (self.min is None or value >= self.min) and (self.max is None or value <= self.max)
+    def holds(self, value: float, rest: float | None = None) -> bool:
+        """Within the bounds; ``rest`` (the learnt resting value) can only raise ``max``."""
+        top = self.max
+        if top is not None and rest is not None and self.max_of_rest is not None:
+            top = max(top, self.max_of_rest * rest)
+        return (self.min is None or value >= self.min) and (top is None or value <= top)
 
 
 @dataclass(frozen=True)
@@ -273,6 +286,9 @@ def _read_metric(r: FieldReader, name: str, data: Any) -> MetricSpec | None:
     count = METRIC_KINDS[kind]
     if count and len(points) != count:
         r.error(f"{where}.points", f"a {kind} metric needs {count} landmarks, found {len(points)}")
+    if kind == "spread" and points:
+        r.error(f"{where}.points", f"a spread metric takes no points (it uses both shoulders and hips), "
+                                   f"found {len(points)}")
     for i, point in enumerate(points):
         if not landmarks.is_valid_spec_name(point):
             close = landmarks.suggest(point)
@@ -297,7 +313,7 @@ def _read_conditions(r: FieldReader, data: Any, where: str, metrics: dict[str, M
         r.error(where, f"expected a list of tables, found {type(data).__name__}")
         return ()
     out = []
-    keys = {"metric", "min", "max", "note"} | ({"max_rate"} if allow_rate else set())
+    keys = {"metric", "min", "max", "note"} | ({"max_rate", "max_of_rest"} if allow_rate else set())
     for i, item in enumerate(data):
         here = f"{where}[{i}]"
         item = r.table(item, here, keys, {"metric"})
@@ -306,11 +322,15 @@ def _read_conditions(r: FieldReader, data: Any, where: str, metrics: dict[str, M
         lo = r.number(item, "min", here)
         hi = r.number(item, "max", here)
         rate = r.number(item, "max_rate", here, positive=True)
+        of_rest = r.number(item, "max_of_rest", here, positive=True)
+        if of_rest is not None and (hi is None or of_rest >= 1.0):
+            r.error(f"{here}.max_of_rest", f"expected a fraction below 1 beside a 'max', found {of_rest:g}"
+                    + ("" if hi is not None else " without 'max'"))
         if lo is None and hi is None and rate is None and item:
             r.error(here, "expected at least one of " + ("min, max, max_rate" if allow_rate else "min, max"))
         if lo is not None and hi is not None and lo >= hi:
             r.error(here, f"min must be lower than max (got {lo:g} >= {hi:g})")
-        out.append(Condition(metric=metric, min=lo, max=hi, max_rate=rate))
+        out.append(Condition(metric=metric, min=lo, max=hi, max_rate=rate, max_of_rest=of_rest))
     return tuple(out)
 
 

@@ -113,6 +113,40 @@ def test_rep_item_records_peak_hold_and_times():
     assert rep.start_s == pytest.approx(1.25, abs=0.1) and rep.end_s == pytest.approx(4.9, abs=0.1)
 
 
+@pytest.mark.parametrize("name, values, counted", [
+    # The body is found only once the lift is under way (prone, flat on the mat): it counts.
+    ("first seen half-way up a lift", trace((MID, TOP, 0.5), (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 1)), 1),
+    # First seen sitting still above the start level: a resting reading, not a lift.
+    ("first seen still above the start", trace((MID, MID, 2), (MID, REST, 0.5), (REST, REST, 1)), 0),
+    # A lift first seen under way that never comes down is not counted at the session's end.
+    ("first seen rising, session ends at the top", trace((MID, TOP, 0.5), (TOP, TOP, 2)), 0),
+])
+def test_a_lift_under_way_at_the_first_reading(name, values, counted):
+    counter, _ = run_reps(values)
+    counter.finish(len(values) / FPS)
+    assert counter.count == counted, name
+
+
+def test_a_lift_from_a_first_reading_that_was_the_rest_ends_back_there():
+    """A high camera reads the rest at 13, above the start level: the first curl rises from
+    there, and ends when it is back there, even though the absolute rest level is never reached."""
+    curl = RepSpec("lift", start_above=12.0, full_at=14.0, rest_below=8.0, min_rep_s=1.0,
+                   start_rise=6.0, rest_rise=3.0, full_rise=11.0)
+    one = trace((13.4, 28, 0.9), (28, 28, 2), (28, 13.4, 1), (13.4, 13.4, 1))
+    counter, _ = run_reps(trace((13.4, 13.4, 0.4)) + one * 3, RepCounter(curl))
+    assert (counter.count, counter.partial) == (3, 0)
+
+
+def test_only_the_sessions_first_reading_may_be_a_lift_under_way():
+    """Someone who left (the session aborts the counter) and comes back rising is not counted for it."""
+    counter, _ = run_reps(trace((REST, REST, 1)))
+    counter.abort(1.0, "lost from view")
+    back = trace((MID, TOP, 0.5), (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 1))
+    for i, v in enumerate(back):
+        counter.update(Metrics({"lift": v}, "left"), 3.0 + i / FPS)
+    assert counter.count == 0
+
+
 HOLD = (Condition("line", min=-10.0, max=10.0),)
 
 
@@ -166,6 +200,15 @@ def test_warning_needs_to_persist_before_it_shows():
 
 def test_flicker_around_threshold_never_shows():
     assert run_form([-11.0, -9.0] * 60) == []
+
+
+def test_a_fault_read_in_glitches_between_long_unseen_stretches_is_not_shown():
+    """A far-side ankle read wrongly for a frame every second: never 0.5 s of the fault seen."""
+    glitchy = ([-20.0] * 2 + [None] * 28) * 4
+    assert run_form(glitchy) == []
+    # Short gaps (under UNSEEN_RESET_S) in a fault that is really there do not hide it.
+    steady = ([-20.0] * 5 + [None] * 5) * 6
+    assert [type(e) for e in run_form(steady)] == [WarningStarted]
 
 
 def test_warning_outside_its_phase_is_not_shown():
@@ -236,3 +279,29 @@ def test_only_if_keeps_a_rule_quiet_while_another_fault_distorts_its_metric():
     for i in range(60, 120):   # leg level, back really sagging
         events += checker.update(Metrics({"back": -30.0, "leg": 0.0}, "left"), i / FPS, {"hold"})
     assert [type(e) for e in events] == [WarningStarted]
+
+
+def test_a_hold_level_relative_to_the_persons_own_rest():
+    """Knees lowered into a twist read 0.29 on one body, 0.55 on a leaner one: 0.6-0.7 of each one's rest."""
+    knees = (Condition("knee", max=0.48, max_of_rest=0.8, max_rate=0.4),)
+    rng = np.random.default_rng(5)
+
+    def run(rest, lowered):
+        timer = HoldTimer(knees, dropout_grace_s=0.5, min_hold_s=2.0)
+        values = trace((rest, rest, 2), (rest, lowered, 1), (lowered, lowered, 5), (lowered, rest, 1), (rest, rest, 1))
+        for i, v in enumerate(values):
+            timer.update(Metrics({"knee": v + rng.normal(0, 0.01)}, "left"), i / FPS)
+        timer.close(len(values) / FPS)
+        return timer
+
+    # 5 s lowered, plus the part of each 1-s way down and up that is already below the level.
+    assert 5.0 <= run(0.59, 0.29).total_s <= 6.5                      # below max: as before
+    lean = run(0.86, 0.55)                                            # above max, below 0.8 of the rest
+    assert 5.0 <= lean.total_s <= 6.5 and lean.rest["knee"] == pytest.approx(0.86, abs=0.02)
+    assert run(0.86, 0.75).total_s == 0.0                            # barely lowered: not the position
+    # Without a rest seen (already lowered at the start) only max applies.
+    timer = HoldTimer(knees, dropout_grace_s=0.5, min_hold_s=2.0)
+    for i in range(150):
+        timer.update(Metrics({"knee": 0.55}, "left"), i / FPS)
+    assert timer.total_s == 0.0
+

@@ -212,6 +212,17 @@ def test_eval_scores_the_sample_clips_and_reuses_their_landmarks(tmp_path):
     assert again.returncode == 0 and again.stdout.strip() == text.strip()
 
 
+def test_eval_on_exact_joints_scores_the_geometry_without_the_pose_model(tmp_path):
+    result = coach("eval", str(SAMPLES), "--exact-joints")
+    assert result.returncode == 0, result.stderr
+    assert "| bridge_demo.mp4 | bridge | 1 / 1 +1p |" in result.stdout
+    assert "| plank_demo.mp4 | plank | 1 / 1 | 10.80 / 10.8 |" in result.stdout
+    labels = tmp_path / "labels.json"
+    labels.write_text('{"videos": []}')
+    result = coach("eval", str(labels), "--exact-joints")
+    assert result.returncode == 1 and "--exact-joints needs synthetic clips" in result.stderr
+
+
 def test_eval_needs_labels(tmp_path):
     result = coach("eval", str(tmp_path))
     assert result.returncode == 1 and "no labelled clips" in result.stderr

@@ -165,3 +165,74 @@ def test_bird_dog_half_raised_leg_is_a_partial_rep():
     report = analyse("bird_dog", sequence((lambda v: b.bird_dog(-85), 0, 0, 1.0), *bird_rep(-30, 3.0)))
     assert report["reps"]["partial"] == 1 and report["reps"]["count"] == 0
     assert {"leg_not_level", "arm_not_level"} <= warning_ids(report)
+
+
+# ---------------------------------------------------------------- position metrics out of sight
+def test_a_position_metric_out_of_sight_does_not_end_a_rep(tmp_path):
+    """Lifting the chest hides the elbow beside it; the arms-by-the-sides check then cannot be
+    read, which is not being out of position: the lift goes on counting."""
+    from coach.specs import load_spec
+
+    path = tmp_path / "lift.toml"
+    path.write_text('''
+id = "lift"
+name = "Chest lift"
+kind = "reps"
+view = "side"
+camera = "side"
+instructions = "lift"
+key_metrics = ["chest"]
+[metrics.chest]
+kind = "inclination"
+points = ["hip", "shoulder"]
+[metrics.upper_arm]
+kind = "inclination"
+points = ["elbow", "shoulder"]
+[[position]]
+metric = "upper_arm"
+max = 30
+[reps]
+metric = "chest"
+start_above = 5
+full_at = 12
+rest_below = 3
+min_rep_s = 1.0
+''')
+    spec = load_spec(path)
+
+    def prone(lift_deg: float, elbow_hidden: bool) -> Pose:
+        hip = np.array([300.0, 385.0])
+        rad = np.radians(lift_deg)
+        shoulder = hip + 170.0 * np.array([np.cos(rad), -np.sin(rad)])
+        return b.make_pose({"shoulder": shoulder, "hip": hip, "knee": np.array([210.0, 388.0]),
+                            "ankle": np.array([130.0, 390.0]), "elbow": np.array([250.0, 380.0]),
+                            "wrist": np.array([200.0, 385.0])},
+                           hidden=("left_elbow", "right_elbow") if elbow_hidden else ())
+
+    frames = []
+    for lift, hidden, seconds in ((0, False, 1), (20, True, 3), (0, False, 1)):
+        for _ in range(int(seconds * FPS)):
+            frames.append((prone(lift, hidden), len(frames) / FPS))
+    report = run_poses(spec, frames)
+    assert report["reps"]["count"] == 1
+
+
+# ---------------------------------------------------------------- how far off the side the camera is
+def test_spread_tells_a_side_view_from_a_turned_one_and_gates_cat_cows_placement_rules():
+    from coach.analysis.holds import conditions_hold
+    from coach.analysis.metrics import MetricComputer
+
+    spec = find_spec("cat_cow")
+    near = {"shoulder": np.array([420.0, 250.0]), "hip": np.array([260.0, 255.0]),
+            "knee": np.array([255.0, 360.0]), "ankle": np.array([130.0, 365.0]),
+            "elbow": np.array([450.0, 305.0]), "wrist": np.array([480.0, 360.0])}    # hands ahead of the shoulder
+    side = b.make_pose(near)                                                         # far side right behind
+    turned = b.make_pose(near, far_joints={k: v + np.array([-25.0, -55.0]) for k, v in near.items()})
+    computer = MetricComputer(spec)
+    from_side, _ = computer.compute(side, "left")
+    off_side, _ = computer.compute(turned, "left")
+    assert from_side.get("off_side") < 0.1 and 0.3 < off_side.get("off_side") < 0.45
+    rule = next(w for w in spec.warnings if w.id == "hands_not_under_shoulders")
+    assert rule.violated(from_side.get("arm")) and rule.violated(off_side.get("arm"))
+    assert conditions_hold(rule.only_if, from_side) is True          # judged from the side
+    assert conditions_hold(rule.only_if, off_side) is False          # not from 35-45 deg off it

@@ -58,6 +58,31 @@ def test_broken_spec_names_file_field_and_expectation(tmp_path, old, new, expect
     assert expected in str(info.value)
 
 
+def test_a_spread_metric_takes_no_points(tmp_path):
+    text = (BRIDGE.parent / "cat_cow.toml").read_text()
+    path = tmp_path / "cat_cow.toml"
+    path.write_text(text.replace('kind = "spread"', 'kind = "spread"\npoints = ["hip"]', 1))
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert "metrics.off_side.points: a spread metric takes no points" in str(info.value)
+
+
+@pytest.mark.parametrize("old, new, expected", [
+    ("max_of_rest = 0.8", "max_of_rest = 1.2", "hold[1].max_of_rest: expected a fraction below 1 beside a 'max', found 1.2"),
+    ("max = 0.48 ", "min = 0.1 ", "hold[1].max_of_rest: expected a fraction below 1 beside a 'max', found 0.8 without 'max'"),
+    ("[[position]]\nmetric = \"torso_incline\"\n", "[[position]]\nmetric = \"torso_incline\"\nmax_of_rest = 0.5\n",
+     "position[0].max_of_rest: unknown key"),
+])
+def test_a_hold_level_relative_to_the_rest_is_checked(tmp_path, old, new, expected):
+    text = (BRIDGE.parent / "spinal_twist.toml").read_text()
+    assert old in text, old
+    path = tmp_path / "spinal_twist.toml"
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(SpecError) as info:
+        load_spec(path)
+    assert expected in str(info.value)
+
+
 def test_missing_required_field(tmp_path):
     path = _broken(tmp_path, 'name = "Glute bridge"\n', "")
     with pytest.raises(SpecError, match="bridge.toml: name: missing required field"):

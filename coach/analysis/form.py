@@ -7,11 +7,17 @@ from coach.specs import WarningSpec
 from coach.types import Event, Metrics, WarningEnded, WarningStarted
 
 
+#: A fault (or its end) pending while its metric cannot be read for longer than this starts
+#: its wait over: show_after_s is seconds of the fault seen, not two glitches far apart.
+UNSEEN_RESET_S = 0.5
+
+
 class _Rule:
     def __init__(self, spec: WarningSpec) -> None:
         self.spec = spec
         self.shown = False
         self.since: float | None = None  # when the condition last changed towards the other state
+        self.seen_t: float | None = None  # when the metric was last read
 
 
 class FormChecker:
@@ -21,7 +27,9 @@ class FormChecker:
     a rule outside its phase is cleared at once. A fault must persist
     ``show_after_s`` before it is shown and be gone ``clear_after_s`` before it
     clears. Unknown metrics freeze a rule as it is, neither raising nor
-    clearing it.
+    clearing it; a change pending across more than :data:`UNSEEN_RESET_S` of
+    them starts its wait again (a far-side ankle read wrongly for a frame
+    every second or two is not a fault that persisted).
     """
 
     def __init__(self, warnings: tuple[WarningSpec, ...]) -> None:
@@ -41,6 +49,9 @@ class FormChecker:
             value = metrics.firm(rule.spec.metric) if metrics is not None else None
             if value is None:
                 continue
+            if rule.since is not None and rule.seen_t is not None and t - rule.seen_t > UNSEEN_RESET_S:
+                rule.since = t
+            rule.seen_t = t
             bad = rule.spec.violated(value)
             if bad == rule.shown:
                 rule.since = None

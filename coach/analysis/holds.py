@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 from collections import deque
 
 from coach.specs import Condition
@@ -10,6 +11,10 @@ from coach.types import Event, HoldSegment, Metrics
 
 #: Seconds of values the rate of change of a ``max_rate`` condition is fitted over.
 RATE_WINDOW_S = 0.5
+#: Seconds a ``max_of_rest`` metric must stay still outside the hold to be learnt as the rest.
+REST_WINDOW_S = 1.0
+#: "Still" for that: the values of the window spread at most this fraction of their median.
+REST_SPREAD = 0.1
 
 
 def _slope(points: deque[tuple[float, float]]) -> float:
@@ -25,15 +30,19 @@ def _slope(points: deque[tuple[float, float]]) -> float:
     return abs(sum((p[0] - mean_t) * (p[1] - mean_v) for p in points) / var_t)
 
 
-def conditions_hold(conditions: tuple[Condition, ...], metrics: Metrics | None) -> bool | None:
-    """True/False when every metric is known, None when one of them is not."""
+def conditions_hold(conditions: tuple[Condition, ...], metrics: Metrics | None,
+                    rests: dict[str, float] | None = None) -> bool | None:
+    """True/False when every metric is known, None when one of them is not.
+
+    ``rests``: learnt resting values per metric, for ``max_of_rest`` conditions.
+    """
     if metrics is None:
         return None
     for c in conditions:
         value = metrics.get(c.metric)
         if value is None:
             return None
-        if not c.holds(value):
+        if not c.holds(value, rests.get(c.metric) if rests else None):
             return False
     return True
 
@@ -76,6 +85,9 @@ class HoldTimer:
         self._rated = [c for c in conditions if c.max_rate is not None]
         self._recent: dict[str, deque[tuple[float, float]]] = {c.metric: deque() for c in self._rated}
         self._rate_side: str | None = None
+        self._relative = [c for c in conditions if c.max_of_rest is not None]
+        self._rest_window: dict[str, deque[tuple[float, float]]] = {c.metric: deque() for c in self._relative}
+        self.rest: dict[str, float] = {}       # the person's own resting value per metric, once learnt
         self._state_t: float | None = None
         self._state: bool | None = None
 
@@ -141,7 +153,8 @@ class HoldTimer:
         """
         if self._state_t == t:
             return self._state
-        state = conditions_hold(self.conditions, metrics)
+        state = conditions_hold(self.conditions, metrics, self.rest)
+        self._learn_rest(metrics, t)
         side = metrics.side if metrics is not None else None
         if side != self._rate_side:
             # Another side's limb is not the same limb moving: start the rates afresh.
@@ -159,6 +172,30 @@ class HoldTimer:
                 state = False
         self._state_t, self._state = t, state
         return state
+
+    def _learn_rest(self, metrics: Metrics | None, t: float) -> None:
+        """Learn the resting value of ``max_of_rest`` metrics: the highest still second above the hold's level.
+
+        Above the level, so a hold itself is not taken for the rest; the
+        highest, so a hold that reads barely below the rest (knees lowered
+        away from the camera read 0.74-0.79 of it) cannot lower the level it
+        is judged by, once it has been read as still above it.
+        """
+        for c in self._relative:
+            window = self._rest_window[c.metric]
+            value = metrics.get(c.metric) if metrics is not None else None
+            if value is None or c.holds(value, self.rest.get(c.metric)):
+                window.clear()
+                continue
+            window.append((t, value))
+            while t - window[0][0] > REST_WINDOW_S:
+                window.popleft()
+            if t - window[0][0] < 0.8 * REST_WINDOW_S:
+                continue
+            values = [v for _, v in window]
+            middle = statistics.median(values)
+            if middle > 0 and max(values) - min(values) <= REST_SPREAD * middle:
+                self.rest[c.metric] = max(middle, self.rest.get(c.metric, middle))
 
     def update(self, metrics: Metrics | None, t: float, in_form: bool = True, allowed: bool = True) -> list[Event]:
         """Advance to ``t``; ``in_form`` is False while a form warning is shown.

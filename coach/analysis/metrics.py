@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 from coach import geometry, landmarks
+from coach.analysis.view import across
 from coach.specs import DERIVED_KINDS, ExerciseSpec, MetricSpec
 from coach.types import Metrics, Pose
 
@@ -78,6 +79,9 @@ def _finite(value: float) -> float | None:
 
 
 def _measure(metric: MetricSpec, pts: list, pose: Pose, side: str) -> float:
+    if metric.kind == "spread":
+        value = across(pose)
+        return float("nan") if value is None else value
     if metric.kind == "joint_angle":
         return geometry.joint_angle(*pts)
     if metric.kind == "bend":

@@ -11,6 +11,8 @@ from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepSta
 
 #: How far below its peak so far a rep still counts as "at the top" (metric units, degrees).
 PEAK_TOLERANCE = 8.0
+#: Seconds after the session's first reading in which a further rise shows a lift under way.
+FIRST_RISE_S = 1.0
 
 
 class RepCounter:
@@ -20,8 +22,15 @@ class RepCounter:
     None while the person is not tracked; a rep in progress survives such a gap
     up to ``lost_reset_s`` and is then dropped, never counted, so someone
     walking out of view cannot produce a phantom rep. A rep can only start
-    after the metric has been seen at rest, so someone who appears (or comes
-    back) already at the top is not counted for it.
+    after the metric has been seen at rest, so someone who comes back already
+    at the top is not counted for it. The one exception is the session's very
+    first reading: MediaPipe often finds a person lying face down only once
+    they lift (a flat body on a mat is hard to see). A first reading above
+    the start level that goes on rising by the hysteresis band within
+    :data:`FIRST_RISE_S` is a lift under way: it counts once it comes back
+    down (to rest, or to that first reading), never at the session's end. A
+    first reading that stays put is someone resting where the camera reads
+    high, and is learnt as such.
 
     Example:
         >>> from coach.types import Metrics
@@ -50,6 +59,10 @@ class RepCounter:
         self._rest_samples: deque[tuple[float, float]] = deque()   # (t, value) at rest, last second
         self._rest_low: float | None = None   # median of those: the person's own resting value
         self._recent: deque[tuple[float, float]] = deque()         # (t, value) while not up, last second
+        self._first_reading = True     # no value seen yet this session
+        self._first: tuple[float, float] | None = None   # (t, value) of a first reading above the start level
+        self._from_first = False       # the rep in progress started at that first reading
+        self._first_value = 0.0        # ... whose value it was
 
     def _level(self, absolute: float, rise: float | None) -> float:
         """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
@@ -92,6 +105,23 @@ class RepCounter:
             return False
         values = [v for _, v in recent]
         return max(values) - min(values) <= self.spec.rest_rise
+
+    def _lift_under_way(self, value: float, t: float) -> bool:
+        """The session's first reading was above the start level and has risen a band since."""
+        if self._first_reading:
+            self._first_reading = False
+            if value > self._start_level():
+                self._first = (t, value)
+            return False
+        if self._first is None:
+            return False
+        band = self.spec.start_rise if self.spec.start_rise is not None else self.spec.start_above - self.spec.rest_below
+        since = t - self._first[0]
+        rise = value - self._first[1]
+        if since > FIRST_RISE_S:
+            self._first = None
+            return False
+        return rise >= band
 
     def _note_rest(self, value: float, t: float) -> None:
         """Track the median resting value over the last second (robust to a glitch frame)."""
@@ -167,7 +197,8 @@ class RepCounter:
         so half the minimum rep time is asked of it. A rep that had not
         reached full range, or was shorter, is dropped.
         """
-        if self.up and self._peak >= self._full and t - self._start_t >= self.spec.min_rep_s / 2:
+        if self.up and self._peak >= self._full and t - self._start_t >= self.spec.min_rep_s / 2 \
+                and not self._from_first:
             events = self._end_rep(t)
             self.abort(t, "session ended")
             return events
@@ -194,13 +225,20 @@ class RepCounter:
         self._last_known_t = t
         if not self.up:
             still = self._still_low(value, t)
+            under_way = self._lift_under_way(value, t)
             if value < self._rest_level() or still:
                 self._armed = True
+                self._first = None
                 self._note_rest(value, t)
-            elif value > self._start_level() and self._armed:
+            elif value > self._start_level() and (self._armed or under_way):
+                self._from_first = under_way and not self._armed
                 self.up = True
                 self._full = self._full_level()
-                self._start_t = t
+                if self._from_first and self._first:
+                    self._start_t, self._first_value = self._first
+                else:
+                    self._start_t = t
+                self._first = None
                 self._peak = value
                 self._side = ("left", "right")[self.count % 2] if self.in_turn else (
                     metrics.side if metrics is not None else None)
@@ -212,7 +250,12 @@ class RepCounter:
         if value >= self._full:
             self._hold_s += dt
         fallen = self.spec.rest_fall is not None and value < self._peak - self.spec.rest_fall
-        if value < self._rest_level() or fallen:
+        # A lift that started at the first reading rose from there: back down to it, it is over
+        # (with relative levels, that reading may have been the person's own rest, reading
+        # above the absolute ones).
+        back = self._from_first and self.spec.rest_rise is not None and \
+            value < self._first_value + self.spec.rest_rise
+        if value < self._rest_level() or fallen or back:
             self.up = False
             # The next rep needs the metric at rest again: after a rep ended
             # by falling from its peak, a wobble must not start another.

@@ -129,7 +129,11 @@ class Session:
             else:
                 # Out of position but not yet for leave_after_s (a cut, a glitch,
                 # standing up): the analysers see an unknown, not those angles.
-                events += self._run(metrics if self.gate.raw else None, t)
+                # A position metric that cannot be seen this frame (a prone
+                # person's elbow, hidden by the chest lifted over it) is not
+                # out of position: the gate stays as it was, and so do the
+                # analysers' metrics.
+                events += self._run(metrics if self.gate.raw is not False else None, t)
         if state != self.state or message != self.message:
             self.state, self.message = state, message
             events.append(StateChanged(t=t, state=state, message=message))
