@@ -118,6 +118,9 @@ def test_rep_item_records_peak_hold_and_times():
     ("first seen half-way up a lift", trace((MID, TOP, 0.5), (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 1)), 1),
     # First seen sitting still above the start level: a resting reading, not a lift.
     ("first seen still above the start", trace((MID, MID, 2), (MID, REST, 0.5), (REST, REST, 1)), 0),
+    # First seen between the rest and start levels, no second to learn a rest before the lift.
+    ("first seen short of the start, lifting at once", trace((7, 7, 0.4), (7, TOP, 1), (TOP, TOP, 1), (TOP, REST, 1),
+                                                             (REST, REST, 1)), 1),
     # A lift first seen under way that never comes down is not counted at the session's end.
     ("first seen rising, session ends at the top", trace((MID, TOP, 0.5), (TOP, TOP, 2)), 0),
 ])
@@ -137,14 +140,18 @@ def test_a_lift_from_a_first_reading_that_was_the_rest_ends_back_there():
     assert (counter.count, counter.partial) == (3, 0)
 
 
-def test_only_the_sessions_first_reading_may_be_a_lift_under_way():
-    """Someone who left (the session aborts the counter) and comes back rising is not counted for it."""
-    counter, _ = run_reps(trace((REST, REST, 1)))
-    counter.abort(1.0, "lost from view")
-    back = trace((MID, TOP, 0.5), (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 1))
-    for i, v in enumerate(back):
-        counter.update(Metrics({"lift": v}, "left"), 3.0 + i / FPS)
-    assert counter.count == 0
+def test_after_a_drop_only_a_lift_still_rising_counts():
+    """Someone lost from view (the session aborts the counter) who comes back already at the top
+    is not counted for that lift; one found again while still rising (MediaPipe lost a body at
+    rest and finds it as it lifts) is."""
+    at_top = trace((TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 1))
+    rising = trace((MID, TOP, 0.5), (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 1))
+    for back, counted in ((at_top, 0), (rising, 1)):
+        counter, _ = run_reps(trace((REST, REST, 1), (REST, TOP, 1)))
+        counter.abort(2.0, "lost from view")
+        for i, v in enumerate(back):
+            counter.update(Metrics({"lift": v}, "left"), 4.0 + i / FPS)
+        assert counter.count == counted
 
 
 HOLD = (Condition("line", min=-10.0, max=10.0),)

@@ -11,7 +11,7 @@ from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepSta
 
 #: How far below its peak so far a rep still counts as "at the top" (metric units, degrees).
 PEAK_TOLERANCE = 8.0
-#: Seconds after the session's first reading in which a further rise shows a lift under way.
+#: Seconds after a first reading in which a further rise shows a lift under way.
 FIRST_RISE_S = 1.0
 
 
@@ -23,10 +23,12 @@ class RepCounter:
     up to ``lost_reset_s`` and is then dropped, never counted, so someone
     walking out of view cannot produce a phantom rep. A rep can only start
     after the metric has been seen at rest, so someone who comes back already
-    at the top is not counted for it. The one exception is the session's very
-    first reading: MediaPipe often finds a person lying face down only once
-    they lift (a flat body on a mat is hard to see). A first reading above
-    the start level that goes on rising by the hysteresis band within
+    at the top is not counted for it. The one exception is a first reading
+    (of the session, or after the person was lost or left the position):
+    MediaPipe often finds a person lying face down only once
+    they lift (a flat body on a mat is hard to see), or the first second
+    is too short to learn a rest that reads high. A first reading above the
+    rest level that goes on rising by the hysteresis band within
     :data:`FIRST_RISE_S` is a lift under way: it counts once it comes back
     down (to rest, or to that first reading), never at the session's end. A
     first reading that stays put is someone resting where the camera reads
@@ -59,8 +61,8 @@ class RepCounter:
         self._rest_samples: deque[tuple[float, float]] = deque()   # (t, value) at rest, last second
         self._rest_low: float | None = None   # median of those: the person's own resting value
         self._recent: deque[tuple[float, float]] = deque()         # (t, value) while not up, last second
-        self._first_reading = True     # no value seen yet this session
-        self._first: tuple[float, float] | None = None   # (t, value) of a first reading above the start level
+        self._first_reading = True     # no value seen yet (this session, or since the last abort)
+        self._first: tuple[float, float] | None = None   # (t, value) of a first reading above the rest level
         self._from_first = False       # the rep in progress started at that first reading
         self._first_value = 0.0        # ... whose value it was
 
@@ -107,10 +109,10 @@ class RepCounter:
         return max(values) - min(values) <= self.spec.rest_rise
 
     def _lift_under_way(self, value: float, t: float) -> bool:
-        """The session's first reading was above the start level and has risen a band since."""
+        """The first reading was not at rest and has risen a band since."""
         if self._first_reading:
             self._first_reading = False
-            if value > self._start_level():
+            if value >= self._rest_level():
                 self._first = (t, value)
             return False
         if self._first is None:
@@ -124,11 +126,16 @@ class RepCounter:
         return rise >= band
 
     def _note_rest(self, value: float, t: float) -> None:
-        """Track the median resting value over the last second (robust to a glitch frame)."""
+        """Track the median resting value over the last second (robust to a glitch frame).
+
+        From three samples on: the median of two is their mean, and one far
+        wrist drawn hanging for a frame (-78 deg) would drag it half-way.
+        """
         self._rest_samples.append((t, value))
         while self._rest_samples and t - self._rest_samples[0][0] > 1.0:
             self._rest_samples.popleft()
-        self._rest_low = statistics.median(v for _, v in self._rest_samples)
+        if len(self._rest_samples) >= 3:
+            self._rest_low = statistics.median(v for _, v in self._rest_samples)
 
     def _forget_rest(self) -> None:
         self._rest_samples.clear()
@@ -180,9 +187,11 @@ class RepCounter:
             self._warnings[warning_id] = None
 
     def abort(self, t: float, reason: str) -> list[Event]:
-        """Drop the rep in progress without counting it."""
+        """Drop the rep in progress without counting it; the next reading is a first one again."""
         self._last_t = None
         self._armed = False
+        self._first_reading = True
+        self._first = None
         self._forget_rest()
         if not self.up:
             return []
@@ -260,6 +269,10 @@ class RepCounter:
             # The next rep needs the metric at rest again: after a rep ended
             # by falling from its peak, a wobble must not start another.
             self._armed = value < self._rest_level()
+            if back and not self._armed:
+                # Back where it was first seen: that was the person's rest.
+                self._armed = True
+                self._rest_low = self._first_value
             # The learnt rest stays until the next rest samples replace it
             # (they are over a second newer): between reps the levels keep
             # following the person, not jumping back to the absolute scale.
