@@ -140,6 +140,22 @@ def test_a_lift_from_a_first_reading_that_was_the_rest_ends_back_there():
     assert (counter.count, counter.partial) == (3, 0)
 
 
+def test_a_rep_ends_lying_still_below_the_absolute_rest_even_if_a_lower_rest_was_learnt():
+    """Three misread frames taught a rest of -11; the body really rests at +2 after its lift."""
+    back_ext = RepSpec("lift", start_above=10.0, full_at=18.0, rest_below=6.0, min_rep_s=1.0,
+                       start_rise=8.0, rest_rise=4.0)
+    values = trace((-11, -11, 0.1)) + [None] * 30 + trace((16, 26, 0.5), (26, 26, 3), (26, 2, 1), (2, 2, 2))
+    values += trace((2, 26, 1), (26, 26, 2), (26, 2, 1), (2, 2, 2))
+    counter, _ = run_reps(values, RepCounter(back_ext))
+    assert (counter.count, counter.partial) == (2, 0)
+    # A partial rep held still below the absolute rest level is still a rep in progress.
+    bridge = RepSpec("lift", start_above=-24.0, full_at=-8.0, rest_below=-28.0, min_rep_s=1.0,
+                     start_rise=18.0, rest_rise=10.0)
+    low = trace((-60, -60, 1.5), (-60, -30, 1), (-30, -30, 3))
+    counter, _ = run_reps(low, RepCounter(bridge))
+    assert counter.up
+
+
 def test_after_a_drop_only_a_lift_still_rising_counts():
     """Someone lost from view (the session aborts the counter) who comes back already at the top
     is not counted for that lift; one found again while still rising (MediaPipe lost a body at

@@ -253,6 +253,7 @@ class RepCounter:
                     metrics.side if metrics is not None else None)
                 self._hold_s = 0.0
                 self._warnings = {}
+                self._recent.clear()
                 return [RepStarted(t=t, side=self._side)]
             return []
         self._peak = max(self._peak, value)
@@ -264,7 +265,12 @@ class RepCounter:
         # above the absolute ones).
         back = self._from_first and self.spec.rest_rise is not None and \
             value < self._first_value + self.spec.rest_rise
-        if value < self._rest_level() or fallen or back:
+        # Come down from the top (by a start's rise) to lie still below the absolute rest level:
+        # the rep is over even if a rest learnt lower than that (from a few misread frames
+        # before a gap) is never reached. A partial rep held still is not lying down.
+        settled = (self.spec.start_rise is not None and value < self.spec.rest_below
+                   and self._peak - value >= self.spec.start_rise and self._still_low(value, t))
+        if value < self._rest_level() or fallen or back or settled:
             self.up = False
             # The next rep needs the metric at rest again: after a rep ended
             # by falling from its peak, a wobble must not start another.
@@ -273,6 +279,10 @@ class RepCounter:
                 # Back where it was first seen: that was the person's rest.
                 self._armed = True
                 self._rest_low = self._first_value
+            if settled and not self._armed:
+                self._armed = True
+                self._rest_samples.clear()
+                self._rest_low = None          # learnt afresh from this rest
             # The learnt rest stays until the next rest samples replace it
             # (they are over a second newer): between reps the levels keep
             # following the person, not jumping back to the absolute scale.
