@@ -121,6 +121,8 @@ def test_rep_item_records_peak_hold_and_times():
     # First seen between the rest and start levels, no second to learn a rest before the lift.
     ("first seen short of the start, lifting at once", trace((7, 7, 0.4), (7, TOP, 1), (TOP, TOP, 1), (TOP, REST, 1),
                                                              (REST, REST, 1)), 1),
+    # First seen far past the top (another exercise passing through the position) and rising.
+    ("first seen far beyond the top", trace((60, 90, 0.5), (90, 90, 1), (90, REST, 1), (REST, REST, 1)), 0),
     # A lift first seen under way that never comes down is not counted at the session's end.
     ("first seen rising, session ends at the top", trace((MID, TOP, 0.5), (TOP, TOP, 2)), 0),
 ])

@@ -112,7 +112,10 @@ class RepCounter:
         """The first reading was not at rest and has risen a band since."""
         if self._first_reading:
             self._first_reading = False
-            if value >= self._rest_level():
+            # Past the top by more than a rep's own way from start to top is not this exercise
+            # (a bird dog's hips read a bridge's hip line of +60 to +110).
+            beyond = self._full_level() + (self._full_level() - self._start_level())
+            if self._rest_level() <= value <= beyond:
                 self._first = (t, value)
             return False
         if self._first is None:
