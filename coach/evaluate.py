@@ -26,6 +26,7 @@ from coach.errors import CoachError
 
 if TYPE_CHECKING:
     from coach.specs import ExerciseSpec
+    from coach.synth.timeline import Timeline
     from coach.types import Pose
 
 #: Real clip -> (spec, reps or None, hold seconds or None, warning ids or None). None = label too vague.
@@ -114,7 +115,7 @@ def _camera_note(camera: dict[str, Any]) -> str:
     return ", ".join(parts)
 
 
-def _clip_timeline(labels: dict[str, Any], own_camera: bool = False) -> Any:
+def _clip_timeline(labels: dict[str, Any], own_camera: bool = False) -> Timeline | None:
     """The built-in timeline a synthetic clip was rendered from, with the clip's body and frame rate
     (and, with ``own_camera``, the clip's camera); None for a timeline that is not built in."""
     import re

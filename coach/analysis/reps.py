@@ -63,8 +63,7 @@ class RepCounter:
         self._recent: deque[tuple[float, float]] = deque()         # (t, value) while not up, last second
         self._first_reading = True     # no value seen yet (this session, or since the last abort)
         self._first: tuple[float, float] | None = None   # (t, value) of a first reading above the rest level
-        self._from_first = False       # the rep in progress started at that first reading
-        self._first_value = 0.0        # ... whose value it was
+        self._from_first: float | None = None   # the first reading's value the rep in progress rose from
 
     def _level(self, absolute: float, rise: float | None) -> float:
         """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
@@ -210,7 +209,7 @@ class RepCounter:
         reached full range, or was shorter, is dropped.
         """
         if self.up and self._peak >= self._full and t - self._start_t >= self.spec.min_rep_s / 2 \
-                and not self._from_first:
+                and self._from_first is None:
             events = self._end_rep(t)
             self.abort(t, "session ended")
             return events
@@ -243,13 +242,12 @@ class RepCounter:
                 self._first = None
                 self._note_rest(value, t)
             elif value > self._start_level() and (self._armed or under_way):
-                self._from_first = under_way and not self._armed
+                self._from_first = None
+                self._start_t = t
+                if under_way and not self._armed and self._first is not None:
+                    self._start_t, self._from_first = self._first
                 self.up = True
                 self._full = self._full_level()
-                if self._from_first and self._first:
-                    self._start_t, self._first_value = self._first
-                else:
-                    self._start_t = t
                 self._first = None
                 self._peak = value
                 self._side = ("left", "right")[self.count % 2] if self.in_turn else (
@@ -266,8 +264,8 @@ class RepCounter:
         # A lift that started at the first reading rose from there: back down to it, it is over
         # (with relative levels, that reading may have been the person's own rest, reading
         # above the absolute ones).
-        back = self._from_first and self.spec.rest_rise is not None and \
-            value < self._first_value + self.spec.rest_rise
+        back = self._from_first is not None and self.spec.rest_rise is not None and \
+            value < self._from_first + self.spec.rest_rise
         # Come down from the top (by a start's rise) to lie still below the absolute rest level:
         # the rep is over even if a rest learnt lower than that (from a few misread frames
         # before a gap) is never reached. A partial rep held still is not lying down.
@@ -281,7 +279,7 @@ class RepCounter:
             if back and not self._armed:
                 # Back where it was first seen: that was the person's rest.
                 self._armed = True
-                self._rest_low = self._first_value
+                self._rest_low = self._from_first
             if settled and not self._armed:
                 self._armed = True
                 self._rest_samples.clear()
