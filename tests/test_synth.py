@@ -62,6 +62,32 @@ def test_side_plank_lies_on_the_forearm_and_feet(hip_drop):
     assert truth == pytest.approx(-hip_drop, abs=4.0)                      # hips below the line
 
 
+@pytest.mark.parametrize("body", body_names())
+def test_arms_posed_by_angle_stay_in_the_plane_through_the_shoulder(body):
+    """The exported rest pose holds the arms ~45 deg out to the side; a plank's elbows must
+    still end under the shoulders, or a camera turned off the side sees them wide."""
+    j = exercises.plank(load_body(body)).joints
+    for side in ("left", "right"):
+        for joint in ("elbow", "wrist"):
+            assert j[f"{side}_{joint}"][0] == pytest.approx(j[f"{side}_shoulder"][0], abs=0.005)
+        assert j[f"{side}_elbow"][2] < j[f"{side}_shoulder"][2] - 0.15          # still under it
+
+
+@pytest.mark.parametrize("body", body_names())
+def test_hands_on_thighs_puts_the_wrists_on_the_thighs(body):
+    params = {"torso": 180.0, "chest": 180.0, "thigh_L": 90.0, "shin_L": 0.0, "thigh_R": 90.0,
+              "shin_R": 0.0, "upperarm_L": 0.0, "forearm_L": 0.0, "upperarm_R": 0.0, "forearm_R": 0.0}
+    down = exercises.free_pose(load_body(body), params).joints
+    j = exercises.free_pose(load_body(body), params | {"hands_on_thighs": 1.0}).joints
+    for side in ("left", "right"):
+        hip, knee, wrist = (exercises.sagittal(j[f"{side}_{p}"]) for p in ("hip", "knee", "wrist"))
+        thigh = knee - hip
+        along = float(np.dot(wrist - hip, thigh) / np.dot(thigh, thigh))
+        off = abs(float(np.cross(thigh / np.linalg.norm(thigh), wrist - hip)))
+        assert 0.33 <= along <= 1.0 and off < 0.10                              # on the thigh, metres
+        assert np.linalg.norm(exercises.sagittal(down[f"{side}_wrist"]) - knee) > 0.3   # arms down: far
+
+
 def test_posing_keeps_bone_lengths():
     body = load_body("lean_tall_male")
     rest = {k: v for k, v in body.pose({}).joints.items()}

@@ -27,6 +27,8 @@ SEGMENTS = {
     "upperarm_L": ("upperarm01.L", "lowerarm01.L"), "forearm_L": ("lowerarm01.L", "wrist.L"),
     "upperarm_R": ("upperarm01.R", "lowerarm01.R"), "forearm_R": ("lowerarm01.R", "wrist.R"),
 }
+#: Segments posed in the plane through their shoulder (see :meth:`Body.pose`).
+ARM_SEGMENTS = ("upperarm_L", "forearm_L", "upperarm_R", "forearm_R")
 #: Ground-truth joints (MediaPipe names, left/right) -> bone whose head is that joint.
 JOINT_BONES = {
     "shoulder": "upperarm01", "elbow": "lowerarm01", "wrist": "wrist",
@@ -136,6 +138,14 @@ class Body:
         if "torso" in angles and "chest" not in angles:
             angles["chest"] = angles["torso"] + self.rest_angles["chest"] - self.rest_angles["torso"]
         rot = {seg: rot_x_for(angles.get(seg, self.rest_angles[seg]) - self.rest_angles[seg]) for seg in SEGMENTS}
+        for seg in ARM_SEGMENTS:
+            # The exported rest pose holds the arms 40-45 deg out to the side;
+            # turning that about x kept them splayed in every pose (elbows wide
+            # of a plank's shoulders, hands beside rather than on the thighs),
+            # which a camera turned off the side shows. Arms posed by an angle
+            # move in the plane through their shoulder, as people's arms do.
+            a = math.radians(angles.get(seg, self.rest_angles[seg]))
+            rot[seg] = rotation_between(self.segment_direction(seg), np.array([0.0, -math.cos(a), math.sin(a)]))
         for seg, direction in (directions or {}).items():
             rot[seg] = rotation_between(self.segment_direction(seg), np.asarray(direction, float))
         if root is not None:

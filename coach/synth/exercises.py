@@ -262,11 +262,18 @@ def free_pose(body: Body, params: dict[str, float]) -> PosedBody:
     """Any pose given by sagittal segment angles, for the stretches and holds of the catalogue.
 
     ``roll`` turns the whole body about its long axis; ``legs_roll`` tips both
-    legs sideways about it (a lying spinal twist).
+    legs sideways about it (a lying spinal twist); ``hands_on_thighs`` (0..1)
+    swings the straight arms from their given angle to where the hands rest
+    on the thighs, which depends on each body's arm and thigh lengths.
     """
     from coach.synth.body import SEGMENTS, rot_y
 
     angles = {seg: params[seg] for seg in SEGMENTS if seg in params}
+    reach = params.get("hands_on_thighs", 0.0)
+    if reach:
+        for side, target in _hands_on_thighs_angles(body, angles).items():
+            for seg in (f"upperarm_{side}", f"forearm_{side}"):
+                angles[seg] = angles.get(seg, target) + reach * (target - angles.get(seg, target))
     directions = {}
     if params.get("legs_roll"):
         tip = rot_y(params["legs_roll"])
@@ -275,6 +282,33 @@ def free_pose(body: Body, params: dict[str, float]) -> PosedBody:
             directions[seg] = tip @ np.array([0.0, -math.cos(a), math.sin(a)])
     root = rot_y(params["roll"]) if params.get("roll") else None
     return _floor(body.pose(angles, directions=directions, root=root))
+
+
+THIGH_SURFACE_M = 0.06
+
+
+def _hands_on_thighs_angles(body: Body, angles: dict[str, float]) -> dict[str, float]:
+    """Per side, the straight arm's sagittal angle that puts the wrist on the thigh.
+
+    The wrist lands where the arm's length reaches the thigh, at least a
+    third of the way up it (toward the knee if the arm is short).
+    """
+    joints = body.pose(angles, with_vertices=False).joints
+    out = {}
+    for side, tag in (("left", "L"), ("right", "R")):
+        shoulder, hip, knee = (sagittal(joints[f"{side}_{j}"]) for j in ("shoulder", "hip", "knee"))
+        arm = _seg_len(body, f"upperarm01.{tag}", f"lowerarm01.{tag}") + _seg_len(body, f"lowerarm01.{tag}", f"wrist.{tag}")
+        thigh = (knee - hip) / np.linalg.norm(knee - hip)
+        normal = np.array([-thigh[1], thigh[0]])
+        if np.dot(normal, shoulder - hip) < 0:
+            normal = -normal
+        along = np.linspace(0.33, 1.0, 68)
+        # On the thigh's surface (about 6 cm off its bone), on the side facing the shoulder.
+        points = hip + along[:, None] * (knee - hip) + THIGH_SURFACE_M * normal
+        best = points[int(np.argmin(np.abs(np.linalg.norm(points - shoulder, axis=1) - arm)))]
+        d = best - shoulder
+        out[tag] = math.degrees(math.atan2(d[1], d[0]))
+    return out
 
 
 def glute_stretch(body: Body, pull: float = 0.0, leg_side: str = "L") -> PosedBody:

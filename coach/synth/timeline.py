@@ -42,10 +42,11 @@ PARAMS = {
     "glute_stretch": {"pull": 0.0},
     # Any pose by its sagittal segment angles (degrees, 0 = toward the head end
     # of the mat, 90 = up), plus "roll" (the whole body turned about its long
-    # axis) and "legs_roll" (the legs tipped sideways, as in a lying twist).
+    # axis), "legs_roll" (the legs tipped sideways, as in a lying twist) and
+    # "hands_on_thighs" (0-1: the straight arms swung until the hands rest on the thighs).
     "pose": {"torso": 90.0, "chest": 90.0, "thigh_L": -90.0, "shin_L": -90.0, "thigh_R": -90.0,
              "shin_R": -90.0, "upperarm_L": -90.0, "forearm_L": -90.0, "upperarm_R": -90.0,
-             "forearm_R": -90.0, "roll": 0.0, "legs_roll": 0.0},
+             "forearm_R": -90.0, "roll": 0.0, "legs_roll": 0.0, "hands_on_thighs": 0.0},
 }
 STEP_KEYS = {"phase", "seconds", "rep", "side", "error", "partial"}
 TOP_KEYS = {"exercise", "label", "fps", "body", "camera", "look", "step", "jpeg_quality"}
