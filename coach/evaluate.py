@@ -89,8 +89,10 @@ def synthetic_cases(folder: Path) -> list[Case]:
         exp = labels["expected"]
         spec = find_spec(labels["exercise"])
         camera = labels.get("scene", {}).get("camera", {})
-        extra = {"camera": _camera_note(camera), "height_m": camera.get("height_m", 0.35),
-                 "yaw_deg": abs(camera.get("yaw_deg", 0.0))}
+        outside = out_of_picture(labels)
+        extra = {"camera": _camera_note(camera, outside), "height_m": camera.get("height_m", 0.35),
+                 "yaw_deg": abs(camera.get("yaw_deg", 0.0)),
+                 "in_picture": not camera.get("crop_shift_m") and outside < 0.05}
         hold_s = None
         if spec.kind == "hold":
             extra["hold_phase_s"] = exp["hold_s"]
@@ -104,12 +106,30 @@ def synthetic_cases(folder: Path) -> list[Case]:
     return cases
 
 
-def _camera_note(camera: dict[str, Any]) -> str:
+def out_of_picture(labels: dict[str, Any]) -> float:
+    """The share of a synthetic clip's frames with a true joint outside the picture.
+
+    Cropped scenes are meant to cut the body; a wide camera close by can cut
+    a reaching arm or leg too, which the scene does not say.
+    """
+    cam = labels.get("camera", {})
+    width, height = cam.get("width", 480), cam.get("height", 360)
+    frames = [f["image_joints"] for f in labels.get("frames", []) if f.get("image_joints")]
+    if not frames:
+        return 0.0
+    out = sum(1 for joints in frames
+              if any(not (0 <= x < width and 0 <= y < height) for x, y in joints.values()))
+    return out / len(frames)
+
+
+def _camera_note(camera: dict[str, Any], outside: float = 0.0) -> str:
     """Where a synthetic clip's camera was: "0.63 m, 45 deg, crop" (height; degrees turned off the view
-    the spec advises; part of the body out of the picture)."""
+    the spec advises; part of the body out of the picture, by the scene's crop or in N % of frames)."""
     parts = [f"{camera.get('height_m', 0.35):.2f} m", f"{abs(camera.get('yaw_deg', 0.0)):.0f} deg"]
     if camera.get("crop_shift_m"):
         parts.append("crop")
+    elif outside >= 0.05:
+        parts.append(f"a joint out of the picture in {outside * 100:.0f} % of frames")
     if camera.get("width", 480) < camera.get("height", 360):
         parts.append("portrait")
     return ", ".join(parts)
@@ -322,7 +342,11 @@ def markdown(cases: list[Case], reports: list[dict[str, Any]], scores: dict[str,
                  ("within 30 deg, camera below 0.45 m", lambda c: c.extra["yaw_deg"] <= 30 and c.extra["height_m"] < 0.45),
                  ("within 30 deg, 0.45-0.8 m", lambda c: c.extra["yaw_deg"] <= 30 and 0.45 <= c.extra["height_m"] < 0.8),
                  ("within 30 deg, 0.8 m and higher (a laptop on a table)",
-                  lambda c: c.extra["yaw_deg"] <= 30 and c.extra["height_m"] >= 0.8)]
+                  lambda c: c.extra["yaw_deg"] <= 30 and c.extra["height_m"] >= 0.8),
+                 ("whole body in the picture (not cropped, no joint out in 5 % of frames)",
+                  lambda c: c.extra.get("in_picture", True)),
+                 ("within 30 deg, whole body in the picture",
+                  lambda c: c.extra["yaw_deg"] <= 30 and c.extra.get("in_picture", True))]
         for label, keep in bands:
             chosen = [(c, r) for c, r in zip(cases, reports) if "yaw_deg" in c.extra and keep(c)]
             if not chosen:

@@ -82,3 +82,19 @@ def test_synthetic_totals_by_camera():
     assert "| turned 0-20 deg | 1 | 100 % |" in text
     assert "| turned 30-45 deg | 1 | 0 % | 100 % |" in text and "0.00 (1 / 0)" in text
     assert "| a | bridge | 1 / 1 | - / 0.0 | none / none | x |" in text
+
+
+def test_synthetic_clips_with_a_joint_out_of_the_picture_are_told_apart():
+    from coach.evaluate import out_of_picture
+
+    inside = {"left_wrist": [10.0, 20.0], "left_knee": [300.0, 200.0]}
+    outside = {"left_wrist": [-4.0, 20.0], "left_knee": [300.0, 200.0]}
+    labels = {"camera": {"width": 480, "height": 360},
+              "frames": [{"image_joints": inside}] * 3 + [{"image_joints": outside}]}
+    assert out_of_picture(labels) == pytest.approx(0.25)
+    assert out_of_picture({"camera": {}, "frames": [{"image_joints": inside}]}) == 0.0
+    cases = [Case("a", None, "bridge", reps=1, warnings=[], extra={"yaw_deg": 5, "height_m": 0.3, "in_picture": True}),
+             Case("b", None, "bridge", reps=1, warnings=[], extra={"yaw_deg": 5, "height_m": 0.3, "in_picture": False})]
+    text = markdown(cases, [report(1), report(0)], score(cases, [report(1), report(0)]))
+    assert "| turned 0-20 deg | 2 | 50 % |" in text
+    assert "| within 30 deg, whole body in the picture | 1 | 100 % |" in text
