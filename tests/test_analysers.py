@@ -42,6 +42,9 @@ REST, TOP, MID = 0.0, 40.0, 20.0
     ("jitter around the start threshold", trace((8, 8, 0.1), (11, 11, 0.1), (6, 6, 0.1), (12, 12, 0.1)) * 10, 0, 0),
     ("a blip too short to be a rep", trace((REST, TOP, 0.2), (TOP, REST, 0.2), (REST, REST, 1)), 0, 0),
     ("never back to rest is not counted yet", trace((REST, TOP, 1), (TOP, TOP, 3)), 0, 0),
+    # The pose model loses a raised leg for two frames (both thighs read down): still one rep.
+    ("two frames at rest mid-hold", trace((REST, REST, 1), (REST, TOP, 1), (TOP, TOP, 1), (REST, REST, 2 / FPS),
+                                          (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 1)), 1, 0),
 ])
 def test_rep_counting(name, values, complete, partial):
     counter, _ = run_reps(values)
@@ -129,6 +132,29 @@ def test_rep_item_records_peak_hold_and_times():
 def test_a_lift_under_way_at_the_first_reading(name, values, counted):
     counter, _ = run_reps(values)
     counter.finish(len(values) / FPS)
+    assert counter.count == counted, name
+
+
+@pytest.mark.parametrize("name, settling, counted", [
+    # Lying flat while the position settles (the session is not counting yet), then lifting:
+    # by the first counted reading the lift is at its top. Seen at rest, so it is a rep.
+    ("settled in at rest", trace((REST, REST, 0.3), (REST, MID, 0.2)), 1),
+    # Found only as the lift started, already above the rest level, and rising since.
+    ("settled in rising", trace((8, MID, 0.5)), 1),
+    # Nothing seen while settling: found at the top, as before, not counted.
+    ("nothing seen settling in", [], 0),
+    # Out of position after the settling readings (None): they are forgotten.
+    ("settling forgotten", trace((REST, REST, 0.3)) + [None], 0),
+])
+def test_a_reading_while_settling_into_position_is_the_first_reading(name, settling, counted):
+    counter = RepCounter(REP)
+    for i, v in enumerate(settling):
+        counter.settling(None if v is None else Metrics({"lift": v}, "left"), i / FPS)
+    start = len(settling)
+    values = trace((TOP, TOP, 1.5), (TOP, REST, 1), (REST, REST, 1))
+    for i, v in enumerate(values):
+        counter.update(Metrics({"lift": v}, "left"), (start + i) / FPS)
+    counter.finish((start + len(values)) / FPS)
     assert counter.count == counted, name
 
 

