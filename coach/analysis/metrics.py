@@ -45,6 +45,7 @@ class MetricComputer:
         values: dict[str, float | None] = {}
         hidden: set[int] = set()
         doubtful: set[str] = set()
+        torso: float | None = None      # this side's shoulder-hip length, once an inclination needs it
         vis_min = self.spec.visibility_min
         for metric in self._order:
             if metric.kind in DERIVED_KINDS:
@@ -77,16 +78,15 @@ class MetricComputer:
             # each, and this runs for every point of every metric of every frame.
             pts = [pose.xy[g[0]] if len(g) == 1 else (pose.xy[g[0]] + pose.xy[g[1]]) * 0.5 for g in groups]
             value = _finite(_measure(metric, pts, pose, side))
-            if metric.kind == "inclination" and value is not None and _short(pts, pose, side):
-                doubtful.add(metric.name)
+            if metric.kind == "inclination" and value is not None:
+                if torso is None:
+                    s, h = pose.xy[landmarks.resolve("shoulder", side)], pose.xy[landmarks.resolve("hip", side)]
+                    torso = math.hypot(s[0] - h[0], s[1] - h[1])
+                a, b = pts
+                if math.hypot(a[0] - b[0], a[1] - b[1]) < SHORT_SEGMENT * torso:
+                    doubtful.add(metric.name)
             values[metric.name] = -value if (value is not None and metric.invert) else value
         return Metrics(values=values, side=side, doubtful=frozenset(doubtful)), hidden
-
-
-def _short(pts: list, pose: Pose, side: str) -> bool:
-    """The two points are too close together for their direction to mean much."""
-    torso = math.dist(pose.xy[landmarks.resolve("shoulder", side)], pose.xy[landmarks.resolve("hip", side)])
-    return math.dist(pts[0], pts[1]) < SHORT_SEGMENT * torso
 
 
 def _finite(value: float) -> float | None:
