@@ -137,7 +137,8 @@ class Body:
         angles = dict(angles)
         if "torso" in angles and "chest" not in angles:
             angles["chest"] = angles["torso"] + self.rest_angles["chest"] - self.rest_angles["torso"]
-        rot = {seg: rot_x_for(angles.get(seg, self.rest_angles[seg]) - self.rest_angles[seg]) for seg in SEGMENTS}
+        rot = {seg: rot_x_for(angles.get(seg, self.rest_angles[seg]) - self.rest_angles[seg])
+               for seg in SEGMENTS if seg not in ARM_SEGMENTS}
         for seg in ARM_SEGMENTS:
             # The exported rest pose holds the arms 40-45 deg out to the side;
             # turning that about x kept them splayed in every pose (elbows wide
