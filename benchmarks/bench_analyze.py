@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.batch import analyze_video  # noqa: E402
-from coach.pose import LegacyBlazePose, _quiet_native_stderr  # noqa: E402
+from coach.pose import _quiet_native_stderr, create_estimator  # noqa: E402
 from coach.specs import find_spec  # noqa: E402
 
 DEFAULT = [
@@ -54,7 +54,7 @@ def bare_loop(path: Path) -> tuple[int, float]:
 
 
 def coach_loop(path: Path, exercise: str) -> tuple[int, float]:
-    estimator = LegacyBlazePose()
+    estimator = create_estimator()
     spec = find_spec(exercise)
     start = time.perf_counter()
     report = analyze_video(path, spec, estimator)

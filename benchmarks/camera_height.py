@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 from coach import geometry, landmarks  # noqa: E402
 from coach.analysis.metrics import MetricComputer  # noqa: E402
 from coach.analysis.side import SideChooser  # noqa: E402
-from coach.pose import LegacyBlazePose  # noqa: E402
+from coach.pose import create_estimator  # noqa: E402
 from coach.analysis.view import camera_tilt_deg  # noqa: E402
 from coach.sources import VideoFile  # noqa: E402
 from coach.specs import find_spec  # noqa: E402
@@ -64,7 +64,7 @@ def measure(timeline_name: str, spec_id: str, metric: str, height: float, yaw: f
     spec = find_spec(spec_id)
     computer = MetricComputer(spec)
     sides = SideChooser()
-    estimator = LegacyBlazePose()
+    estimator = create_estimator()
     end = "ankle" if spec_id == "plank" else "knee"
     tilts: list[float] = []
     straight: dict[str, list[float]] = {"near": [], "spec": []}

@@ -33,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 from coach import geometry, landmarks  # noqa: E402
 from coach.engine import run_poses  # noqa: E402
 from coach.evaluate import markdown, score, synthetic_cases  # noqa: E402
-from coach.pose import LegacyBlazePose  # noqa: E402
+from coach.pose import create_estimator  # noqa: E402
 from coach.sources import VideoFile  # noqa: E402
 from coach.specs import builtin_spec_paths, find_spec  # noqa: E402
 
@@ -80,7 +80,7 @@ def band(height: float) -> str:
 def evaluate(clip: Path) -> dict:
     labels = json.loads(clip.with_suffix(".json").read_text())
     exercise = labels["exercise"]
-    estimator = LegacyBlazePose()
+    estimator = create_estimator()
     poses, errors_true, errors_2d, gaps = [], [], [], []
     detected = 0
     with VideoFile(clip) as source:

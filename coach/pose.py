@@ -16,7 +16,7 @@ from __future__ import annotations
 import contextlib
 import os
 from pathlib import Path
-from typing import Iterator, Protocol
+from typing import Callable, Iterator, Protocol
 
 import cv2
 import numpy as np
@@ -155,6 +155,57 @@ class TasksPoseLandmarker:
         self._landmarker.close()
 
 
+class TurnedWhenLost:
+    """An estimator that tries a frame turned a quarter when the upright one finds nobody.
+
+    BlazePose's person detector misses people lying flat, mostly from a
+    camera above them: on a synthetic superman filmed from 0.95 m it found
+    nobody for the first 1.3 s and then took the head for the feet, while the
+    same frames turned 90 deg (the person upright) were read from the first
+    one, head where it is. Once the turned frames find the person, the turned
+    model tracks on (its region of interest follows the body at any angle)
+    until it loses them; then the upright one takes over again. Frames where
+    the upright model finds the person cost nothing more.
+    """
+
+    def __init__(self, make: Callable[[], PoseEstimator]) -> None:
+        self._make = make
+        self._upright = make()
+        self._turned: PoseEstimator | None = None
+        self._on_turned = False
+        self.name = self._upright.name
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        if self._on_turned:
+            pose = self._detect_turned(image_bgr, t)
+            if pose is not None:
+                return pose
+            self._on_turned = False
+        pose = self._upright.detect(image_bgr, t)
+        if pose is not None:
+            return pose
+        pose = self._detect_turned(image_bgr, t)
+        self._on_turned = pose is not None
+        return pose
+
+    def _detect_turned(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        if self._turned is None:
+            self._turned = self._make()
+        pose = self._turned.detect(cv2.rotate(image_bgr, cv2.ROTATE_90_CLOCKWISE), t)
+        if pose is None:
+            return None
+        height, width = image_bgr.shape[:2]
+        # Turned clockwise, the point (x, y) went to (height - y, x).
+        xy = np.stack([pose.xy[:, 1], height - pose.xy[:, 0]], axis=1)
+        return Pose(xy=xy, visibility=pose.visibility, depth=pose.depth, image_size=(width, height))
+
+    def close(self) -> None:
+        self._upright.close()
+        if self._turned is not None:
+            self._turned.close()
+
+
 def create_estimator(model: str | Path | None = None) -> PoseEstimator:
-    """The built-in model, or the Tasks API on ``model`` when a path is given."""
-    return TasksPoseLandmarker(model) if model else LegacyBlazePose()
+    """The built-in model, or the Tasks API on ``model`` when a path is given (either
+    one trying frames turned a quarter when it finds nobody: :class:`TurnedWhenLost`)."""
+    return TurnedWhenLost(lambda: TasksPoseLandmarker(model) if model else LegacyBlazePose())

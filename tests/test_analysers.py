@@ -94,6 +94,18 @@ def test_a_resting_value_that_reads_high_is_learnt_when_the_spec_allows_it():
     assert counter.count == 0 and counter.partial == 0
 
 
+def test_a_rest_learnt_just_under_the_absolute_level_still_ends_reps():
+    """A prone chest lift resting at 2.9 (rest_below 3) read 3.0-3.5 lying between two lifts:
+    a rest level left at 3, within jitter of that rest, never ended the first lift."""
+    relative = RepSpec("lift", start_above=5.0, full_at=9.0, rest_below=3.0, min_rep_s=1.0,
+                       start_rise=4.0, rest_rise=2.0)
+    rng = np.random.default_rng(3)
+    rep = trace((2.9, 2.9, 1.5), (2.9, 22, 1), (22, 22, 3), (22, 3.3, 1))
+    values = [v + (rng.uniform(-0.3, 0.3) if v < 3.5 else 0.0) for v in rep * 2 + trace((3.3, 3.3, 1.5))]
+    counter, _ = run_reps(values, RepCounter(relative))
+    assert (counter.count, counter.partial) == (2, 0)
+
+
 @pytest.mark.parametrize("name, values, counted", [
     ("ends at the top of a lift", trace((REST, REST, 1), (REST, TOP, 0.5), (TOP, TOP, 0.2)), 1),
     ("ends half-way up", trace((REST, REST, 1), (REST, MID, 1)), 0),
@@ -247,6 +259,22 @@ def test_warning_needs_to_persist_before_it_shows():
     events = run_form([-20.0] * 30 + [0.0] * 30)
     assert [type(e) for e in events] == [WarningStarted, WarningEnded]
     assert events[0].t == pytest.approx(0.5, abs=0.05)
+
+
+def test_a_fault_pending_through_a_frame_out_of_its_phase_still_shows():
+    """A bird dog's jumpy far knee drops its rep out of "at the top" for a frame now and
+    then: the arm hanging throughout must still be warned about; a long spell out resets."""
+    checker = FormChecker((SAG,))
+    events = []
+    for i in range(90):
+        in_phase = i % 10 != 9                                           # one frame in ten out
+        events += checker.update(Metrics({"line": -20.0}, "left"), i / FPS, {"hold"} if in_phase else set())
+    assert [type(e) for e in events][:1] == [WarningStarted]
+    checker, events = FormChecker((SAG,)), []
+    for i in range(165):
+        in_phase = i % 33 < 12                                           # 0.4 s in, 0.7 s out
+        events += checker.update(Metrics({"line": -20.0}, "left"), i / FPS, {"hold"} if in_phase else set())
+    assert events == []
 
 
 def test_flicker_around_threshold_never_shows():

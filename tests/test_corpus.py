@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from coach.batch import analyze_video
-from coach.pose import LegacyBlazePose
+from coach.pose import create_estimator
 from coach.specs import find_spec
 
 pytestmark = pytest.mark.slow
@@ -69,7 +69,7 @@ def error_clips(tmp_path_factory) -> list[Path]:
 
 
 def analyse(clip: Path, exercise: str) -> dict:
-    estimator = LegacyBlazePose()
+    estimator = create_estimator()
     try:
         return analyze_video(clip, find_spec(exercise), estimator)
     finally:

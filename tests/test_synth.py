@@ -157,3 +157,58 @@ def test_synth_command_writes_clip_and_labels(tmp_path):
 
     cap = cv2.VideoCapture(str(tmp_path / "short.mp4"))
     assert int(cap.get(cv2.CAP_PROP_FRAME_COUNT)) == 10
+
+
+PRONE = {"torso": 0.0, "chest": 0.0, "thigh_L": 180.0, "shin_L": 180.0, "thigh_R": 180.0, "shin_R": 180.0,
+         "upperarm_L": 180.0, "forearm_L": 180.0, "upperarm_R": 180.0, "forearm_R": 180.0}
+ON_THE_MAT = {
+    "bird dog, kneeling": lambda b: exercises.bird_dog(b),
+    "cat-cow, level": lambda b: exercises.cat_cow(b, 0.0),
+    "cat, rounded": lambda b: exercises.cat_cow(b, 1.0),
+    "child's pose, folded": lambda b: exercises.childs_pose(b, 1.0),
+    "superman, lying": lambda b: exercises.superman(b),
+    "lying face down": lambda b: exercises.free_pose(b, PRONE),
+}
+
+
+@pytest.mark.parametrize("body", body_names())
+@pytest.mark.parametrize("pose", list(ON_THE_MAT), ids=list(ON_THE_MAT))
+def test_kneeling_and_prone_bodies_rest_their_knees_and_feet_on_the_mat(pose, body):
+    """Feet at their rest angle propped kneeling and prone bodies on their toes, knees
+    18-34 cm up; people kneel and lie on the tops of their feet, knees on the mat."""
+    j = ON_THE_MAT[pose](load_body(body)).joints
+    for side in ("left", "right"):
+        assert j[f"{side}_knee"][2] < 0.10                                      # joint centre, metres
+        ankle, toe = exercises.sagittal(j[f"{side}_ankle"]), exercises.sagittal(j[f"{side}_foot_index"])
+        back = toe - ankle                                                      # front, up
+        assert abs(np.degrees(np.arctan2(back[1], -back[0]))) < 30              # pointed back along the mat
+
+
+@pytest.mark.parametrize("body", body_names())
+def test_hands_on_all_fours_lie_flat_under_the_shoulders(body):
+    j = exercises.cat_cow(load_body(body), 0.0).joints
+    for side in ("left", "right"):
+        assert j[f"{side}_wrist"][2] < 0.10
+        hand = exercises.sagittal(j[f"{side}_wrist"]) - exercises.sagittal(j[f"{side}_shoulder"])
+        assert abs(hand[0]) < 0.1                                               # arm upright
+
+
+#: Low cobra (the back extension demo's hold): chest up on the forearms, hips and legs down.
+COBRA = {**PRONE, "torso": 14.0, "chest": 40.0, "upperarm_L": -120.0, "forearm_L": -20.0,
+         "upperarm_R": -120.0, "forearm_R": -20.0}
+
+
+@pytest.mark.parametrize("body", body_names())
+@pytest.mark.parametrize("pose", [PRONE, COBRA], ids=["lying", "cobra"])
+def test_a_body_lying_face_down_rests_on_its_pelvis(pose, body):
+    """A rigid mesh's belly and chest held prone hips 16-23 cm up, and arms given a
+    press-up's angles propped the whole body up off its hips (7-16 cm of air under the
+    pelvis); people lie on the pelvis, the soft front flattened, hands on the mat."""
+    posed = exercises.free_pose(load_body(body), pose)
+    z = posed.vertices[:, 2]
+    assert z.min() >= 0.0
+    for side in ("left", "right"):
+        assert 0.07 < posed.joints[f"{side}_hip"][2] < 0.16                      # joint centre, metres
+        assert posed.joints[f"{side}_knee"][2] < 0.10
+        if pose is COBRA:
+            assert posed.joints[f"{side}_wrist"][2] < 0.10                       # hands on the mat

@@ -24,7 +24,7 @@ class FormChecker:
     """Evaluates a spec's warnings; ``update`` returns start and end events.
 
     ``phases`` says which of ``rep_top``, ``hold`` and ``active`` apply now;
-    a rule outside its phase is cleared at once. A fault must persist
+    a rule outside its phase is cleared at once, and one pending is frozen. A fault must persist
     ``show_after_s`` before it is shown and be gone ``clear_after_s`` before it
     clears. Unknown metrics freeze a rule as it is, neither raising nor
     clearing it; a change pending across more than :data:`UNSEEN_RESET_S` of
@@ -43,8 +43,12 @@ class FormChecker:
         events: list[Event] = []
         for rule in self.rules:
             if rule.spec.during not in phases or conditions_hold(rule.spec.only_if, metrics) is False:
-                events += self._set(rule, False, t)
-                rule.since = None
+                if rule.shown:
+                    events += self._set(rule, False, t)
+                    rule.since = None
+                # A fault still pending is frozen, as when its metric is unread: a frame or two
+                # out of the phase (a jumpy far-side knee at the top of a bird dog) does not
+                # restart its wait, a longer spell does (UNSEEN_RESET_S).
                 continue
             value = metrics.firm(rule.spec.metric) if metrics is not None else None
             if value is None:

@@ -73,15 +73,17 @@ class RepCounter:
         """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
 
         A rest that reads below the absolute scale can only lower the
-        threshold (a camera reading the whole movement lower); one that reads
-        above ``rest_below`` (a camera reading it higher) leaves only the
-        relative level.
+        threshold (a camera reading the whole movement lower), never to
+        within half the rise of that rest: a prone chest lift learnt resting
+        at 2.9 against an absolute rest level of 3 read 3.0-3.5 lying between
+        two lifts, which never ended the first. A rest that reads above
+        ``rest_below`` (a camera reading it higher) leaves only the relative level.
         """
         if rise is None or self._rest_low is None:
             return absolute
         if self._rest_low >= self.spec.rest_below:
             return self._rest_low + rise
-        return min(absolute, self._rest_low + rise)
+        return max(min(absolute, self._rest_low + rise), self._rest_low + rise / 2)
 
     def _start_level(self) -> float:
         return self._level(self.spec.start_above, self.spec.start_rise)

@@ -26,9 +26,15 @@ SEGMENTS = {
     "thigh_R": ("upperleg01.R", "lowerleg01.R"), "shin_R": ("lowerleg01.R", "foot.R"),
     "upperarm_L": ("upperarm01.L", "lowerarm01.L"), "forearm_L": ("lowerarm01.L", "wrist.L"),
     "upperarm_R": ("upperarm01.R", "lowerarm01.R"), "forearm_R": ("lowerarm01.R", "wrist.R"),
+    "foot_L": ("foot.L", "toe2-3.L"), "foot_R": ("foot.R", "toe2-3.R"),
+    "hand_L": ("wrist.L", "finger3-1.L"), "hand_R": ("wrist.R", "finger3-1.R"),
 }
+#: Feet and hands keep their rest angle to the shin or forearm (toes tucked
+#: under a kneeling or planking body, fingers along the forearm) unless posed
+#: by an angle of their own: pointed feet, a hand flat on the mat.
+FOLLOWS = {"foot_L": "shin_L", "foot_R": "shin_R", "hand_L": "forearm_L", "hand_R": "forearm_R"}
 #: Segments posed in the plane through their shoulder (see :meth:`Body.pose`).
-ARM_SEGMENTS = ("upperarm_L", "forearm_L", "upperarm_R", "forearm_R")
+ARM_SEGMENTS = ("upperarm_L", "forearm_L", "upperarm_R", "forearm_R", "hand_L", "hand_R")
 #: Ground-truth joints (MediaPipe names, left/right) -> bone whose head is that joint.
 JOINT_BONES = {
     "shoulder": "upperarm01", "elbow": "lowerarm01", "wrist": "wrist",
@@ -138,8 +144,10 @@ class Body:
         if "torso" in angles and "chest" not in angles:
             angles["chest"] = angles["torso"] + self.rest_angles["chest"] - self.rest_angles["torso"]
         rot = {seg: rot_x_for(angles.get(seg, self.rest_angles[seg]) - self.rest_angles[seg])
-               for seg in SEGMENTS if seg not in ARM_SEGMENTS}
+               for seg in SEGMENTS if seg not in ARM_SEGMENTS and seg not in FOLLOWS}
         for seg in ARM_SEGMENTS:
+            if seg in FOLLOWS and seg not in angles:
+                continue
             # The exported rest pose holds the arms 40-45 deg out to the side;
             # turning that about x kept them splayed in every pose (elbows wide
             # of a plank's shoulders, hands beside rather than on the thighs),
@@ -149,6 +157,11 @@ class Body:
             rot[seg] = rotation_between(self.segment_direction(seg), np.array([0.0, -math.cos(a), math.sin(a)]))
         for seg, direction in (directions or {}).items():
             rot[seg] = rotation_between(self.segment_direction(seg), np.asarray(direction, float))
+        for seg, parent in FOLLOWS.items():
+            if seg not in angles:
+                rot[seg] = rot[parent]
+            elif seg not in ARM_SEGMENTS:
+                rot[seg] = rot_x_for(angles[seg] - self.rest_angles[seg])
         if root is not None:
             rot = {seg: root @ r for seg, r in rot.items()}
         count = len(self.labels)

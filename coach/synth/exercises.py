@@ -23,6 +23,38 @@ def _floor(posed: PosedBody) -> PosedBody:
     return PosedBody(vertices=posed.vertices - shift, joints={k: v - shift for k, v in posed.joints.items()})
 
 
+#: A pointed foot's ankle-to-toe line, degrees past the shin's direction: the
+#: tops of the feet on the mat, as people kneel and lie face down (a foot at
+#: its rest angle props a kneeling body on its toes, knees 20-30 cm up).
+POINTED_FOOT_DEG = 20.0
+
+
+def _closeness(angle: float, target: float, full: float = 25.0, none: float = 50.0) -> float:
+    """1 within ``full`` degrees of ``target``, 0 beyond ``none``, linear between."""
+    off = abs((angle - target + 180.0) % 360.0 - 180.0)
+    return max(0.0, min(1.0, (none - off) / (none - full)))
+
+
+def _on_the_mat(body: Body, angles: dict[str, float], hands: bool) -> dict[str, float]:
+    """Point the feet of shins lying back along the floor; with ``hands``, lay
+    the hands of arms reaching down flat on the mat, fingers forward."""
+    out = dict(angles)
+    for side in ("L", "R"):
+        shin = out.get(f"shin_{side}")
+        if shin is not None:
+            w = _closeness(shin, 180.0)
+            if w > 0:
+                # Blended toward the rest foot of a shin leaving the floor.
+                rest = body.rest_angles[f"foot_{side}"] - body.rest_angles[f"shin_{side}"]
+                out[f"foot_{side}"] = shin + POINTED_FOOT_DEG + (1 - w) * (rest - POINTED_FOOT_DEG)
+        forearm = out.get(f"forearm_{side}")
+        if hands and forearm is not None:
+            w = _closeness(forearm, -90.0)
+            if w > 0:
+                out[f"hand_{side}"] = forearm + w * (0.0 - forearm)
+    return out
+
+
 def _seg_len(body: Body, a: str, b: str) -> float:
     return float(np.linalg.norm(body.heads[body.bone(b)] - body.heads[body.bone(a)]))
 
@@ -146,27 +178,131 @@ def bird_dog(body: Body, leg_lift: float = -90.0, arm_lift: float = -90.0, leg_s
     thigh, supporting arm).
     """
     arm_side = "L" if leg_side == "R" else "R"
-    # Tilt the torso so that the straight supporting arm reaches the floor
-    # from the shoulder while the kneeling thigh holds the hip up.
-    arm_len = _seg_len(body, "upperarm01.L", "lowerarm01.L") + _seg_len(body, "lowerarm01.L", "wrist.L") + 0.07
-    hip_h = _seg_len(body, "upperleg01.L", "lowerleg01.L") + 0.06
-    torso_len = _seg_len(body, "upperleg01.L", "upperarm01.L")
-    torso = math.degrees(math.asin(max(-1.0, min(1.0, (arm_len - hip_h) / torso_len))))
+    torso = _all_fours_torso(body)
     raised = max(0.0, min(1.0, (leg_lift + 90.0) / 60.0))      # 0 kneeling .. 1 straight leg
     shin_kneel = 180.0
     thigh_dir = 180.0 - leg_lift
     shin_dir = shin_kneel + (thigh_dir - shin_kneel) * raised if thigh_dir >= 180 else thigh_dir + (shin_kneel - thigh_dir) * (1 - raised)
     angles = {
-        "torso": torso,
+        "torso": torso, "chest": torso,
         f"thigh_{leg_side}": thigh_dir, f"shin_{leg_side}": shin_dir,
         f"thigh_{arm_side}": -90.0, f"shin_{arm_side}": 180.0,
         f"upperarm_{arm_side}": arm_lift, f"forearm_{arm_side}": arm_lift,
         f"upperarm_{leg_side}": -90.0, f"forearm_{leg_side}": -90.0,
     }
-    return _floor(body.pose(angles))
+    return _floor(body.pose(_on_the_mat(body, angles, hands=True)))
 
 
 QUADRUPED = {"thigh": -90.0, "shin": 180.0, "upperarm": -90.0, "forearm": -90.0}
+#: Height above the mat of the joint centre of a knee resting on it, metres.
+KNEE_ON_MAT_M = 0.06
+
+
+def _all_fours_torso(body: Body) -> float:
+    """The back's angle on hands and knees (lumbar and thoracic alike): tilted
+    so that the hands lie flat on the mat under the shoulders while the knees,
+    under the hips, rest on it too (their joint centres ``KNEE_ON_MAT_M`` up)."""
+    return _all_fours_torso_of(body.name)
+
+
+@lru_cache(maxsize=8)
+def _all_fours_torso_of(body_name: str) -> float:
+    body = load_body(body_name)
+    hand = np.isin(body.vertex_bone, [b for b in body.labels if b.startswith(("finger", "metacarpal", "wrist"))])
+
+    def knee_above_hands(torso: float) -> float:
+        angles = {"torso": torso, "chest": torso}
+        for side in ("L", "R"):
+            angles.update({f"{seg}_{side}": value for seg, value in QUADRUPED.items()})
+        posed = body.pose(_on_the_mat(body, angles, hands=True))
+        return float(posed.joints["left_knee"][2] - posed.vertices[hand, 2].min())
+
+    # Raising the chest lifts the hands off the mat: the knees' height above
+    # them falls as the torso angle grows.
+    return _solve(lambda t: -knee_above_hands(t), -KNEE_ON_MAT_M, -30.0, 40.0)
+
+
+#: Height above the mat of the wrist's joint centre on a hand lying on it, metres (first guess).
+WRIST_ON_MAT_M = 0.03
+#: A prone body's wrist lower than this, metres, has its hand on the mat (pressing or resting).
+HAND_NEAR_MAT_M = 0.10
+
+
+@lru_cache(maxsize=8)
+def _pelvis_front(body_name: str) -> np.ndarray:
+    """Vertex mask of the pelvis and the tops of the thighs: what a body lying face down rests on."""
+    body = load_body(body_name)
+    return np.isin(body.vertex_bone, ["root", "spine01", "pelvis.L", "pelvis.R", "upperleg01.L", "upperleg01.R"])
+
+
+@lru_cache(maxsize=16)
+def _hand_vertices(body_name: str, tag: str) -> np.ndarray:
+    body = load_body(body_name)
+    return np.isin(body.vertex_bone, [b for b in body.labels
+                                      if b.startswith(("wrist", "finger", "metacarpal")) and b.endswith(f".{tag}")])
+
+
+def _pose_prone(body: Body, angles: dict[str, float]) -> PosedBody:
+    """Pose a body lying face down on the mat (see :func:`_lie_prone`); any other body on its lowest point.
+
+    The pelvis rests on the mat; the belly and chest of a rigid mesh would
+    reach 5-10 cm below it (or hold the hips that far up), where people's
+    soft front flattens: vertices under the mat are laid on it.
+    """
+    lying = _closeness(angles.get("torso", 90.0), 0.0) > 0 and all(
+        _closeness(angles.get(f"thigh_{side}", 180.0), 180.0) > 0 for side in ("L", "R"))
+    if not lying:
+        return _floor(body.pose(angles))
+    angles, floor = _lie_prone(body, angles)
+    posed = body.pose(angles)
+    shift = np.array([0.0, 0.0, floor])
+    vertices = posed.vertices - shift
+    vertices[:, 2] = np.maximum(vertices[:, 2], 0.0)
+    return PosedBody(vertices=vertices, joints={k: v - shift for k, v in posed.joints.items()})
+
+
+def _lie_prone(body: Body, angles: dict[str, float]) -> tuple[dict[str, float], float]:
+    """The angles of a body lying face down resting on its pelvis, knees and feet, its hands
+    no lower than the mat, and the height of the mat in the body's own frame.
+
+    Level thighs from the hip joint (10-20 cm above the mat under a prone
+    pelvis) hold the knees as high; people's thighs slope down to the mat
+    (legs raised off it keep their elevation above that slope). Arms given
+    angles that would reach below the mat (a press-up with the chest up)
+    would prop the whole body up off its hips instead: a hand near the mat
+    lies flat on it, its upper arm turned (as an elbow bends) until it rests there.
+    """
+    posed = body.pose(angles)
+    floor = float(posed.vertices[_pelvis_front(body.name), 2].min())
+    out = dict(angles)
+    for side, tag in (("left", "L"), ("right", "R")):
+        thigh = out.get(f"thigh_{tag}")
+        if thigh is None or _closeness(thigh, 180.0) <= 0:
+            continue
+        length = _seg_len(body, f"upperleg01.{tag}", f"lowerleg01.{tag}")
+        drop = posed.joints[f"{side}_hip"][2] - floor - KNEE_ON_MAT_M
+        slope = math.degrees(math.asin(max(0.0, min(1.0, drop / length)))) * _closeness(thigh, 180.0)
+        out[f"thigh_{tag}"] = thigh + slope
+    for side, tag in (("left", "L"), ("right", "R")):
+        upperarm = out.get(f"upperarm_{tag}")
+        if upperarm is None:
+            continue
+        # Turning away from straight down (-90 deg) raises the wrist.
+        away = 1.0 if (upperarm + 270.0) % 360.0 - 180.0 >= 0 else -1.0
+
+        def wrist_height(turn: float, tag: str = tag, side: str = side, start: float = upperarm,
+                         away: float = away) -> float:
+            joints = body.pose({**out, f"upperarm_{tag}": start + away * turn}, with_vertices=False).joints
+            return float(joints[f"{side}_wrist"][2]) - floor
+
+        if wrist_height(0.0) < HAND_NEAR_MAT_M:
+            out[f"hand_{tag}"] = 0.0        # flat on the mat, fingers forward
+            out[f"upperarm_{tag}"] = upperarm + away * _solve(wrist_height, WRIST_ON_MAT_M, -15.0, 90.0)
+            # The flat hand's lowest point (its edge, turned with the arm) on the mat.
+            hand = body.pose(out)
+            under = float(hand.joints[f"{side}_wrist"][2] - hand.vertices[_hand_vertices(body.name, tag), 2].min())
+            out[f"upperarm_{tag}"] = upperarm + away * _solve(wrist_height, under, -15.0, 90.0)
+    return out, floor
 
 
 def superman(body: Body, arm_lift: float = 0.0, leg_lift: float = 0.0, chest_lift: float | None = None) -> PosedBody:
@@ -182,7 +318,7 @@ def superman(body: Body, arm_lift: float = 0.0, leg_lift: float = 0.0, chest_lif
         angles[f"shin_{side}"] = 180.0 - leg_lift
         angles[f"upperarm_{side}"] = arm_lift
         angles[f"forearm_{side}"] = arm_lift
-    return _floor(body.pose(angles))
+    return _pose_prone(body, _on_the_mat(body, angles, hands=False))
 
 
 def dead_bug(body: Body, extend: float = 0.0, leg_side: str = "R") -> PosedBody:
@@ -206,23 +342,72 @@ def dead_bug(body: Body, extend: float = 0.0, leg_side: str = "R") -> PosedBody:
 def childs_pose(body: Body, fold: float = 1.0) -> PosedBody:
     """From hands and knees (``fold`` 0) back onto the heels, chest to the thighs, arms long (1)."""
     f = max(0.0, min(1.0, fold))
-    angles = {"torso": -8.0 * f, "chest": -22.0 * f}
+    return _floor(body.pose(_childs_pose_angles(body, f, _childs_pose_bow(body.name))))
+
+
+def _childs_pose_angles(body: Body, fold: float, bow: float) -> dict[str, float]:
+    level = _all_fours_torso(body) * (1 - fold)
+    angles = {"torso": level - (8.0 + bow) * fold, "chest": level - (22.0 + bow) * fold}
     for side in ("L", "R"):
-        angles[f"thigh_{side}"] = -90.0 + 72.0 * f
+        angles[f"thigh_{side}"] = -90.0 + 72.0 * fold
         angles[f"shin_{side}"] = 180.0
-        angles[f"upperarm_{side}"] = -90.0 + 85.0 * f
-        angles[f"forearm_{side}"] = -90.0 + 88.0 * f
-    return _floor(body.pose(angles))
+        angles[f"upperarm_{side}"] = -90.0 + 85.0 * fold
+        angles[f"forearm_{side}"] = -90.0 + 88.0 * fold
+    return _on_the_mat(body, angles, hands=True)
+
+
+@lru_cache(maxsize=8)
+def _childs_pose_bow(body_name: str) -> float:
+    """How much further (or less far) the back bows down, fully folded, for the
+    forehead to reach the mat while the knees and feet stay on it (body proportions)."""
+    body = load_body(body_name)
+    head = body.vertex_bone == "head"
+    legs = np.isin(body.vertex_bone, [b for b in body.labels if b.startswith(("toe", "foot", "lowerleg"))])
+
+    def head_above_legs(bow: float) -> float:
+        z = body.pose(_childs_pose_angles(body, 1.0, bow)).vertices[:, 2]
+        return float(z[head].min() - z[legs].min())
+
+    # Bowing further lowers the head toward (and past) the mat the legs rest on.
+    return _solve(lambda b: -head_above_legs(b), 0.0, -40.0, 40.0)
 
 
 def cat_cow(body: Body, flex: float = 0.0) -> PosedBody:
-    """On hands and knees; ``flex`` +1 rounds the back up (cat), -1 hollows it (cow)."""
+    """On hands and knees; ``flex`` +1 rounds the back up (cat), -1 hollows it (cow).
+
+    The upper back and head curl down to 22 deg below level in the cat (up to 22
+    above the body's all-fours tilt in the cow), and the lower back tilts the
+    other way as far as keeps the hands and knees on the mat.
+    """
     f = max(-1.0, min(1.0, flex))
-    angles = {"torso": 18.0 * f, "chest": -22.0 * f}
+    level = _all_fours_torso(body)
+    chest = level - (22.0 + level) * f if f > 0 else level - 22.0 * f
+    angles = {"chest": chest}
     for side in ("L", "R"):
         for seg, value in QUADRUPED.items():
             angles[f"{seg}_{side}"] = value
-    return _floor(body.pose(angles))
+    if f:
+        def knee_above_wrist(torso: float) -> float:
+            joints = body.pose({**angles, "torso": torso}, with_vertices=False).joints
+            return float(joints["left_knee"][2] - joints["left_wrist"][2])
+
+        target = _all_fours_knee_above_wrist(body.name)
+        angles["torso"] = _solve(lambda t: -knee_above_wrist(t), -target, level - 40.0, level + 60.0)
+    else:
+        angles["torso"] = level
+    return _floor(body.pose(_on_the_mat(body, angles, hands=True)))
+
+
+@lru_cache(maxsize=8)
+def _all_fours_knee_above_wrist(body_name: str) -> float:
+    """The knee joint's height above the wrist joint on all fours with a level back, metres."""
+    body = load_body(body_name)
+    level = _all_fours_torso(body)
+    angles = {"torso": level, "chest": level}
+    for side in ("L", "R"):
+        angles.update({f"{seg}_{side}": value for seg, value in QUADRUPED.items()})
+    joints = body.pose(_on_the_mat(body, angles, hands=True), with_vertices=False).joints
+    return float(joints["left_knee"][2] - joints["left_wrist"][2])
 
 
 def side_plank(body: Body, hip_drop: float = 0.0, top_arm_up: bool = False) -> PosedBody:
@@ -281,6 +466,8 @@ def free_pose(body: Body, params: dict[str, float]) -> PosedBody:
             a = math.radians(angles.pop(seg))
             directions[seg] = tip @ np.array([0.0, -math.cos(a), math.sin(a)])
     root = rot_y(params["roll"]) if params.get("roll") else None
+    if root is None and not directions:
+        return _pose_prone(body, _on_the_mat(body, angles, hands=False))
     return _floor(body.pose(angles, directions=directions, root=root))
 
 
