@@ -194,6 +194,14 @@ def bird_dog(body: Body, leg_lift: float = -90.0, arm_lift: float = -90.0, leg_s
 
 
 QUADRUPED = {"thigh": -90.0, "shin": 180.0, "upperarm": -90.0, "forearm": -90.0}
+
+
+def _on_all_fours(torso: float, chest: float) -> dict[str, float]:
+    """Segment angles on hands and knees, limbs upright, with the given back."""
+    angles = {"torso": torso, "chest": chest}
+    for side in ("L", "R"):
+        angles.update({f"{seg}_{side}": value for seg, value in QUADRUPED.items()})
+    return angles
 #: Height above the mat of the joint centre of a knee resting on it, metres.
 KNEE_ON_MAT_M = 0.06
 
@@ -208,13 +216,10 @@ def _all_fours_torso(body: Body) -> float:
 @lru_cache(maxsize=8)
 def _all_fours_torso_of(body_name: str) -> float:
     body = load_body(body_name)
-    hand = np.isin(body.vertex_bone, [b for b in body.labels if b.startswith(("finger", "metacarpal", "wrist"))])
+    hand = _hand_vertices(body_name, "L") | _hand_vertices(body_name, "R")
 
     def knee_above_hands(torso: float) -> float:
-        angles = {"torso": torso, "chest": torso}
-        for side in ("L", "R"):
-            angles.update({f"{seg}_{side}": value for seg, value in QUADRUPED.items()})
-        posed = body.pose(_on_the_mat(body, angles, hands=True))
+        posed = body.pose(_on_the_mat(body, _on_all_fours(torso, torso), hands=True))
         return float(posed.joints["left_knee"][2] - posed.vertices[hand, 2].min())
 
     # Raising the chest lifts the hands off the mat: the knees' height above
@@ -382,10 +387,7 @@ def cat_cow(body: Body, flex: float = 0.0) -> PosedBody:
     f = max(-1.0, min(1.0, flex))
     level = _all_fours_torso(body)
     chest = level - (22.0 + level) * f if f > 0 else level - 22.0 * f
-    angles = {"chest": chest}
-    for side in ("L", "R"):
-        for seg, value in QUADRUPED.items():
-            angles[f"{seg}_{side}"] = value
+    angles = _on_all_fours(level, chest)
     if f:
         def knee_above_wrist(torso: float) -> float:
             joints = body.pose({**angles, "torso": torso}, with_vertices=False).joints
@@ -393,8 +395,6 @@ def cat_cow(body: Body, flex: float = 0.0) -> PosedBody:
 
         target = _all_fours_knee_above_wrist(body.name)
         angles["torso"] = _solve(lambda t: -knee_above_wrist(t), -target, level - 40.0, level + 60.0)
-    else:
-        angles["torso"] = level
     return _floor(body.pose(_on_the_mat(body, angles, hands=True)))
 
 
@@ -403,10 +403,7 @@ def _all_fours_knee_above_wrist(body_name: str) -> float:
     """The knee joint's height above the wrist joint on all fours with a level back, metres."""
     body = load_body(body_name)
     level = _all_fours_torso(body)
-    angles = {"torso": level, "chest": level}
-    for side in ("L", "R"):
-        angles.update({f"{seg}_{side}": value for seg, value in QUADRUPED.items()})
-    joints = body.pose(_on_the_mat(body, angles, hands=True), with_vertices=False).joints
+    joints = body.pose(_on_the_mat(body, _on_all_fours(level, level), hands=True), with_vertices=False).joints
     return float(joints["left_knee"][2] - joints["left_wrist"][2])
 
 
