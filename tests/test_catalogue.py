@@ -231,6 +231,53 @@ def test_each_warning_alone(fault: Fault) -> None:
     assert got - clean <= {fault.warning}
 
 
+def test_a_bridge_skeleton_with_the_hips_past_the_shoulders_is_not_in_position() -> None:
+    """Turned 40-44 deg off the side, MediaPipe drew such skeletons (hip line -180 to -100) for seconds.
+
+    Counted as lying in position, they taught the rep counter a rest of
+    -150 that the real first bridge never came back down to.
+    """
+    session = Session(find_spec("bridge"))
+    folded = Move(both("knee"), 1.0, ("left_hip", "left_shoulder"))     # knees drawn past the hips
+    seen = {}
+    for t, pose in exact_poses(demo("bridge")):
+        snap = session.update(folded(pose), t)
+        seen[snap.state] = snap.metrics.get("hip_line") if snap.metrics else None
+    assert set(seen) == {"not_in_position"}
+    assert seen["not_in_position"] < -100
+
+
+@pytest.mark.parametrize("yaw_deg,height_m", [(-41, 0.7), (-41, 1.0), (-35, 1.0), (41, 1.0)])
+def test_dead_bug_is_in_position_from_a_camera_turned_off_the_side(yaw_deg: float, height_m: float) -> None:
+    """Lying flat reads a torso incline of up to 29 deg from there, even on exact joints.
+
+    The position once allowed 25 deg, so the first stretch (or all of the
+    session) went uncounted from a camera 41 deg off the side.
+    """
+    timeline = copy.deepcopy(demo("dead_bug"))
+    timeline.camera.update(yaw_deg=yaw_deg, height_m=height_m)
+    report = run(timeline, "dead_bug")
+    assert counted(report) == 2
+    assert counted_by_side(report) == {"left": 1, "right": 1}
+
+
+def test_glute_stretch_holds_stay_apart_when_the_crossed_thigh_reads_upright() -> None:
+    """Between sides one foot is on the floor, whatever the thighs read.
+
+    MediaPipe read a crossed thigh 15-20 deg too upright from the side
+    (synthetic clips), so the highest thigh never dropped below the hold's
+    75 deg between the two sides and both holds ran into one. Here both
+    knees are drawn 0.8 torso lengths higher in every frame: the thighs
+    alone read as pulled in all along (a rule on the thighs alone gives one
+    hold of 15 s).
+    """
+    timeline = demo("glute_stretch")
+    lift = Move(both("knee"), 0.8)
+    report = run(timeline, "glute_stretch", lambda frame, pose: lift(pose))
+    assert counted(report) == 2
+    assert counted_by_side(report) == {"left": 1, "right": 1}
+
+
 # -- the view the spec needs ----------------------------------------------------------------------
 
 def _states(timeline: Timeline, spec_id: str) -> dict[str, str]:
