@@ -19,7 +19,6 @@ frames where the position is held:
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import sys
 from pathlib import Path
@@ -59,8 +58,7 @@ def measure(timeline_name: str, spec_id: str, metric: str, height: float, yaw: f
     eye, rot = cam.basis()
     true_tilt = math.degrees(math.asin(max(-1.0, min(1.0, -rot[2][2])))) if rot.shape == (3, 3) else float("nan")
     clip = out / f"{timeline_name}_h{height:.2f}" f"{f'_y{yaw:g}' if yaw else ''}.mp4"
-    labels = json.loads(clip.with_suffix(".json").read_text()) if clip.with_suffix(".json").is_file() \
-        else generate(timeline, clip)
+    labels = generate(timeline, clip)     # always rendered afresh: clips left from an older render misled once
     spec = find_spec(spec_id)
     computer = MetricComputer(spec)
     sides = SideChooser()

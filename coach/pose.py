@@ -35,6 +35,16 @@ class PoseEstimator(Protocol):
     def close(self) -> None: ...
 
 
+# The person detector's score needed to start tracking someone. MediaPipe's
+# default, 0.5, found people lying in portrait frames or cut by the frame's edge
+# late or never (a cropped plank, two prone chest lifts, a superman from 0.95 m
+# in the wide synthetic clips). At 0.2 those are read and counted, and what the
+# detector then proposes still has to pass the landmark model's own presence
+# check (``TRACKING_CONFIDENCE``), so an empty room stays empty.
+DETECTION_CONFIDENCE = 0.2
+TRACKING_CONFIDENCE = 0.5
+
+
 def _to_pose(landmark_list, width: int, height: int) -> Pose:
     arr = np.array([(lm.x, lm.y, lm.z, lm.visibility) for lm in landmark_list], dtype=float)
     xy = arr[:, :2] * np.array([width, height], dtype=float)
@@ -75,7 +85,8 @@ class LegacyBlazePose:
 
     name = "mediapipe-legacy-full"
 
-    def __init__(self, min_detection_confidence: float = 0.5, min_tracking_confidence: float = 0.5) -> None:
+    def __init__(self, min_detection_confidence: float = DETECTION_CONFIDENCE,
+                 min_tracking_confidence: float = TRACKING_CONFIDENCE) -> None:
         mp = _import_mediapipe()
         solutions = getattr(mp, "solutions", None)
         if solutions is None:
@@ -116,8 +127,8 @@ class TasksPoseLandmarker:
 
     name = "mediapipe-tasks"
 
-    def __init__(self, model_path: str | Path, min_detection_confidence: float = 0.5,
-                 min_tracking_confidence: float = 0.5) -> None:
+    def __init__(self, model_path: str | Path, min_detection_confidence: float = DETECTION_CONFIDENCE,
+                 min_tracking_confidence: float = TRACKING_CONFIDENCE) -> None:
         path = Path(model_path)
         if not path.is_file():
             raise ModelError(f"pose model file not found: {path} (expected a pose_landmarker_*.task bundle)")
