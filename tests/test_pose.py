@@ -6,10 +6,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
 from coach.errors import ModelError
+from coach.landmarks import INDEX
 from coach.pose import LegacyBlazePose, TasksPoseLandmarker, TurnedWhenLost, create_estimator
 from coach.sources import VideoFile
 
@@ -62,13 +64,12 @@ def test_a_file_that_is_not_a_task_bundle(tmp_path):
 # Frame 90 of a synthetic prone chest lift (seed 13, portrait 360x480, camera 0.33 m
 # high, 6 deg off the side) and its body's exact shoulders, hips and knees there.
 PRONE_PORTRAIT = ROOT / "tests" / "data" / "prone_portrait_frame.png"
-PRONE_PORTRAIT_JOINTS = {11: (111.0, 263.1), 12: (122.8, 260.7), 23: (168.2, 268.5),
-                         24: (171.7, 266.6), 25: (230.7, 274.7), 26: (228.7, 271.2)}
+PRONE_PORTRAIT_JOINTS = {"left_shoulder": (111.0, 263.1), "right_shoulder": (122.8, 260.7),
+                         "left_hip": (168.2, 268.5), "right_hip": (171.7, 266.6),
+                         "left_knee": (230.7, 274.7), "right_knee": (228.7, 271.2)}
 
 
 def test_a_person_lying_small_in_a_portrait_frame_is_found():
-    import cv2
-
     image = cv2.imread(str(PRONE_PORTRAIT))
     strict = TurnedWhenLost(lambda: LegacyBlazePose(min_detection_confidence=0.5))
     assert strict.detect(image, 0.0) is None            # MediaPipe's default threshold finds nobody, turned or not...
@@ -77,5 +78,5 @@ def test_a_person_lying_small_in_a_portrait_frame_is_found():
     pose = estimator.detect(image, 0.0)                  # ...ours finds the person, where they are
     estimator.close()
     assert pose is not None
-    for index, truth in PRONE_PORTRAIT_JOINTS.items():
-        assert np.hypot(*(pose.xy[index] - truth)) < 20, index
+    for name, truth in PRONE_PORTRAIT_JOINTS.items():
+        assert np.hypot(*(pose.xy[INDEX[name]] - truth)) < 20, name
