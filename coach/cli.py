@@ -340,6 +340,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
             raise CoachError(f"{path}: expected a folder of synthetic clips or a labels.json")
     if not cases:
         raise CoachError("no labelled clips found for the built-in exercises")
+    if args.mirror and args.exact_joints:
+        raise CoachError("--mirror reads the video's frames mirrored; --exact-joints reads no video")
     if args.markdown:
         from coach.sinks import check_writable
 
@@ -356,7 +358,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             trace = Trace(cached)
             reports.append(run_poses(spec, trace.poses()))
             continue
-        estimator = create_estimator(args.model)
+        estimator = create_estimator(args.model, mirrored=args.mirror)
         try:
             if cached is not None:
                 reports.append(run_poses(spec, record_trace(case.video, estimator, cached).poses()))
@@ -459,6 +461,10 @@ def build_parser() -> argparse.ArgumentParser:
                    help="synthetic clips only: score the body's exact joints seen from each clip's camera instead "
                         "of the pose model's landmarks (what the camera's height and angle cost, apart from the "
                         "pose model; no face or fingers, so head metrics differ)")
+    p.add_argument("--mirror", action="store_true",
+                   help="read every frame mirrored left-right, the person facing the other way (the pose model "
+                        "reads the two facings differently); landmarks are mirrored back, so the labels stand. "
+                        "Keep its --landmarks in a folder of their own")
     p.set_defaults(func=cmd_eval)
 
     p = sub.add_parser("history", help="your sessions over the days, per exercise",

@@ -30,6 +30,16 @@ NAMES: tuple[str, ...] = (
 INDEX: dict[str, int] = {name: i for i, name in enumerate(NAMES)}
 COUNT = len(NAMES)
 
+
+def _same_part_other_side(name: str) -> str:
+    swap = {"left": "right", "right": "left"}
+    return "_".join(swap.get(word, word) for word in name.split("_"))
+
+
+#: For each landmark, the index of the same landmark on the body's other side
+#: (itself for the nose): how labels move when an image is mirrored left-right.
+MIRRORED: tuple[int, ...] = tuple(INDEX[_same_part_other_side(name)] for name in NAMES)
+
 #: Body parts that exist on both sides; a spec may name them without a side.
 SIDED_PARTS: tuple[str, ...] = tuple(
     sorted({n.removeprefix("left_") for n in NAMES if n.startswith("left_")})

@@ -22,6 +22,7 @@ import cv2
 import numpy as np
 
 from coach.errors import ModelError
+from coach.landmarks import MIRRORED
 from coach.types import Pose
 
 
@@ -216,7 +217,39 @@ class TurnedWhenLost:
             self._turned.close()
 
 
-def create_estimator(model: str | Path | None = None) -> PoseEstimator:
+class MirroredView:
+    """An estimator that reads every frame mirrored left-right: the person as if facing the other way.
+
+    BlazePose is not mirror-symmetric. On the 206 wide synthetic clips, all
+    filmed with the head at the same end of the frame, reading the mirrored
+    frames counted a different set of clips right (a portrait chest lift found
+    late one way, a child's pose's knees drawn at the soles the other), so
+    ``coach eval --mirror`` scores both facings of one corpus. The landmarks
+    are mirrored back and their sides swapped, so they describe the original
+    frame and a clip's labels (a left leg lifted) stand.
+    """
+
+    def __init__(self, inner: PoseEstimator) -> None:
+        self._inner = inner
+        self.name = f"{inner.name} (mirrored)"
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        pose = self._inner.detect(np.ascontiguousarray(image_bgr[:, ::-1]), t)
+        if pose is None:
+            return None
+        width = image_bgr.shape[1]
+        order = list(MIRRORED)
+        xy = pose.xy[order].copy()
+        xy[:, 0] = width - xy[:, 0]        # landmark x is continuous: pixel column c spans [c, c + 1)
+        return Pose(xy=xy, visibility=pose.visibility[order], depth=pose.depth[order], image_size=pose.image_size)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def create_estimator(model: str | Path | None = None, mirrored: bool = False) -> PoseEstimator:
     """The built-in model, or the Tasks API on ``model`` when a path is given (either
-    one trying frames turned a quarter when it finds nobody: :class:`TurnedWhenLost`)."""
-    return TurnedWhenLost(lambda: TasksPoseLandmarker(model) if model else LegacyBlazePose())
+    one trying frames turned a quarter when it finds nobody: :class:`TurnedWhenLost`);
+    ``mirrored`` reads each frame mirrored (:class:`MirroredView`, for evaluation)."""
+    estimator = TurnedWhenLost(lambda: TasksPoseLandmarker(model) if model else LegacyBlazePose())
+    return MirroredView(estimator) if mirrored else estimator

@@ -212,6 +212,17 @@ def test_eval_scores_the_sample_clips_and_reuses_their_landmarks(tmp_path):
     assert again.returncode == 0 and again.stdout.strip() == text.strip()
 
 
+@pytest.mark.slow
+def test_eval_mirrored_reads_the_sample_clips_the_other_way_round(tmp_path):
+    result = coach("eval", str(SAMPLES), "--mirror", "--landmarks", str(tmp_path / "lm"))
+    assert result.returncode == 0, result.stderr
+    assert "| bridge_demo.mp4 | bridge | 1 / 1 +1p |" in result.stdout
+    assert "| bird_dog_demo.mp4 | bird_dog | 2 / 2 (L1 R1) |" in result.stdout
+    assert "counts (3 clips): exact 100 %" in result.stdout
+    rejected = coach("eval", str(SAMPLES), "--mirror", "--exact-joints")
+    assert rejected.returncode == 1 and "--exact-joints reads no video" in rejected.stderr
+
+
 def test_eval_on_exact_joints_scores_the_geometry_without_the_pose_model(tmp_path):
     result = coach("eval", str(SAMPLES), "--exact-joints")
     assert result.returncode == 0, result.stderr

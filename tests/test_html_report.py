@@ -45,7 +45,8 @@ def test_the_moment_the_warning_appeared_is_pictured(bridge_session):
     start = report["warnings"][0]["start_s"]
     assert drawn == [pytest.approx(start, abs=0.001)] and best[0].t == pytest.approx(start, abs=0.001)
     i = list(series.t).index(best[0].t)
-    assert best[0].excess == pytest.approx(-10 - series.values["hip_line"][i], abs=0.01)   # below the -10 limit
+    limit = next(w.below for w in spec.warnings if w.id == "hips_low")
+    assert best[0].excess == pytest.approx(limit - series.values["hip_line"][i], abs=0.01)   # how far below it
 
 
 def test_html_holds_summary_plot_table_and_pictures(bridge_session, tmp_path):

@@ -39,7 +39,7 @@ def _broken(tmp_path, old: str, new: str) -> Path:
      "metrics.hip_line.points[1]: unknown landmark 'Lknee'"),
     ("start_above = -24", "start_abve = -24", "reps.start_abve: unknown key (did you mean 'start_above'?)"),
     ("rest_below = -28", "rest_below = -5", "reps.rest_below: must be lower than reps.start_above (got -5 >= -24)"),
-    ("full_at = -8", "full_at = -30", "reps.full_at: must be at least reps.start_above"),
+    ("full_at = -3", "full_at = -30", "reps.full_at: must be at least reps.start_above"),
     ("above = 16", "above = nan", "warnings[1].above: expected a finite number, found nan"),
     ("min_rep_s = 1.0", "min_rep_s = -1", "reps.min_rep_s: expected a number greater than 0"),
     ("rest_rise = 10\n", "rest_rise = 10\nfull_rise = 12\n", "reps.full_rise: must be at least reps.start_rise (got 12 < 18)"),
