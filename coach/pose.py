@@ -231,17 +231,17 @@ class MirroredView:
 
     def __init__(self, inner: PoseEstimator) -> None:
         self._inner = inner
+        self._order = np.array(MIRRORED)
         self.name = f"{inner.name} (mirrored)"
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
         pose = self._inner.detect(np.ascontiguousarray(image_bgr[:, ::-1]), t)
         if pose is None:
             return None
-        width = image_bgr.shape[1]
-        order = list(MIRRORED)
-        xy = pose.xy[order].copy()
-        xy[:, 0] = width - xy[:, 0]        # landmark x is continuous: pixel column c spans [c, c + 1)
-        return Pose(xy=xy, visibility=pose.visibility[order], depth=pose.depth[order], image_size=pose.image_size)
+        xy = pose.xy[self._order]                    # fancy indexing copies
+        xy[:, 0] = image_bgr.shape[1] - xy[:, 0]     # landmark x is continuous: pixel column c spans [c, c + 1)
+        return Pose(xy=xy, visibility=pose.visibility[self._order], depth=pose.depth[self._order],
+                    image_size=pose.image_size)
 
     def close(self) -> None:
         self._inner.close()
