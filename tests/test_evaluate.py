@@ -98,3 +98,22 @@ def test_synthetic_clips_with_a_joint_out_of_the_picture_are_told_apart():
     text = markdown(cases, [report(1), report(0)], score(cases, [report(1), report(0)]))
     assert "| turned 0-20 deg | 2 | 50 % |" in text
     assert "| within 30 deg, whole body in the picture | 1 | 100 % |" in text
+
+
+def test_the_wide_corpus_names_built_in_timelines_that_a_spec_scores():
+    """benchmarks/wide_corpus.py renders the sets README's figures come from: a renamed timeline must show."""
+    import importlib.util
+    from pathlib import Path
+
+    from coach.specs import builtin_spec_paths
+    from coach.synth.cli import TIMELINES
+    from coach.synth.timeline import load_timeline
+
+    path = Path(__file__).resolve().parent.parent / "benchmarks" / "wide_corpus.py"
+    module_spec = importlib.util.spec_from_file_location("wide_corpus", path)
+    wide = importlib.util.module_from_spec(module_spec)
+    module_spec.loader.exec_module(wide)
+    assert sum(len(names) * variants for names, variants in wide.SETS.values()) == 206
+    for names, _ in wide.SETS.values():
+        for name in names:
+            assert load_timeline(TIMELINES / f"{name}.toml").label in builtin_spec_paths(), name

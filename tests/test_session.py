@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 import numpy as np
@@ -236,3 +237,42 @@ def test_spread_tells_a_side_view_from_a_turned_one_and_gates_cat_cows_placement
     assert rule.violated(from_side.get("arm")) and rule.violated(off_side.get("arm"))
     assert conditions_hold(rule.only_if, from_side) is True          # judged from the side
     assert conditions_hold(rule.only_if, off_side) is False          # not from 35-45 deg off it
+
+
+# ---------------------------------------------------------------- "any of" over the limbs in view
+def test_a_twist_holds_on_whichever_knee_is_drawn_bent_and_a_plank_on_neither():
+    """The spinal twist's knees_bent is the lower knee angle of those in view (lowest_seen):
+    a near knee drawn straight does not hide a bent far one, and a hidden far knee does not
+    make the metric unknown, as "lowest" (all of them) would."""
+    from coach.analysis.metrics import MetricComputer
+
+    spec = find_spec("spinal_twist")
+    computer = MetricComputer(spec)
+
+    def knee_at(angle: float) -> dict[str, np.ndarray]:
+        hip, knee = np.array([300.0, 300.0]), np.array([420.0, 300.0])
+        turn = math.radians(180.0 - angle)
+        return {"shoulder": np.array([140.0, 300.0]), "hip": hip, "knee": knee,
+                "ankle": knee + 110.0 * np.array([math.cos(turn), math.sin(turn)])}
+
+    def knees_bent(near: float, far: float, far_visibility: float = 0.6) -> float | None:
+        pose = b.make_pose(knee_at(near), far_joints=knee_at(far), far_visibility=far_visibility)
+        metrics, _ = computer.compute(pose, "left")
+        return metrics.get("knees_bent")
+
+    assert knees_bent(155.0, 127.0) == pytest.approx(127.0, abs=0.5)     # the near knee drawn straight
+    assert knees_bent(127.0, 155.0) == pytest.approx(127.0, abs=0.5)
+    assert knees_bent(155.0, 127.0, far_visibility=0.1) == pytest.approx(155.0, abs=0.5)   # far knee hidden
+    assert knees_bent(175.0, 170.0) > 150.0                                # a plank: no knee bent
+
+
+def test_the_glute_stretchs_feet_are_judged_on_the_foot_in_view_when_the_far_one_is_hidden():
+    from coach.analysis.metrics import MetricComputer
+
+    spec = find_spec("glute_stretch")
+    joints = {"shoulder": np.array([140.0, 300.0]), "hip": np.array([300.0, 300.0]),
+              "knee": np.array([330.0, 200.0]), "ankle": np.array([420.0, 240.0])}    # foot off the floor
+    computer = MetricComputer(spec)
+    seen, _ = computer.compute(b.make_pose(joints, far_visibility=0.6), "left")
+    hidden, _ = computer.compute(b.make_pose(joints, far_visibility=0.1), "left")
+    assert seen.get("feet") == pytest.approx(hidden.get("feet")) and hidden.get("feet") > 20

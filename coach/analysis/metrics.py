@@ -50,15 +50,18 @@ class MetricComputer:
         for metric in self._order:
             if metric.kind in DERIVED_KINDS:
                 # "lowest" means all of them (unknown if any is unknown);
-                # "highest" means any of them, over those that can be seen, so
-                # a hidden far-side limb does not hide the one in view.
+                # "highest" and "lowest_seen" mean any of them, over those
+                # that can be seen, so a hidden far-side limb does not hide
+                # the one in view.
                 parts = [values.get(name) for name in metric.of]
                 seen = [v for v in parts if v is not None]
                 if metric.kind == "lowest":
                     values[metric.name] = min(seen) if len(seen) == len(parts) else None
+                elif metric.kind == "lowest_seen":
+                    values[metric.name] = min(seen) if seen else None
                 else:
                     values[metric.name] = max(seen) if seen else None
-                # The hidden or faint part may be the one that is really highest.
+                # The hidden or faint part may be the one that is really highest (or lowest).
                 if len(seen) < len(parts) or any(name in doubtful for name in metric.of):
                     doubtful.add(metric.name)
                 continue
