@@ -26,8 +26,8 @@ from pathlib import Path
 #: The ten timelines the first set was tuned on.
 FIRST_TEN = ("bridge_demo", "plank_demo", "bird_dog_demo", "side_plank_demo", "superman_demo", "dead_bug_demo",
              "childs_pose_demo", "cat_cow_demo", "bridge_arched", "plank_pike")
-#: Every timeline with a spec to score it (the pelvic tilt and 90-90 breathing, still holds that show
-#: nothing to count, are left out).
+#: The 22 timelines the other sets render: every demo and error timeline with something to count (the
+#: pelvic tilt and 90-90 breathing, still holds, and the set-up timelines are left out).
 ALL = FIRST_TEN + ("bird_dog_errors", "back_extension_demo", "prone_chest_lift_demo", "downward_dog_demo",
                    "hip_flexor_stretch_demo", "hamstring_stretch_demo", "hamstring_stretch_standing_demo",
                    "partial_curl_demo", "table_top_press_demo", "spinal_twist_demo", "glute_stretch_demo",
