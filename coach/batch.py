@@ -63,7 +63,8 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
     }
     if info.fps_guessed:
         video["fps_note"] = "the file has no usable frame rate; 30 fps assumed"
-    report = recorder.close(video=video, interrupted=interrupted, backend=estimator.name)
+    report = recorder.close(video=video, interrupted=interrupted, backend=estimator.name,
+                             people_seen=estimator.most_people)
     if html:
         write_html(html, report, recorder.series, spec, moments.best() if moments else [])
     if csv:

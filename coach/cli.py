@@ -146,7 +146,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     for path in (args.report, args.annotated, args.events, args.html, args.csv and f"{args.csv}.frames.csv"):
         check_writable(path)
     VideoFile(args.video).close()  # report a bad file before loading the model
-    estimator = create_estimator(args.model)
+    estimator = create_estimator(args.model, people=args.people)
     progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
     try:
         report = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
@@ -186,7 +186,7 @@ def _run_live_program(args: argparse.Namespace, program: Any):
     from coach.live import run_live
     from coach.pose import create_estimator
 
-    estimator = create_estimator(args.model)
+    estimator = create_estimator(args.model, people=args.people)
     camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
     _print_safety()
     try:
@@ -358,7 +358,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             trace = Trace(cached)
             reports.append(run_poses(spec, trace.poses()))
             continue
-        estimator = create_estimator(args.model, mirrored=args.mirror)
+        estimator = create_estimator(args.model, mirrored=args.mirror, people=args.people)
         try:
             if cached is not None:
                 reports.append(run_poses(spec, record_trace(case.video, estimator, cached).poses()))
@@ -379,6 +379,17 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return run_synth(args)
 
 
+def _add_model_options(p: argparse.ArgumentParser) -> None:
+    """--model and --people, the same for every command that runs the pose model."""
+    from coach.people import MAX_PEOPLE
+
+    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file: lite, full or heavy "
+                                   "(default: the full model shipped with the coach)")
+    p.add_argument("--people", type=int, default=MAX_PEOPLE, metavar="N",
+                   help=f"look for up to N people and follow the one exercising (default {MAX_PEOPLE}); "
+                        "1 is about 1.6x faster when you are alone in the picture")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="coach", description="Webcam pose-form coach for low-back-pain exercises.",
@@ -396,7 +407,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events", help="append every event as a JSON line here")
     p.add_argument("--html", help="write a self-contained HTML report (plots, worst-form pictures) here")
     p.add_argument("--csv", metavar="PREFIX", help="write PREFIX.frames.csv, PREFIX.reps.csv and PREFIX.holds.csv")
-    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file (default: the built-in full model)")
+    _add_model_options(p)
     p.add_argument("--max-frames", type=int, help="stop after this many frames")
     p.add_argument("--json", action="store_true", help="print the full report as JSON instead of a summary")
     p.add_argument("--no-history", action="store_true", help="do not add this session to the history")
@@ -412,7 +423,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
     p.add_argument("--report", help="session report path (default: a file in ~/.local/share/coach/sessions)")
     p.add_argument("--events", help="event log path (default: beside the report)")
-    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
+    _add_model_options(p)
     p.add_argument("--no-display", action="store_true", help="run without a window (for tests and servers)")
     p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
     p.add_argument("--max-seconds", type=float, help="end the session after this many seconds")
@@ -430,7 +441,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--show", action="store_true", help="print the routine's exercises and targets, then exit")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
     p.add_argument("--report", help="routine report path (default: a file in ~/.local/share/coach/sessions)")
-    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
+    _add_model_options(p)
     p.add_argument("--no-display", action="store_true", help="run without a window")
     p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
     p.add_argument("--max-seconds", type=float, help="end after this many seconds")
@@ -453,7 +464,7 @@ def build_parser() -> argparse.ArgumentParser:
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("labels", nargs="+", help="a folder of synthetic clips, or a labels.json")
     p.add_argument("--markdown", help="also write the tables to this Markdown file")
-    p.add_argument("--model", help="a Tasks-API pose_landmarker .task file")
+    _add_model_options(p)
     p.add_argument("--landmarks", metavar="DIR",
                    help="keep each clip's pose landmarks in DIR (CLIP.npz) and reuse them on the next run: "
                         "re-scoring after a spec change then takes seconds instead of minutes")

@@ -181,7 +181,7 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
     if isinstance(program, SingleExercise):
         # Re-built with the session's context (the recorder's own report has none).
         report.update(video={"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
-                      pose_backend=estimator.name)
+                      pose_backend=estimator.name, people_seen=estimator.most_people)
     report["interrupted"] = ended_by not in ("quit", "end of video", "time limit", "window closed", "routine done")
     report["ended_by"] = ended_by
     report["live_fps"] = round(fps, 1)

@@ -1,20 +1,25 @@
 """Pose estimation: MediaPipe in, our :class:`~coach.types.Pose` out.
 
-This is the only module that imports mediapipe. Two backends:
+This is the only module that imports mediapipe. One backend: the Tasks-API
+``PoseLandmarker`` in VIDEO (tracking) mode, on the BlazePose *full* bundle
+shipped in :mod:`coach.models` or on a user's own ``.task`` (``--model``: lite,
+full or heavy). Its own smoothing is not used: landmarks are smoothed once, by
+:mod:`coach.smoothing`.
 
-* the default, BlazePose *full* shipped inside the ``mediapipe==0.10.21``
-  wheel (``mp.solutions.pose``), which works offline;
-* ``--model path.task``: the Tasks-API ``PoseLandmarker`` on a user's own
-  ``.task`` bundle (lite, full or heavy), in VIDEO mode.
-
-Both run in tracking (video) mode with their own smoothing off: landmarks are
-smoothed once, by :mod:`coach.smoothing`, whatever the backend.
+The estimators compose: :class:`PoseLandmarker` finds everyone in a frame,
+:class:`TurnedWhenLost` tries the frame turned a quarter when it finds nobody,
+:class:`MirroredView` reads it mirrored (for evaluation), and
+:class:`FollowedPerson` (outermost) picks the person exercising
+(:mod:`coach.people`).
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
+import sys
+import tempfile
 from pathlib import Path
 from typing import Callable, Iterator, Protocol
 
@@ -23,13 +28,27 @@ import numpy as np
 
 from coach.errors import ModelError
 from coach.landmarks import MIRRORED
+from coach.models import default_model
+from coach.people import MAX_PEOPLE, PersonFollower
 from coach.types import Pose
 
 
-class PoseEstimator(Protocol):
-    """Anything that finds one person's landmarks in a BGR image."""
+class PeopleEstimator(Protocol):
+    """Anything that finds the people in a BGR image, each as 33 landmarks."""
 
     name: str
+
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]: ...
+
+    def close(self) -> None: ...
+
+
+class PoseEstimator(Protocol):
+    """Anything that finds the one person exercising in a BGR image."""
+
+    name: str
+    #: The most people seen in one frame so far.
+    most_people: int
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None: ...
 
@@ -45,6 +64,42 @@ class PoseEstimator(Protocol):
 DETECTION_CONFIDENCE = 0.2
 TRACKING_CONFIDENCE = 0.5
 
+# What TFLite, LiteRT and glog print on stderr while a model loads and first runs:
+# INFO and WARNING lines ("Created TensorFlow Lite XNNPACK delegate", "Sparsity
+# tensors may not yet be fully supported", "W0000 ... inference_feedback_manager").
+# Errors (glog's E and F lines, "ERROR: ...") and anything else pass through.
+_CHATTER = re.compile(r"^(INFO|WARNING): |^[IW]\d{4} ")
+
+
+@contextlib.contextmanager
+def native_chatter_filtered() -> Iterator[None]:
+    """Hold back native libraries' informational stderr lines; pass the rest on.
+
+    MediaPipe's C++ side writes to file descriptor 2 directly, so Python's
+    ``sys.stderr`` cannot filter it: fd 2 goes to a temporary file for the
+    duration, and what is not chatter is written to the real stderr after.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:
+        yield
+        return
+    with tempfile.TemporaryFile() as capture:
+        sys.stderr.flush()
+        os.dup2(capture.fileno(), 2)
+        try:
+            yield
+        finally:
+            sys.stderr.flush()
+            os.dup2(saved, 2)
+            os.close(saved)
+            capture.seek(0)
+            kept = [line for line in capture.read().decode("utf-8", "replace").splitlines(keepends=True)
+                    if not _CHATTER.match(line)]
+            if kept:
+                sys.stderr.write("".join(kept))
+                sys.stderr.flush()
+
 
 def _to_pose(landmark_list, width: int, height: int) -> Pose:
     arr = np.array([(lm.x, lm.y, lm.z, lm.visibility) for lm in landmark_list], dtype=float)
@@ -52,164 +107,106 @@ def _to_pose(landmark_list, width: int, height: int) -> Pose:
     return Pose(xy=xy, visibility=np.clip(arr[:, 3], 0.0, 1.0), depth=arr[:, 2], image_size=(width, height))
 
 
-@contextlib.contextmanager
-def _quiet_native_stderr() -> Iterator[None]:
-    """Silence MediaPipe's native start-up chatter (it writes to fd 2 directly)."""
-    try:
-        saved = os.dup(2)
-    except OSError:
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    try:
-        os.dup2(devnull, 2)
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
+class PoseLandmarker:
+    """MediaPipe's Tasks-API PoseLandmarker in VIDEO mode: everyone it finds in a frame."""
 
+    # Native chatter comes at creation and with the first inferences.
+    _QUIET_FRAMES = 2
 
-def _import_mediapipe():
-    # MediaPipe's C++ side logs model-loading chatter to stderr; keep errors only.
-    os.environ.setdefault("GLOG_minloglevel", "2")
-    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    try:
-        import mediapipe as mp
-    except ImportError as exc:  # pragma: no cover - depends on the environment
-        raise ModelError(f"mediapipe is not installed ({exc}); run: pip install -e .") from None
-    return mp
-
-
-class LegacyBlazePose:
-    """BlazePose full from the mediapipe 0.10.21 wheel (offline)."""
-
-    name = "mediapipe-legacy-full"
-
-    def __init__(self, min_detection_confidence: float = DETECTION_CONFIDENCE,
+    def __init__(self, model_path: str | Path | None = None, people: int = MAX_PEOPLE,
+                 min_detection_confidence: float = DETECTION_CONFIDENCE,
                  min_tracking_confidence: float = TRACKING_CONFIDENCE) -> None:
-        mp = _import_mediapipe()
-        solutions = getattr(mp, "solutions", None)
-        if solutions is None:
-            raise ModelError(
-                "this mediapipe has no built-in pose model (mp.solutions was removed in 0.10.30); "
-                "install mediapipe==0.10.21 or pass --model path/to/pose_landmarker.task"
-            )
-        self._warmed = False
-        try:
-            with _quiet_native_stderr():
-                self._pose = solutions.pose.Pose(
-                    static_image_mode=False, model_complexity=1, smooth_landmarks=False,
-                    enable_segmentation=False, min_detection_confidence=min_detection_confidence,
-                    min_tracking_confidence=min_tracking_confidence,
-                )
-        except Exception as exc:  # mediapipe raises plain RuntimeError/ValueError
-            raise ModelError(f"cannot start the built-in pose model: {exc}") from None
-
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
-        height, width = image_bgr.shape[:2]
-        rgb = cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)
-        if self._warmed:
-            result = self._pose.process(rgb)
-        else:
-            with _quiet_native_stderr():
-                result = self._pose.process(rgb)
-            self._warmed = True
-        if result.pose_landmarks is None:
-            return None
-        return _to_pose(result.pose_landmarks.landmark, width, height)
-
-    def close(self) -> None:
-        self._pose.close()
-
-
-class TasksPoseLandmarker:
-    """The Tasks-API PoseLandmarker on a user-supplied ``.task`` file, VIDEO mode."""
-
-    name = "mediapipe-tasks"
-
-    def __init__(self, model_path: str | Path, min_detection_confidence: float = DETECTION_CONFIDENCE,
-                 min_tracking_confidence: float = TRACKING_CONFIDENCE) -> None:
-        path = Path(model_path)
+        path = Path(model_path) if model_path else default_model()
         if not path.is_file():
             raise ModelError(f"pose model file not found: {path} (expected a pose_landmarker_*.task bundle)")
-        mp = _import_mediapipe()
-        from mediapipe.tasks.python import BaseOptions
-        from mediapipe.tasks.python.vision import PoseLandmarker, PoseLandmarkerOptions, RunningMode
-
+        try:
+            with native_chatter_filtered():
+                import mediapipe as mp
+                from mediapipe.tasks.python import BaseOptions
+                from mediapipe.tasks.python.vision import (
+                    PoseLandmarker as MpPoseLandmarker,
+                    PoseLandmarkerOptions,
+                    RunningMode,
+                )
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise ModelError(f"mediapipe is not installed ({exc}); run: pip install .") from None
         options = PoseLandmarkerOptions(
             base_options=BaseOptions(model_asset_path=str(path)), running_mode=RunningMode.VIDEO,
-            num_poses=1, min_pose_detection_confidence=min_detection_confidence,
+            num_poses=people, min_pose_detection_confidence=min_detection_confidence,
             min_tracking_confidence=min_tracking_confidence,
         )
         try:
-            with _quiet_native_stderr():
-                self._landmarker = PoseLandmarker.create_from_options(options)
-        except Exception as exc:
-            raise ModelError(f"{path}: not a usable pose landmarker .task bundle ({str(exc).splitlines()[0]})") from None
+            with native_chatter_filtered():
+                self._landmarker = MpPoseLandmarker.create_from_options(options)
+        except Exception as exc:  # mediapipe raises plain RuntimeError/ValueError
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise ModelError(f"{path}: not a usable pose landmarker .task bundle ({first})") from None
         self._mp = mp
         self._last_ms = -1
+        self._frames = 0
         self.name = f"mediapipe-tasks:{path.name}"
 
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
         height, width = image_bgr.shape[:2]
         # VIDEO mode needs strictly increasing integer milliseconds.
         ms = max(int(round(t * 1000.0)), self._last_ms + 1)
         self._last_ms = ms
         image = self._mp.Image(image_format=self._mp.ImageFormat.SRGB,
                                data=np.ascontiguousarray(cv2.cvtColor(image_bgr, cv2.COLOR_BGR2RGB)))
-        result = self._landmarker.detect_for_video(image, ms)
-        if not result.pose_landmarks:
-            return None
-        return _to_pose(result.pose_landmarks[0], width, height)
+        if self._frames < self._QUIET_FRAMES:
+            with native_chatter_filtered():
+                result = self._landmarker.detect_for_video(image, ms)
+        else:
+            result = self._landmarker.detect_for_video(image, ms)
+        self._frames += 1
+        return [_to_pose(landmarks, width, height) for landmarks in result.pose_landmarks]
 
     def close(self) -> None:
-        self._landmarker.close()
+        with native_chatter_filtered():
+            self._landmarker.close()
 
 
 class TurnedWhenLost:
-    """An estimator that tries a frame turned a quarter when the upright one finds nobody.
+    """Tries a frame turned a quarter when the upright one finds nobody.
 
     BlazePose's person detector misses people lying flat, mostly from a
     camera above them: on a synthetic superman filmed from 0.95 m it found
     nobody for the first 1.3 s and then took the head for the feet, while the
     same frames turned 90 deg (the person upright) were read from the first
-    one, head where it is. Once the turned frames find the person, the turned
+    one, head where it is. Once the turned frames find someone, the turned
     model tracks on (its region of interest follows the body at any angle)
     until it loses them; then the upright one takes over again. Frames where
-    the upright model finds the person cost nothing more.
+    the upright model finds someone cost nothing more.
     """
 
-    def __init__(self, make: Callable[[], PoseEstimator]) -> None:
+    def __init__(self, make: Callable[[], PeopleEstimator]) -> None:
         self._make = make
         self._upright = make()
-        self._turned: PoseEstimator | None = None
+        self._turned: PeopleEstimator | None = None
         self._on_turned = False
         self.name = self._upright.name
 
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
         if self._on_turned:
-            pose = self._detect_turned(image_bgr, t)
-            if pose is not None:
-                return pose
+            people = self._detect_turned(image_bgr, t)
+            if people:
+                return people
             self._on_turned = False
-        pose = self._upright.detect(image_bgr, t)
-        if pose is not None:
-            return pose
-        pose = self._detect_turned(image_bgr, t)
-        self._on_turned = pose is not None
-        return pose
+        people = self._upright.detect_all(image_bgr, t)
+        if people:
+            return people
+        people = self._detect_turned(image_bgr, t)
+        self._on_turned = bool(people)
+        return people
 
-    def _detect_turned(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+    def _detect_turned(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
         if self._turned is None:
             self._turned = self._make()
-        pose = self._turned.detect(cv2.rotate(image_bgr, cv2.ROTATE_90_CLOCKWISE), t)
-        if pose is None:
-            return None
+        people = self._turned.detect_all(cv2.rotate(image_bgr, cv2.ROTATE_90_CLOCKWISE), t)
         height, width = image_bgr.shape[:2]
         # Turned clockwise, the point (x, y) went to (height - y, x).
-        xy = np.stack([pose.xy[:, 1], height - pose.xy[:, 0]], axis=1)
-        return Pose(xy=xy, visibility=pose.visibility, depth=pose.depth, image_size=(width, height))
+        return [Pose(xy=np.stack([pose.xy[:, 1], height - pose.xy[:, 0]], axis=1), visibility=pose.visibility,
+                     depth=pose.depth, image_size=(width, height)) for pose in people]
 
     def close(self) -> None:
         self._upright.close()
@@ -218,7 +215,7 @@ class TurnedWhenLost:
 
 
 class MirroredView:
-    """An estimator that reads every frame mirrored left-right: the person as if facing the other way.
+    """Reads every frame mirrored left-right: the people as if facing the other way.
 
     BlazePose is not mirror-symmetric. On the 206 wide synthetic clips, all
     filmed with the head at the same end of the frame, reading the mirrored
@@ -229,17 +226,18 @@ class MirroredView:
     frame and a clip's labels (a left leg lifted) stand.
     """
 
-    def __init__(self, inner: PoseEstimator) -> None:
+    def __init__(self, inner: PeopleEstimator) -> None:
         self._inner = inner
         self._order = np.array(MIRRORED)
         self.name = f"{inner.name} (mirrored)"
 
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
-        pose = self._inner.detect(np.ascontiguousarray(image_bgr[:, ::-1]), t)
-        if pose is None:
-            return None
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        people = self._inner.detect_all(np.ascontiguousarray(image_bgr[:, ::-1]), t)
+        return [self._back(pose, image_bgr.shape[1]) for pose in people]
+
+    def _back(self, pose: Pose, width: int) -> Pose:
         xy = pose.xy[self._order]                    # fancy indexing copies
-        xy[:, 0] = image_bgr.shape[1] - xy[:, 0]     # landmark x is continuous: pixel column c spans [c, c + 1)
+        xy[:, 0] = width - xy[:, 0]                  # landmark x is continuous: pixel column c spans [c, c + 1)
         return Pose(xy=xy, visibility=pose.visibility[self._order], depth=pose.depth[self._order],
                     image_size=pose.image_size)
 
@@ -247,9 +245,34 @@ class MirroredView:
         self._inner.close()
 
 
-def create_estimator(model: str | Path | None = None, mirrored: bool = False) -> PoseEstimator:
-    """The built-in model, or the Tasks API on ``model`` when a path is given (either
-    one trying frames turned a quarter when it finds nobody: :class:`TurnedWhenLost`);
-    ``mirrored`` reads each frame mirrored (:class:`MirroredView`, for evaluation)."""
-    estimator = TurnedWhenLost(lambda: TasksPoseLandmarker(model) if model else LegacyBlazePose())
-    return MirroredView(estimator) if mirrored else estimator
+class FollowedPerson:
+    """The person exercising, of everyone an estimator finds (:class:`coach.people.PersonFollower`)."""
+
+    def __init__(self, inner: PeopleEstimator) -> None:
+        self._inner = inner
+        self._follower = PersonFollower()
+        self.name = inner.name
+
+    @property
+    def most_people(self) -> int:
+        return self._follower.most_people
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        return self._follower.pick(self._inner.detect_all(image_bgr, t), t)
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def create_estimator(model: str | Path | None = None, mirrored: bool = False,
+                     people: int = MAX_PEOPLE) -> PoseEstimator:
+    """The shipped model, or the ``.task`` bundle at ``model``, looking for up to
+    ``people`` people and following the one exercising; frames where it finds
+    nobody are tried turned a quarter (:class:`TurnedWhenLost`); ``mirrored``
+    reads each frame mirrored (:class:`MirroredView`, for evaluation)."""
+    if people < 1:
+        raise ModelError(f"--people must be at least 1, got {people}")
+    found: PeopleEstimator = TurnedWhenLost(lambda: PoseLandmarker(model, people=people))
+    if mirrored:
+        found = MirroredView(found)
+    return FollowedPerson(found)

@@ -43,7 +43,7 @@ class ReportBuilder:
                 self._open.pop(event.id)["end_s"] = round(event.t, 3)
 
     def build(self, video: dict[str, Any] | None = None, interrupted: bool = False,
-              backend: str | None = None) -> dict[str, Any]:
+              backend: str | None = None, people_seen: int | None = None) -> dict[str, Any]:
         """The report as a JSON-ready dict (call after ``session.finish``)."""
         spec = self.session.spec
         reps = self.session.reps
@@ -60,6 +60,8 @@ class ReportBuilder:
             "kind": spec.kind,
             "video": video,
             "pose_backend": backend,
+            # The most people the pose model saw in one frame (one of them was followed).
+            "people_seen": people_seen,
             "pose_coverage": round(coverage, 4),
             "camera_tilt_deg": round(self.session.tilt.value, 1) if self.session.tilt.value is not None else None,
             "interrupted": interrupted,

@@ -20,7 +20,19 @@ from typing import Any
 from coach import landmarks
 from coach.errors import SpecError
 
-SPEC_DIR = Path(__file__).resolve().parent.parent / "exercise_specs"
+
+def _builtin_spec_dir() -> Path:
+    """The built-in specs: the repository's top-level ``exercise_specs/``, installed
+    as the package ``coach.exercise_specs`` (see pyproject.toml)."""
+    import importlib.util
+
+    found = importlib.util.find_spec("coach.exercise_specs")  # a folder of data: a namespace package
+    if found is not None and found.submodule_search_locations:
+        return Path(next(iter(found.submodule_search_locations)))
+    return Path(__file__).resolve().parent.parent / "exercise_specs"  # a source tree never installed
+
+
+SPEC_DIR = _builtin_spec_dir()
 
 METRIC_KINDS = {
     "joint_angle": 3,   # angle at the middle point, 0-180
@@ -520,7 +532,7 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
 def builtin_spec_paths() -> dict[str, Path]:
     """Exercise id -> spec file, for every spec shipped in ``exercise_specs/``."""
     if not SPEC_DIR.is_dir():
-        raise SpecError(f"built-in specs not found at {SPEC_DIR}; install coach from its source tree (pip install -e .)")
+        raise SpecError(f"built-in specs not found at {SPEC_DIR}; reinstall coach (pip install .)")
     return {p.stem: p for p in sorted(SPEC_DIR.glob("*.toml"))}
 
 

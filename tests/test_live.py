@@ -38,6 +38,7 @@ class PlankEstimator:
     """Pretends to find a person holding a straight plank."""
 
     name = "fake"
+    most_people = 1
 
     def detect(self, image, t):
         return b.plank(0.0)

@@ -18,7 +18,7 @@ class WristsOnDots:
     def __init__(self) -> None:
         self.seen: list[np.ndarray] = []
 
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
         self.seen.append(image_bgr)
         height, width = image_bgr.shape[:2]
         xy = np.zeros((COUNT, 2))
@@ -27,7 +27,7 @@ class WristsOnDots:
             y, x = np.unravel_index(int(np.argmax(image_bgr[:, :, channel])), (height, width))
             xy[INDEX[name]] = (x + 0.5, y + 0.5)
             visibility[INDEX[name]] = sure
-        return Pose(xy=xy, visibility=visibility, depth=np.zeros(COUNT), image_size=(width, height))
+        return [Pose(xy=xy, visibility=visibility, depth=np.zeros(COUNT), image_size=(width, height))]
 
     def close(self) -> None:
         pass
@@ -45,9 +45,9 @@ def test_landmarks_come_back_where_they_are_in_the_frame_with_their_sides_swappe
     image[50, 100] = (0, 0, 255)        # red
     image[200, 400] = (0, 255, 0)       # green
     inner = WristsOnDots()
-    pose = MirroredView(inner).detect(image, 0.0)
+    [pose] = MirroredView(inner).detect_all(image, 0.0)
     assert inner.seen[0][50, 479 - 100, 2] == 255            # the model was given the mirrored frame
-    assert pose is not None and pose.image_size == (480, 360)
+    assert pose.image_size == (480, 360)
     # What the model called the left wrist in the mirrored frame is the person's right wrist here.
     assert np.allclose(pose.xy[INDEX["right_wrist"]], (100.5, 50.5))
     assert np.allclose(pose.xy[INDEX["left_wrist"]], (400.5, 200.5))
@@ -56,7 +56,7 @@ def test_landmarks_come_back_where_they_are_in_the_frame_with_their_sides_swappe
 
 def test_nobody_found_stays_nobody():
     class Nobody(WristsOnDots):
-        def detect(self, image_bgr, t):
-            return None
+        def detect_all(self, image_bgr, t):
+            return []
 
-    assert MirroredView(Nobody()).detect(np.zeros((10, 20, 3), np.uint8), 0.0) is None
+    assert MirroredView(Nobody()).detect_all(np.zeros((10, 20, 3), np.uint8), 0.0) == []

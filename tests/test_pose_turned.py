@@ -17,14 +17,14 @@ class BrightestPoint:
         self.log = log
         self.name = "fake"
 
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
         height, width = image_bgr.shape[:2]
         self.log.append("portrait" if height > width else "landscape")
         if width > height or image_bgr.max() == 0:
-            return None
+            return []
         y, x = np.unravel_index(int(np.argmax(image_bgr[:, :, 0])), (height, width))
         xy = np.tile([x + 0.5, y + 0.5], (COUNT, 1))
-        return Pose(xy=xy, visibility=np.ones(COUNT), depth=np.zeros(COUNT), image_size=(width, height))
+        return [Pose(xy=xy, visibility=np.ones(COUNT), depth=np.zeros(COUNT), image_size=(width, height))]
 
     def close(self) -> None:
         pass
@@ -39,8 +39,8 @@ def frame_with_dot(x: int, y: int) -> np.ndarray:
 def test_a_person_found_only_turned_is_reported_where_they_are_in_the_frame():
     log: list[str] = []
     estimator = TurnedWhenLost(lambda: BrightestPoint(log))
-    pose = estimator.detect(frame_with_dot(100, 50), 0.0)
-    assert pose is not None and pose.image_size == (480, 360)
+    [pose] = estimator.detect_all(frame_with_dot(100, 50), 0.0)
+    assert pose.image_size == (480, 360)
     assert np.allclose(pose.xy[0], (100.5, 50.5))
     assert log == ["landscape", "portrait"]
 
@@ -49,8 +49,8 @@ def test_the_turned_model_tracks_on_until_it_loses_the_person():
     log: list[str] = []
     estimator = TurnedWhenLost(lambda: BrightestPoint(log))
     for i in range(3):
-        assert estimator.detect(frame_with_dot(200 + i, 300), i / 15) is not None
+        assert len(estimator.detect_all(frame_with_dot(200 + i, 300), i / 15)) == 1
     assert log == ["landscape", "portrait", "portrait", "portrait"]       # no upright try while tracking
     log.clear()
-    assert estimator.detect(np.zeros((360, 480, 3), np.uint8), 0.2) is None   # nobody: both tried
+    assert estimator.detect_all(np.zeros((360, 480, 3), np.uint8), 0.2) == []   # nobody: both tried
     assert log == ["portrait", "landscape", "portrait"]

@@ -83,7 +83,8 @@ def test_hands_on_thighs_puts_the_wrists_on_the_thighs(body):
         hip, knee, wrist = (exercises.sagittal(j[f"{side}_{p}"]) for p in ("hip", "knee", "wrist"))
         thigh = knee - hip
         along = float(np.dot(wrist - hip, thigh) / np.dot(thigh, thigh))
-        off = abs(float(np.cross(thigh / np.linalg.norm(thigh), wrist - hip)))
+        unit, rel = thigh / np.linalg.norm(thigh), wrist - hip
+        off = abs(float(unit[0] * rel[1] - unit[1] * rel[0]))                   # distance from the thigh's line
         assert 0.33 <= along <= 1.0 and off < 0.10                              # on the thigh, metres
         assert np.linalg.norm(exercises.sagittal(down[f"{side}_wrist"]) - knee) > 0.3   # arms down: far
 

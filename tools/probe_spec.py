@@ -31,13 +31,13 @@ def _poses(timeline, video: bool):
 
         yield from exact_poses(timeline)
         return
-    from coach.pose import LegacyBlazePose
+    from coach.pose import create_estimator
     from coach.sources import VideoFile
     from coach.synth.generate import generate
 
     out = Path(tempfile.mkdtemp()) / f"{timeline.name}.mp4"
     generate(timeline, out)
-    estimator = LegacyBlazePose()
+    estimator = create_estimator()
     with VideoFile(out) as source:
         for frame in source.frames():
             yield frame.t, estimator.detect(frame.image, frame.t)

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from coach.batch import record_trace
-from coach.pose import LegacyBlazePose
+from coach.pose import create_estimator
 
 ROOT = Path(__file__).resolve().parent.parent
 EXERCISES = ("plank", "glute_bridge", "bird_dog", "pushup_control", "squat_control", "side_plank", "cat_cow",
@@ -23,7 +23,7 @@ EXERCISES = ("plank", "glute_bridge", "bird_dog", "pushup_control", "squat_contr
 
 
 def record(video: Path, out: Path) -> None:
-    estimator = LegacyBlazePose()
+    estimator = create_estimator()
     try:
         trace = record_trace(video, estimator, out)
     finally:
