@@ -386,8 +386,8 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--model", help="a Tasks-API pose_landmarker .task file: lite, full or heavy "
                                    "(default: the full model shipped with the coach)")
     p.add_argument("--people", type=int, default=MAX_PEOPLE, metavar="N",
-                   help=f"look for up to N people and follow the one exercising (default {MAX_PEOPLE}); "
-                        "1 is about 1.6x faster when you are alone in the picture")
+                   help=f"look out for up to N people and follow the one exercising (default {MAX_PEOPLE}; "
+                        "1: never look for a second person)")
 
 
 def build_parser() -> argparse.ArgumentParser:

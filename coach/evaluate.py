@@ -5,7 +5,7 @@ Truth comes from two kinds of labels:
 * synthetic clips (`coach synth`): ``clip.json`` beside ``clip.mp4`` holds the
   exact expected report;
 * the real clips of ``../shared/videos/labels.json``: free-text labels, read
-  into numbers by :data:`REAL_LABELS` where they are clear (vague ones are
+  into numbers in ``real_labels.toml`` where they are clear (vague ones are
   left out rather than guessed).
 
 Scores (RepCount-A style for counts): exact-count rate, off-by-one rate, mean
@@ -29,31 +29,8 @@ if TYPE_CHECKING:
     from coach.synth.timeline import Timeline
     from coach.types import Pose
 
-#: Real clip -> (spec, reps or None, hold seconds or None, warning ids or None). None = label too vague.
-#: The two bridge clips are labelled "~8 reps"; the numbers below were counted
-#: on contact sheets (frames every 0.25-1 s) and the times are there to check.
-REAL_LABELS: dict[str, tuple[str, int | None, float | None, set[str] | None]] = {
-    "plank/gymnai_forearm_plank.mp4": ("plank", None, 8.0, set()),
-    "plank/kaiakol_plank_correct_005.mp4": ("plank", None, 6.5, set()),
-    "plank/kaiakol_plank_correct_006.mp4": ("plank", None, 3.3, {"hips_piked"}),
-    # Tops at about 3.5, 8.5, 13.5, 19-22, 26, 32.5 and 39 s; an eighth lift
-    # starts as the picture fades out (40.3 s) and the end card follows at
-    # 40.8 s, so it is never seen at the top: 7.
-    "glute_bridge/malik_butt_bridge_tutorial.mp4": ("bridge", 7, None, set()),
-    # A looped stock clip: it opens at the top of a lift (never seen rising),
-    # then tops at 2.8, 5.3, 7.8, 10.2, 12.8, 15.3, 17.8 s, and ends at the
-    # top of the next lift (19.9 s): 8 lifts seen from the floor to the top.
-    "glute_bridge/pal_frog_pump.mp4": ("bridge", 8, None, set()),
-    "bird_dog/gymnai_bird_dog_overlay.mp4": ("bird_dog", 1, None, set()),
-    "side_plank/pal_side_plank_straight_arm.mp4": ("side_plank", None, 10.0, set()),
-    # Labelled "~8 s from quadruped, back to quadruped". Frames every 0.25 s:
-    # hips up and legs nearly straight from 2.5 s, knees bending back down at
-    # 9.5 s: 7.0 s in the pose (6.3 s if the V must be complete, 3.0-9.3 s).
-    "downward_dog/ankith_downward_dog.mp4": ("downward_dog", None, 7.0, set()),
-    "cat_cow/trajnovd_cat_cow.mp4": ("cat_cow", 1, None, set()),
-}
-#: Negative controls: analysed with every spec, they must give no rep and no hold.
-REAL_CONTROLS = ("pushup_control/mrpose_pushup_with_trainer.mp4", "squat_control/nikan_squat_side.mp4")
+#: Which real clips are scored, and how: see the comments at the top of the file.
+REAL_LABELS_FILE = Path(__file__).resolve().parent / "real_labels.toml"
 
 
 @dataclass
@@ -199,22 +176,27 @@ def exact_clip_poses(video: Path) -> Iterator[tuple[Pose, float]]:
     return ((pose, t) for t, pose in exact_poses(timeline))
 
 
-def real_cases(labels_json: Path) -> list[Case]:
-    """The real clips whose labels are clear enough, and the controls with every spec."""
+def real_cases(labels_json: Path, scored: Path = REAL_LABELS_FILE) -> list[Case]:
+    """The real clips of ``labels_json`` that ``scored`` reads into numbers, and its controls with every spec."""
+    import tomllib
+
     from coach.specs import builtin_spec_paths
 
     root = labels_json.parent
     known = {v["file"] for v in json.loads(labels_json.read_text())["videos"]}
+    table = tomllib.loads(scored.read_text(encoding="utf-8"))
     cases = []
-    for file, (exercise, reps, hold, warnings) in REAL_LABELS.items():
-        if file in known:
-            cases.append(Case(name=Path(file).name, video=root / file, exercise=exercise, reps=reps, hold_s=hold,
+    for clip in table.get("clip", []):
+        if clip["file"] in known:
+            warnings = clip.get("warnings")
+            cases.append(Case(name=Path(clip["file"]).name, video=root / clip["file"], exercise=clip["spec"],
+                              reps=clip.get("reps"), hold_s=clip.get("hold_s"),
                               warnings=[{"id": w, "start_s": None, "end_s": None} for w in warnings]
                               if warnings is not None else None))
-    for file in REAL_CONTROLS:
-        if file in known:
+    for control in table.get("control", []):
+        if control["file"] in known:
             for exercise in builtin_spec_paths():
-                cases.append(Case(name=Path(file).name, video=root / file, exercise=exercise,
+                cases.append(Case(name=Path(control["file"]).name, video=root / control["file"], exercise=exercise,
                                   reps=0, hold_s=0.0, warnings=[], control=True))
     return cases
 

@@ -26,10 +26,9 @@ import numpy as np
 from coach.landmarks import INDEX
 from coach.types import Pose
 
-# People the model looks for in each frame. With fewer tracked than this, the
-# Tasks API runs its person detector on every frame (about 12 ms here), so a
-# person alone is read at about 32 instead of 52 fps; `--people 1` gives that
-# back to someone who exercises alone on a slow machine.
+# People the model looks out for (coach.pose.LookoutForOthers): a person alone
+# costs a look every half second; while others are in view, about 1.6 times the
+# time per frame (the Tasks API then runs its person detector on every frame).
 MAX_PEOPLE = 3
 FOLLOW_RADIUS_TORSOS = 1.0
 LOST_AFTER_S = 1.0

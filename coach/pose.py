@@ -6,7 +6,8 @@ shipped in :mod:`coach.models` or on a user's own ``.task`` (``--model``: lite,
 full or heavy). Its own smoothing is not used: landmarks are smoothed once, by
 :mod:`coach.smoothing`.
 
-The estimators compose: :class:`PoseLandmarker` finds everyone in a frame,
+The estimators compose: :class:`PoseLandmarker` finds people in a frame,
+:class:`LookoutForOthers` tracks one and looks out for more,
 :class:`TurnedWhenLost` tries the frame turned a quarter when it finds nobody,
 :class:`MirroredView` reads it mirrored (for evaluation), and
 :class:`FollowedPerson` (outermost) picks the person exercising
@@ -166,6 +167,51 @@ class PoseLandmarker:
             self._landmarker.close()
 
 
+class LookoutForOthers:
+    """One person tracked cheaply, with a look for others every ``LOOKOUT_S``.
+
+    Asked for several people, MediaPipe runs its person detector on every
+    frame while it tracks fewer than that: a person alone was read at 31-35
+    instead of 50-55 fps, and their landmarks came out a little differently
+    from frame to frame. So one landmarker follows a single person (detector
+    only when it loses them), and a second one, asked for ``people``, looks
+    at a frame every ``LOOKOUT_S``. When it sees more than one person it
+    takes over on every frame, until it has seen only one for ``STAY_S``; the
+    choice of whom to follow is :class:`FollowedPerson`'s.
+    """
+
+    LOOKOUT_S = 0.5
+    STAY_S = 2.0
+
+    def __init__(self, make: Callable[[int], PeopleEstimator], people: int) -> None:
+        self._make = make
+        self._people = people
+        self._solo = make(1)
+        self._crowd: PeopleEstimator | None = None
+        self._next_look = -float("inf")
+        self._crowd_until = -float("inf")
+        self.name = self._solo.name
+
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        if self._people <= 1:
+            return self._solo.detect_all(image_bgr, t)
+        if t < self._crowd_until or t >= self._next_look:
+            self._next_look = t + self.LOOKOUT_S
+            if self._crowd is None:
+                self._crowd = self._make(self._people)
+            people = self._crowd.detect_all(image_bgr, t)
+            if len(people) > 1:
+                self._crowd_until = t + self.STAY_S
+            if t < self._crowd_until:
+                return people
+        return self._solo.detect_all(image_bgr, t)
+
+    def close(self) -> None:
+        self._solo.close()
+        if self._crowd is not None:
+            self._crowd.close()
+
+
 class TurnedWhenLost:
     """Tries a frame turned a quarter when the upright one finds nobody.
 
@@ -266,13 +312,14 @@ class FollowedPerson:
 
 def create_estimator(model: str | Path | None = None, mirrored: bool = False,
                      people: int = MAX_PEOPLE) -> PoseEstimator:
-    """The shipped model, or the ``.task`` bundle at ``model``, looking for up to
-    ``people`` people and following the one exercising; frames where it finds
+    """The shipped model, or the ``.task`` bundle at ``model``, looking out for up to
+    ``people`` people (:class:`LookoutForOthers`) and following the one exercising; frames where it finds
     nobody are tried turned a quarter (:class:`TurnedWhenLost`); ``mirrored``
     reads each frame mirrored (:class:`MirroredView`, for evaluation)."""
     if people < 1:
         raise ModelError(f"--people must be at least 1, got {people}")
-    found: PeopleEstimator = TurnedWhenLost(lambda: PoseLandmarker(model, people=people))
+    found: PeopleEstimator = TurnedWhenLost(
+        lambda: LookoutForOthers(lambda n: PoseLandmarker(model, people=n), people))
     if mirrored:
         found = MirroredView(found)
     return FollowedPerson(found)

@@ -68,6 +68,13 @@ def test_missing_task_model_file():
     assert result.returncode == 6 and "pose model file not found" in result.stderr
 
 
+def test_looking_for_cameras_prints_only_the_coach_s_own_words():
+    result = coach("cameras", "--max-index", "3", timeout=60)
+    assert result.returncode in (0, 5)
+    assert result.stderr == ""                              # no OpenCV or V4L2 warnings
+    assert "camera" in result.stdout
+
+
 def test_missing_camera_is_loud():
     result = coach("live", "--exercise", "plank", "--camera", "7", "--no-display", timeout=60)
     assert result.returncode == 5

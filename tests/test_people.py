@@ -93,3 +93,39 @@ def test_a_second_person_does_not_change_the_count():
     assert together["reps"] == alone["reps"]
     assert together["warnings"] == alone["warnings"]
     assert follower.most_people == 3
+
+
+@pytest.fixture(scope="module")
+def bridge_with_bystanders(tmp_path_factory) -> dict[str, tuple[dict, dict]]:
+    """The bridge demo rendered with each bystander scene and analysed: scene -> (labels, report)."""
+    from coach.batch import analyze_video
+    from coach.pose import create_estimator
+    from coach.synth.cli import TIMELINES
+    from coach.synth.generate import generate
+    from coach.synth.scene import BYSTANDER_SCENES, with_bystanders
+    from coach.synth.timeline import load_timeline
+
+    out = tmp_path_factory.mktemp("bystanders")
+    base = load_timeline(TIMELINES / "bridge_demo.toml")
+    base.fps = 10
+    results = {}
+    for scene in BYSTANDER_SCENES:
+        video = out / f"{scene}.mp4"
+        labels = generate(with_bystanders(base, scene), video)
+        estimator = create_estimator()
+        try:
+            results[scene] = (labels, analyze_video(video, find_spec("bridge"), estimator))
+        finally:
+            estimator.close()
+    return results
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("scene", ["standing_beside", "walking_through", "sitting_beside"])
+def test_mediapipe_follows_the_person_exercising_with_someone_else_in_view(bridge_with_bystanders, scene):
+    labels, report = bridge_with_bystanders[scene]
+    expected = labels["expected"]
+    assert report["people_seen"] >= 2                       # the other person was seen...
+    assert report["reps"]["count"] == expected["reps"]      # ...and changed nothing
+    assert report["reps"]["partial"] == expected["partial_reps"]
+    assert {w["id"] for w in report["warnings"]} == {w["id"] for w in expected["warnings"]}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from coach.landmarks import COUNT
-from coach.pose import TurnedWhenLost
+from coach.pose import LookoutForOthers, TurnedWhenLost
 from coach.types import Pose
 
 
@@ -54,3 +54,39 @@ def test_the_turned_model_tracks_on_until_it_loses_the_person():
     log.clear()
     assert estimator.detect_all(np.zeros((360, 480, 3), np.uint8), 0.2) == []   # nobody: both tried
     assert log == ["portrait", "landscape", "portrait"]
+
+
+class Scripted:
+    """A stand-in pose model that finds ``people(t)`` people and logs the times it was asked."""
+
+    def __init__(self, name: str, people, log: list[tuple[str, float]]) -> None:
+        self.name, self._people, self.log = name, people, log
+
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        self.log.append((self.name, t))
+        pose = Pose(xy=np.zeros((COUNT, 2)), visibility=np.ones(COUNT), depth=np.zeros(COUNT), image_size=(4, 4))
+        return [pose] * self._people(t)
+
+    def close(self) -> None:
+        pass
+
+
+def test_alone_one_person_is_tracked_and_others_are_looked_for_twice_a_second():
+    log: list[tuple[str, float]] = []
+    lookout = LookoutForOthers(lambda n: Scripted("solo" if n == 1 else "crowd", lambda t: 1, log), 3)
+    for i in range(30):
+        assert len(lookout.detect_all(np.zeros((4, 4, 3), np.uint8), i / 30)) == 1
+    assert [t for name, t in log if name == "crowd"] == [0.0, 0.5]
+    assert [name for name, _ in log].count("solo") == 30
+
+
+def test_while_others_are_in_view_everyone_is_tracked_on_every_frame():
+    log: list[tuple[str, float]] = []
+    visitor = lambda t: 2 if 1.0 <= t < 2.0 else 1       # noqa: E731 - a second person from 1 s to 2 s
+    lookout = LookoutForOthers(lambda n: Scripted("solo" if n == 1 else "crowd", visitor, log), 3)
+    seen = [len(lookout.detect_all(np.zeros((4, 4, 3), np.uint8), i / 8)) for i in range(48)]   # 8 fps
+    assert seen[8:16] == [2] * 8                            # found at the look at 1.0 s, then every frame
+    crowd = [t for name, t in log if name == "crowd"]
+    # every frame until 2 s after the visitor was last seen (1.875 s), then a look every 0.5 s
+    assert crowd == [0.0, 0.5] + [i / 8 for i in range(8, 31)] + [4.25, 4.75, 5.25, 5.75]
+    assert [name for name, t in log if t == 3.875] == ["solo"]

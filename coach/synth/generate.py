@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
@@ -14,7 +15,7 @@ import numpy as np
 from coach.synth import exercises
 from coach.synth.body import PosedBody, load_body
 from coach.synth.render import Camera, Look, render, vertex_colours
-from coach.synth.timeline import Timeline, frame_rng
+from coach.synth.timeline import BYSTANDER_POSES, PARAMS, Timeline, frame_rng
 
 LANDMARK_JOINTS = ("shoulder", "elbow", "wrist", "hip", "knee", "ankle")
 
@@ -75,7 +76,8 @@ def _render_frame(args: tuple[Timeline, dict[str, Any], int, int]) -> tuple[np.n
     look = Look(**{k: tuple(v) if isinstance(v, list) else v for k, v in timeline.look.items()})
     cam = camera_for(timeline)
     posed = pose_for(timeline.exercise, timeline.body, frame["params"], frame["side"])
-    image = render(body, posed.vertices, cam, look, vertex_colours(body, look), frame_rng(seed, index))
+    image = render(body, posed.vertices, cam, look, vertex_colours(body, look), frame_rng(seed, index),
+                   others=_others(timeline, frame["t"], look))
     if timeline.jpeg_quality < 100:
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(timeline.jpeg_quality)])
         image = cv2.imdecode(data, cv2.IMREAD_COLOR)
@@ -85,6 +87,25 @@ def _render_frame(args: tuple[Timeline, dict[str, Any], int, int]) -> tuple[np.n
     label["true"] = {k: round(v, 2) for k, v in exercises.true_angles(timeline.exercise, posed.joints).items()}
     label["image_joints"] = {n: [round(float(x), 1), round(float(y), 1)] for n, (x, y) in zip(names, pts)}
     return image, label
+
+
+#: Other people wear other clothes than the person exercising.
+_OTHERS_CLOTHES = [((40, 40, 160), (90, 60, 30)), ((60, 140, 60), (140, 140, 140)), ((30, 30, 30), (30, 30, 90))]
+
+
+def _others(timeline: Timeline, t: float, look: Look) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], ...]:
+    """The meshes of the timeline's other people in the picture at time ``t``."""
+    meshes = []
+    for i, person in enumerate(timeline.people):
+        where = person.where(t)
+        if where is None:
+            continue
+        body = load_body(person.body)
+        posed = exercises.free_pose(body, dict(PARAMS["pose"]) | BYSTANDER_POSES[person.pose])
+        vertices = posed.vertices + np.array([where[0], where[1], 0.0])
+        shirt, shorts = _OTHERS_CLOTHES[i % len(_OTHERS_CLOTHES)]
+        meshes.append((body.faces, vertices, vertex_colours(body, replace(look, shirt=shirt, shorts=shorts))))
+    return tuple(meshes)
 
 
 def generate(timeline: Timeline, out: Path, seed: int = 0, workers: int | None = None,

@@ -111,11 +111,19 @@ def _background(cam: Camera, look: Look, scale: int, vertices: np.ndarray) -> np
     return img
 
 
+Mesh = tuple[np.ndarray, np.ndarray, np.ndarray]   # faces, vertices, vertex colours
+
+
 def render(body: Body, vertices: np.ndarray, cam: Camera, look: Look, colours: np.ndarray,
-           rng: np.random.Generator | None = None, scale: int = 2) -> np.ndarray:
-    """Draw the posed body; returns a BGR image of ``cam.width`` x ``cam.height``."""
+           rng: np.random.Generator | None = None, scale: int = 2, others: tuple[Mesh, ...] = ()) -> np.ndarray:
+    """Draw the posed body (on its mat), and ``others`` beside it; returns a BGR image of
+    ``cam.width`` x ``cam.height``."""
     img = _background(cam, look, scale, vertices)
     faces = body.faces
+    for other_faces, other_vertices, other_colours in others:
+        faces = np.concatenate([faces, other_faces + len(vertices)])
+        vertices = np.concatenate([vertices, other_vertices])
+        colours = np.concatenate([colours, other_colours])
     px, depth = cam.project(vertices, scale)
     tri = vertices[faces]
     normals = np.cross(tri[:, 1] - tri[:, 0], tri[:, 2] - tri[:, 0])

@@ -22,7 +22,7 @@ import copy
 import numpy as np
 
 from coach.synth.body import body_names
-from coach.synth.timeline import Timeline
+from coach.synth.timeline import Person, Timeline
 
 SHIRTS = [(160, 90, 40), (40, 40, 160), (60, 140, 60), (200, 200, 200), (30, 30, 30), (120, 60, 140), (0, 140, 220)]
 SHORTS = [(50, 50, 50), (90, 60, 30), (30, 30, 90), (140, 140, 140), (20, 80, 20)]
@@ -69,4 +69,23 @@ def vary(timeline: Timeline, rng: np.random.Generator, level: str = "advised") -
         "light_dir": tuple(round(float(v), 3) for v in light), "noise": round(float(rng.uniform(0.0, 6.0)), 2),
     }
     out.jpeg_quality = int(rng.integers(40, 96))
+    return out
+
+
+#: Other people in the picture, for checking that the coach follows the person exercising:
+#: a physiotherapist standing beside the mat, someone walking through between the camera and
+#: the mat (3-7 s), and someone sitting on the floor beside it.
+BYSTANDER_SCENES: dict[str, tuple[Person, ...]] = {
+    "standing_beside": (Person(pose="standing", body="lean_tall_male", at=(-2.0, 1.0)),),
+    "walking_through": (Person(pose="standing", body="older_female", at=(0.9, 2.6), to=(0.9, -2.6),
+                               seconds=(3.0, 7.0)),),
+    "sitting_beside": (Person(pose="sitting", body="lean_tall_male", at=(-0.9, 1.5)),),
+}
+
+
+def with_bystanders(timeline: Timeline, scene: str) -> Timeline:
+    """A copy of ``timeline`` with the other people of ``BYSTANDER_SCENES[scene]`` in the picture."""
+    out = copy.deepcopy(timeline)
+    out.name = f"{timeline.name}_{scene}"
+    out.people = list(BYSTANDER_SCENES[scene])
     return out

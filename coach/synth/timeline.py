@@ -13,13 +13,20 @@ A timeline is a TOML file::
     rep = 1                      # the rep this step belongs to (optional)
     hip_line = 0                 # pose parameters of the exercise (PARAMS)
     error = "hips_low"           # an injected form error during this step (optional)
+    [[person]]                   # someone else in the picture, not exercising (optional)
+    pose = "standing"            # standing or sitting (on the floor, legs out)
+    body = "lean_tall_male"
+    at = [0.8, 2.0]              # floor position in metres (x toward the camera, y along the mat)
+    to = [0.8, -2.0]             # walks here, at an even pace, while in the picture (optional)
+    seconds = [2.0, 6.0]         # in the picture from, until (optional: the whole clip)
 
 The expected report (reps, per side, hold seconds, warnings) is derived from
-the steps, so the truth is written once.
+the steps, so the truth is written once; other people change none of it.
 """
 
 from __future__ import annotations
 
+import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -49,7 +56,37 @@ PARAMS = {
              "forearm_R": -90.0, "roll": 0.0, "legs_roll": 0.0, "hands_on_thighs": 0.0},
 }
 STEP_KEYS = {"phase", "seconds", "rep", "side", "error", "partial"}
-TOP_KEYS = {"exercise", "label", "fps", "body", "camera", "look", "step", "jpeg_quality"}
+TOP_KEYS = {"exercise", "label", "fps", "body", "camera", "look", "step", "jpeg_quality", "person"}
+PERSON_KEYS = {"pose", "body", "at", "to", "seconds"}
+#: The postures of other people, as segment angles of the generic "pose" builder.
+BYSTANDER_POSES = {
+    "standing": {"torso": 90.0, "chest": 90.0, "thigh_L": -90.0, "shin_L": -90.0, "thigh_R": -88.0,
+                 "shin_R": -92.0, "upperarm_L": -95.0, "forearm_L": -85.0, "upperarm_R": -85.0,
+                 "forearm_R": -95.0},
+    "sitting": {"torso": 85.0, "chest": 88.0, "thigh_L": 0.0, "shin_L": 0.0, "thigh_R": 0.0, "shin_R": 0.0,
+                "upperarm_L": -100.0, "forearm_L": -60.0, "upperarm_R": -100.0, "forearm_R": -60.0},
+}
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone else in the picture: a posture, a body, and where they are when."""
+
+    pose: str
+    body: str
+    at: tuple[float, float]
+    to: tuple[float, float] | None = None
+    seconds: tuple[float, float] | None = None
+
+    def where(self, t: float) -> tuple[float, float] | None:
+        """Floor position at time ``t``, or None while out of the picture."""
+        start, end = self.seconds if self.seconds else (0.0, float("inf"))
+        if not start <= t <= end:
+            return None
+        if self.to is None or not math.isfinite(end):
+            return self.at
+        a = (t - start) / (end - start) if end > start else 1.0
+        return (self.at[0] + a * (self.to[0] - self.at[0]), self.at[1] + a * (self.to[1] - self.at[1]))
 
 
 @dataclass
@@ -77,6 +114,7 @@ class Timeline:
     look: dict[str, Any]
     steps: list[Step] = field(default_factory=list)
     jpeg_quality: int = 100
+    people: list[Person] = field(default_factory=list)
 
     def frames(self) -> list[dict[str, Any]]:
         """Per frame: time, phase, rep, side, error and pose parameters."""
@@ -160,10 +198,34 @@ def load_timeline(path: str | Path) -> Timeline:
         ))
     if not steps:
         raise CoachError(f"{path.name}: step: a timeline needs at least one [[step]]")
+    people = [_person(path.name, i, item) for i, item in enumerate(raw.get("person", []))]
     return Timeline(name=path.stem, exercise=exercise, label=str(raw.get("label", exercise)),
                     fps=float(raw.get("fps", 15)),
                     body=str(raw.get("body", "average_male")), camera=dict(raw.get("camera", {})),
-                    look=dict(raw.get("look", {})), steps=steps, jpeg_quality=int(raw.get("jpeg_quality", 100)))
+                    look=dict(raw.get("look", {})), steps=steps, jpeg_quality=int(raw.get("jpeg_quality", 100)),
+                    people=people)
+
+
+def _person(file: str, i: int, item: dict[str, Any]) -> Person:
+    where = f"{file}: person[{i}]"
+    unknown = set(item) - PERSON_KEYS
+    if unknown:
+        raise CoachError(f"{where}: unknown keys {sorted(unknown)}; allowed: {sorted(PERSON_KEYS)}")
+    if item.get("pose") not in BYSTANDER_POSES:
+        raise CoachError(f"{where}.pose: expected one of {', '.join(BYSTANDER_POSES)}, found {item.get('pose')!r}")
+
+    def pair(key: str) -> tuple[float, float] | None:
+        value = item.get(key)
+        if value is None and key != "at":
+            return None
+        if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, (int, float)) for v in value)):
+            raise CoachError(f"{where}.{key}: expected two numbers, found {value!r}")
+        return (float(value[0]), float(value[1]))
+
+    at = pair("at")
+    assert at is not None
+    return Person(pose=item["pose"], body=str(item.get("body", "lean_tall_male")), at=at, to=pair("to"),
+                  seconds=pair("seconds"))
 
 
 def frame_rng(seed: int, index: int) -> np.random.Generator:
