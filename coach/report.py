@@ -12,7 +12,9 @@ from coach.analysis.session import Session
 from coach.specs import PER_SIDE_MODES
 from coach.types import Event, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 2   # 2: kind, hold.count, hold.by_side, hold.items
+REPORT_VERSION = 3   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen
+#: A part hidden in at least this share of the frames with a person is reported as not seen.
+NOT_SEEN_SHARE = 0.1
 
 
 class ReportBuilder:
@@ -24,12 +26,15 @@ class ReportBuilder:
         self.frames_with_pose = 0
         self.warnings: list[dict[str, Any]] = []
         self._open: dict[str, dict[str, Any]] = {}
+        self._hidden_frames: dict[str, int] = {}
         self.last_t = 0.0
 
     def add(self, snapshot: Snapshot) -> None:
         self.frames += 1
         if snapshot.pose is not None:
             self.frames_with_pose += 1
+            for part in snapshot.hidden_parts:
+                self._hidden_frames[part] = self._hidden_frames.get(part, 0) + 1
         self.last_t = snapshot.t
         self.add_events(snapshot.events)
 
@@ -82,12 +87,22 @@ class ReportBuilder:
                            "in_form_s": round(s.in_form_s, 2), "side": s.side} for s in hold.segments],
             },
             "warnings": self.warnings,
+            # Parts the exercise measures that were out of the picture or hidden for a while
+            # (share of the frames with a person): what was judged without them, or not judged.
+            "not_seen": self._not_seen(),
         }
         if spec.sides == "in_turn":
             report["sides_note"] = "sides given in turn, left first: one camera cannot tell which side is worked"
         if coverage == 0.0:
             report["message"] = "No person was found in the video."
         return report
+
+
+    def _not_seen(self) -> dict[str, float]:
+        if not self.frames_with_pose:
+            return {}
+        shares = {part: n / self.frames_with_pose for part, n in sorted(self._hidden_frames.items())}
+        return {part: round(share, 2) for part, share in shares.items() if share >= NOT_SEEN_SHARE}
 
 
 def side_comparison(by_side: dict[str, dict[str, float]], target: dict[str, Any]) -> str:
@@ -137,6 +152,9 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append("warnings: " + ", ".join(f"{k} x{v}" for k, v in counts.items()))
     else:
         lines.append("warnings: none")
+    if report.get("not_seen"):
+        lines.append("not seen: " + ", ".join(f"{part} ({share * 100:.0f} % of the time)"
+                                               for part, share in report["not_seen"].items()))
     if report.get("interrupted"):
         lines.append("(interrupted: partial result)")
     return lines

@@ -137,7 +137,10 @@ class RepSpec:
     start_above: float
     full_at: float
     rest_below: float
-    min_rep_s: float = 0.8
+    #: Shorter "reps" are the pose model losing a limb for a few frames (2-5 frames, up to
+    #: 0.3 s); people pulse a curl-up or a superman in 0.6-0.9 s (a real table-top crunch:
+    #: 0.7-0.8 s from start to rest), which must count.
+    min_rep_s: float = 0.5
     start_rise: float | None = None
     rest_rise: float | None = None
     rest_fall: float | None = None

@@ -169,3 +169,5 @@ class Snapshot:
     current_in_form_s: float
     warnings: tuple[tuple[str, str], ...]
     events: tuple[Event, ...] = field(default=())
+    #: Body parts the exercise measures that the pose model could not see in this frame.
+    hidden_parts: tuple[str, ...] = ()

@@ -51,6 +51,27 @@ def test_rep_counting(name, values, complete, partial):
     assert (counter.count, counter.partial) == (complete, partial), name
 
 
+@pytest.mark.parametrize("name, rises, complete, partial", [
+    # The spec's full level is 30; this person's full reps rise 34-36 from rest.
+    ("at the person's own range after two full reps", [36, 34, 25], 3, 0),      # 25 = 0.71 of 35
+    ("half way is still partial", [36, 34, 17], 2, 1),
+    ("short of full before the range is learnt", [25, 36, 34], 2, 1),
+    ("own range learnt from the latest full reps", [36, 34, 36, 24, 24], 5, 0),
+])
+def test_a_rep_at_the_persons_own_range_is_complete(name, rises, complete, partial):
+    values = trace((REST, REST, 1), *[seg for top in rises for seg in ((REST, top, 1.0), (top, REST, 1.0),
+                                                                       (REST, REST, 0.5))])
+    counter, _ = run_reps(values)
+    assert (counter.count, counter.partial) == (complete, partial), name
+
+
+def test_quick_pulses_count_where_the_spec_allows_them():
+    """A curl-up pulsed every 1.2 s (0.4 s up, 0.4 s down), as on a real table-top crunch clip."""
+    pulses = trace((REST, REST, 1), *[(REST, TOP, 0.4), (TOP, REST, 0.4), (REST, REST, 0.4)] * 6)
+    assert run_reps(pulses)[0].count == 0                                   # min_rep_s 0.8: too short
+    assert run_reps(pulses, RepCounter(replace(REP, min_rep_s=0.5)))[0].count == 6
+
+
 def test_noisy_reps_count_exactly():
     rng = np.random.default_rng(3)
     clean = trace(*[(REST, TOP, 1), (TOP, TOP, 1), (TOP, REST, 1), (REST, REST, 0.5)] * 5)

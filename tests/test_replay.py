@@ -85,3 +85,55 @@ def test_a_lift_found_while_settling_in_counts_and_a_foreshortened_neck_is_not_j
     report = replay("synth_superman_high_camera", "superman")
     assert report["reps"]["count"] == 1
     assert report["warnings"] == []
+
+
+# --- The whole labelled dev table (coach/real_labels.toml) on the recorded traces -------------------
+
+def _real_labels() -> dict:
+    import tomllib
+
+    from coach.evaluate import REAL_LABELS_FILE
+
+    return tomllib.loads(REAL_LABELS_FILE.read_text())
+
+
+#: Clips still scored wrong, each with why. A new miss fails; a listed one that is fixed fails too,
+#: so the list shrinks with the code.
+KNOWN_MISSES = {
+    # An alternating ("swimmer") superman: the near arm and the near leg lift in turn, never
+    # together, and the spec's lift is the lower of the two (both off the floor).
+    "slayer_superman_alternating": "count",
+    # Lying on the forearms before and after the plank reads like a plank sagging 20-25 deg.
+    "akshathak_istock_plank_home": "hold",
+}
+KNOWN_CONTROL_MISSES = {
+    # The top of a push-up learnt as the rest, its bottom read as a partial back extension.
+    ("myoxyn_pushups_outdoor", "back_extension"),
+}
+
+
+@pytest.mark.parametrize("clip", _real_labels()["clip"], ids=lambda c: Path(c["file"]).stem)
+def test_labelled_real_clip(clip):
+    name = Path(clip["file"]).stem
+    report = replay(name, clip["spec"])
+    counted = report["hold"]["count"] if report["kind"] == "hold" else report["reps"]["count"]
+    results = {
+        "count": "reps" not in clip or counted == clip["reps"],
+        "hold": "hold_s" not in clip or
+        abs(report["hold"]["total_s"] - clip["hold_s"]) <= max(1.0, 0.1 * clip["hold_s"]),
+    }
+    wrong = {what for what, ok in results.items() if not ok}
+    assert wrong == ({KNOWN_MISSES[name]} if name in KNOWN_MISSES else set())
+
+
+@pytest.mark.parametrize("control", _real_labels()["control"], ids=lambda c: Path(c["file"]).stem)
+def test_controls_give_nothing_under_any_spec(control):
+    from coach.specs import builtin_spec_paths
+
+    name = Path(control["file"]).stem
+    active = set()
+    for exercise in builtin_spec_paths():
+        report = replay(name, exercise)
+        if report["reps"]["count"] or report["reps"]["partial"] or report["hold"]["total_s"]:
+            active.add((name, exercise))
+    assert active == {miss for miss in KNOWN_CONTROL_MISSES if miss[0] == name}

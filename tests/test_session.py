@@ -276,3 +276,21 @@ def test_the_glute_stretchs_feet_are_judged_on_the_foot_in_view_when_the_far_one
     seen, _ = computer.compute(b.make_pose(joints, far_visibility=0.6), "left")
     hidden, _ = computer.compute(b.make_pose(joints, far_visibility=0.1), "left")
     assert seen.get("feet") == pytest.approx(hidden.get("feet")) and hidden.get("feet") > 20
+
+
+def test_the_report_says_which_parts_were_not_seen():
+    """A plank whose feet leave the picture for a third of the time: the report says so."""
+    from coach.landmarks import INDEX
+    from coach.types import Pose
+
+    def feet_out(pose: Pose) -> Pose:
+        visibility = pose.visibility.copy()
+        for name in ("left_ankle", "right_ankle", "left_foot_index", "right_foot_index", "left_heel", "right_heel"):
+            visibility[INDEX[name]] = 0.05
+        return Pose(xy=pose.xy, visibility=visibility, depth=pose.depth, image_size=pose.image_size)
+
+    frames = [(b.plank(0.0) if i % 3 else feet_out(b.plank(0.0)), i / 15) for i in range(150)]
+    report = run_poses(find_spec("plank"), frames)
+    assert set(report["not_seen"]) == {"ankles", "feet"}      # the hip line's ankles, the hip height's toes
+    assert report["not_seen"]["ankles"] == pytest.approx(1 / 3, abs=0.02)
+    assert run_poses(find_spec("plank"), ((b.plank(0.0), i / 15) for i in range(150)))["not_seen"] == {}

@@ -15,6 +15,16 @@ PEAK_TOLERANCE = 8.0
 REST_CONFIRM_S = 0.1
 #: Seconds after a first reading in which a further rise shows a lift under way.
 FIRST_RISE_S = 1.0
+#: A rep that rises this share of the person's own recent full rises is complete even
+#: short of the spec's ``full_at``: people move in their own range (a real table-top
+#: crunch peaked at 11-15 deg against a full level of 14), and a rep they repeat at
+#: their range is a rep. A rep clearly short of it stays partial: the partial reps of
+#: the synthetic timelines stop at a quarter (superman) to a half (bridge) of the way.
+OWN_RANGE_SHARE = 2 / 3
+#: How many full reps the person's own range is learnt from (the latest ones), and
+#: how many it needs before it counts.
+OWN_RANGE_REPS = 3
+OWN_RANGE_MIN_REPS = 2
 
 
 class RepCounter:
@@ -68,6 +78,8 @@ class RepCounter:
         self._from_first: float | None = None   # the first reading's value the rep in progress rose from
         self._settling: tuple[float, float] | None = None   # (t, value): earliest reading while settling in
         self._down_since: float | None = None   # when the rep in progress first read as over
+        self._base = 0.0               # the lowest reading in the second before the rep in progress rose
+        self._full_rises: deque[float] = deque(maxlen=OWN_RANGE_REPS)   # rises of the latest full reps
 
     def _level(self, absolute: float, rise: float | None) -> float:
         """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
@@ -245,10 +257,19 @@ class RepCounter:
             return events
         return self.abort(t, "session ended")
 
+    def _reached_own_range(self) -> bool:
+        """The rep rose at least :data:`OWN_RANGE_SHARE` of the person's recent full rises."""
+        if len(self._full_rises) < OWN_RANGE_MIN_REPS:
+            return False
+        return self._peak - self._base >= OWN_RANGE_SHARE * statistics.median(self._full_rises)
+
     def _end_rep(self, t: float) -> list[Event]:
+        full = self._peak >= self._full
+        if full:
+            self._full_rises.append(self._peak - self._base)
         item = RepItem(
             index=len(self.items) + 1, side=self._side, start_s=self._start_t, end_s=t,
-            complete=self._peak >= self._full, peak=self._peak, hold_s=self._hold_s,
+            complete=full or self._reached_own_range(), peak=self._peak, hold_s=self._hold_s,
             warnings=tuple(self._warnings),
         )
         self.items.append(item)
@@ -280,6 +301,7 @@ class RepCounter:
                 self._full = self._full_level()
                 self._first = None
                 self._peak = value
+                self._base = min([v for _, v in self._recent] + [value])
                 self._side = ("left", "right")[self.count % 2] if self.in_turn else (
                     metrics.side if metrics is not None else None)
                 self._hold_s = 0.0

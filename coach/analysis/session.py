@@ -100,6 +100,7 @@ class Session:
         events: list[Event] = []
         pose = self.smoother.update(pose, t)
         metrics: Metrics | None = None
+        hidden: set[int] = set()
         if pose is None:
             state, message = "no_person", MESSAGES["no_person"]
         elif self.view.update(pose, t):
@@ -142,7 +143,7 @@ class Session:
         if state != self.state or message != self.message:
             self.state, self.message = state, message
             events.append(StateChanged(t=t, state=state, message=message))
-        return self._snapshot(t, pose, metrics, events)
+        return self._snapshot(t, pose, metrics, events, hidden)
 
     def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
         if self.spec.sides != "alternating":
@@ -205,7 +206,8 @@ class Session:
             return self.reps.side or ("left", "right")[self.reps.count % 2]
         return self.hold.turn_side()
 
-    def _snapshot(self, t: float, pose: Pose | None, metrics: Metrics | None, events: list[Event]) -> Snapshot:
+    def _snapshot(self, t: float, pose: Pose | None, metrics: Metrics | None, events: list[Event],
+                  hidden: set[int]) -> Snapshot:
         reps = self.reps
         value = metrics.get(self.spec.reps.metric) if (metrics is not None and self.spec.reps) else None
         return Snapshot(
@@ -221,5 +223,6 @@ class Session:
             hold_in_form_s=self.hold.in_form_s, current_in_form_s=self.hold.current_in_form_s,
             warnings=tuple((w.id, w.message) for w in self.form.active),
             events=tuple(events),
+            hidden_parts=tuple(sorted({landmarks.part_label(i) for i in hidden})),
         )
 
