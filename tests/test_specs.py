@@ -41,7 +41,7 @@ def _broken(tmp_path, old: str, new: str) -> Path:
     ("rest_below = -28", "rest_below = -5", "reps.rest_below: must be lower than reps.start_above (got -5 >= -24)"),
     ("full_at = -3", "full_at = -30", "reps.full_at: must be at least reps.start_above"),
     ("above = 16", "above = nan", "warnings[1].above: expected a finite number, found nan"),
-    ("min_rep_s = 1.0", "min_rep_s = -1", "reps.min_rep_s: expected a number greater than 0"),
+    ("start_above = -24", "start_above = -24\nmin_rep_s = -1", "reps.min_rep_s: expected a number greater than 0"),
     ("rest_rise = 10\n", "rest_rise = 10\nfull_rise = 12\n", "reps.full_rise: must be at least reps.start_rise (got 12 < 18)"),
     ("start_rise = 18\nrest_rise = 10\n", "full_rise = 30\n", "reps.full_rise: needs start_rise and rest_rise"),
     ('metric = "hip_line"\n# Hysteresis', 'metric = "hip_lin"\n# Hysteresis', "reps.metric: unknown metric 'hip_lin' (did you mean 'hip_line'?)"),
