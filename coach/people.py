@@ -27,7 +27,7 @@ from coach.landmarks import INDEX
 from coach.types import Pose
 
 # People the model looks out for (coach.pose.LookoutForOthers): a person alone
-# costs a look every half second; while others are in view, about 1.6 times the
+# costs a look every second; while others are in view, about 1.6 times the
 # time per frame (the Tasks API then runs its person detector on every frame).
 MAX_PEOPLE = 3
 FOLLOW_RADIUS_TORSOS = 1.0
