@@ -405,3 +405,20 @@ def test_a_hold_level_relative_to_the_persons_own_rest():
         timer.update(Metrics({"knee": 0.55}, "left"), i / FPS)
     assert timer.total_s == 0.0
 
+
+
+def test_a_small_lift_begun_while_settling_in_is_measured_from_the_rest_seen_then():
+    """A real alternating superman: found lying at -12 (arms reaching forward, lower than the
+    shoulders), lifting to +1 within half a second, before the position was confirmed. Only
+    relative levels can see a rise of 13 from there; they need the rest seen while settling."""
+    spec = RepSpec("lift", start_above=5, full_at=10, rest_below=2.5, start_rise=5, rest_rise=2.5,
+                   full_rise=10, min_rep_s=0.5)
+    counter = RepCounter(spec)
+    settling = trace((-12, -12, 0.2), (-12, -4, 0.2))
+    for i, v in enumerate(settling):
+        counter.settling(Metrics({"lift": v}, "left"), i / FPS)
+    start = len(settling)
+    values = trace((-4, 1, 0.2), (1, 1, 1.2), (1, -12, 0.4), (-12, -12, 1))
+    for i, v in enumerate(values):
+        counter.update(Metrics({"lift": v}, "left"), (start + i) / FPS)
+    assert (counter.count, counter.partial) == (1, 0)

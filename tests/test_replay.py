@@ -100,9 +100,6 @@ def _real_labels() -> dict:
 #: Clips still scored wrong, each with why. A new miss fails; a listed one that is fixed fails too,
 #: so the list shrinks with the code.
 KNOWN_MISSES = {
-    # An alternating ("swimmer") superman: the near arm and the near leg lift in turn, never
-    # together, and the spec's lift is the lower of the two (both off the floor).
-    "slayer_superman_alternating": "count",
     # Lying on the forearms before and after the plank reads like a plank sagging 20-25 deg.
     "akshathak_istock_plank_home": "hold",
 }

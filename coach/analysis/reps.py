@@ -77,6 +77,7 @@ class RepCounter:
         self._first: tuple[float, float] | None = None   # (t, value) of a first reading above the rest level
         self._from_first: float | None = None   # the first reading's value the rep in progress rose from
         self._settling: tuple[float, float] | None = None   # (t, value): earliest reading while settling in
+        self._settled: deque[tuple[float, float]] = deque()   # readings of the last second settling in
         self._down_since: float | None = None   # when the rep in progress first read as over
         self._base = 0.0               # the lowest reading in the second before the rep in progress rose
         self._full_rises: deque[float] = deque(maxlen=OWN_RANGE_REPS)   # rises of the latest full reps
@@ -131,13 +132,17 @@ class RepCounter:
             self._first_reading = False
             first = self._settling or (t, value)
             self._settling = None
+            settled, self._settled = list(self._settled), deque()
             # Past the top by more than a rep's own way from start to top is not this exercise
             # (a bird dog's hips read a bridge's hip line of +60 to +110).
             beyond = self._full_level() + (self._full_level() - self._start_level())
             if self._rest_level() <= first[1] <= beyond:
                 self._first = first
             elif first[1] < self._rest_level():
-                self._armed = True      # seen at rest while settling in: the lift since is a rep
+                self._armed = True      # seen at rest while settling in: the lift since is a rep,
+                for t_rest, v_rest in settled:   # measured from the rest seen then
+                    if v_rest < self.spec.rest_below:
+                        self._note_rest(v_rest, t_rest)
             return False
         if self._first is None:
             return False
@@ -211,14 +216,23 @@ class RepCounter:
         The position must hold for the spec's ``settle_s`` before any reading
         reaches :meth:`update`, and a lift that MediaPipe only finds as it
         starts (a prone body) can be half-way up by then. The earliest reading
-        of the settling stretch is taken as the first reading instead. None
-        (out of position, unseen) forgets it.
+        of the settling stretch is taken as the first reading instead, and
+        when that was at rest, the rest readings of the last second are learnt
+        as the person's rest, so a lift that began while the position was
+        being confirmed is measured from them and counts (a real alternating
+        superman lifted 0.5 s after it was first seen). None (out of position,
+        unseen) forgets them.
         """
         value = metrics.get(self.spec.metric) if metrics is not None else None
         if value is None:
             self._settling = None
-        elif self._settling is None:
+            self._settled.clear()
+            return
+        if self._settling is None:
             self._settling = (t, value)
+        self._settled.append((t, value))
+        while t - self._settled[0][0] > 1.0:
+            self._settled.popleft()
 
     def note_warning(self, warning_id: str) -> None:
         """Record that a warning was shown during the rep in progress."""
