@@ -131,24 +131,21 @@ def test_two_people_in_view_the_one_planking_is_followed(tmp_path):
     """A person planking and another standing beside the mat: the coach follows the plank
     (with one person asked of the model, it followed the standing one and timed nothing),
     times it, and warns when it sags."""
-    from types import SimpleNamespace
-
     from coach.synth import exercises
     from coach.synth.body import load_body
     from coach.synth.render import Camera, Look, render, vertex_colours
 
     planker, stander = load_body("average_male"), load_body("heavy_female")
     look = Look(noise=0.0)
-    colours = np.vstack([vertex_colours(planker, look), vertex_colours(stander, look)])
-    faces = np.vstack([planker.faces, stander.faces + len(planker.rest_vertices)])
     standing = stander.pose({}).vertices
     standing = standing - [0.0, 0.0, standing[:, 2].min()] + [-0.6, 1.3, 0.0]   # beside the mat, further back
-    scene = SimpleNamespace(faces=faces)
+    beside = ((stander.faces, standing, vertex_colours(stander, look)),)
+    colours = vertex_colours(planker, look)
     cam = Camera(target=(0.0, 0.4, 0.5), distance_m=3.2)
     frames = []
     for i in range(75):                                   # 5 s: straight plank, then sagging 20 deg
         plank = exercises.plank(planker, 0.0 if i < 38 else 20.0).vertices
-        frames.append(render(scene, np.vstack([plank, standing]), cam, look, colours))
+        frames.append(render(planker, plank, cam, look, colours, others=beside))
     report = analyze(write_mp4(tmp_path / "two.mp4", frames, 15))
     assert report["pose_coverage"] > 0.9
     assert report["people_seen"] == 2

@@ -28,6 +28,9 @@ import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))   # the build venv has no coach installed
+
+from coach.models import BUNDLE_SHA256  # noqa: E402  (the one recorded checksum)
 OUT = ROOT / "coach" / "models" / "pose_landmarker_full.task"
 SOURCE_RELEASE = "mediapipe==0.10.21"
 # file in the release -> (name in the bundle, its sha256, input mean, input std, outputs)
@@ -38,7 +41,6 @@ NETWORKS = {
         ("pose_landmarks_detector.tflite", "e9a5c5cb17f736fafd4c2ec1da3b3d331d6edbe8a0d32395855aeb2cdfd64b9f",
          0.0, 255.0, 5),
 }
-BUNDLE_SHA256 = "a00906669d7cb9687a5c9753ccc7dd5d89b814ab712db8554eada6b3038201e4"
 FIXED_TIME = (2025, 1, 31, 0, 0, 0)   # the source wheel's date: no build time leaks into the bytes
 
 
