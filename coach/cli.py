@@ -181,7 +181,7 @@ def _default_report(name: str) -> str:
     return str(sessions / f"{name}-{datetime.now().strftime('%Y%m%d-%H%M%S')}.json")
 
 
-def _run_live_program(args: argparse.Namespace, program: Any):
+def _run_live_program(args: argparse.Namespace, program: Any, save: Any):
     """The live window for one exercise or a routine, with the options `live` and `routine` share."""
     from coach.live import run_live
     from coach.pose import create_estimator
@@ -190,20 +190,22 @@ def _run_live_program(args: argparse.Namespace, program: Any):
     camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
     _print_safety()
     try:
-        return run_live(program, camera, estimator, display=not args.no_display, mirror=not args.no_mirror,
+        return run_live(program, camera, estimator, display=not args.no_display, mirror=args.mirror,
                         max_seconds=args.max_seconds, screenshot=args.screenshot,
-                        setup_check=not args.no_setup_check, voice=_voice(args))
+                        setup_check=not args.no_setup_check, voice=_voice(args), save=save,
+                        full_screen=args.full_screen)
     finally:
         estimator.close()
 
 
 def _voice(args: argparse.Namespace):
-    if not args.voice:
-        return None
-    from coach.voice import Voice
+    """A voice unless --no-voice, or when --voice is not given and no speech engine is installed."""
+    from coach.voice import Voice, speech_engine
 
+    if args.voice is False or (args.voice is None and speech_engine() is None):
+        return None
     voice = Voice()
-    print(f"voice: {voice.engine} (m mutes)")
+    print(f"voice: {voice.engine} (m mutes, --no-voice turns it off)")
     return voice
 
 
@@ -225,13 +227,17 @@ def cmd_live(args: argparse.Namespace) -> int:
     for path in (args.report, events, args.screenshot):
         check_writable(path)
     program = SingleExercise(spec, events)
-    result = _run_live_program(args, program)
-    write_json_atomic(args.report, result.report)
+
+    def save(result: Any) -> str:
+        write_json_atomic(args.report, result.report)
+        moments = result.moments.get(0)
+        write_html(html, result.report, program.recorder.series, spec, moments.best() if moments else [])
+        write_csv(Path(args.report).with_suffix(""), result.report, program.recorder.series)
+        _record_history([result.report], "live", args.report)
+        return Path(html).name
+
     html = str(Path(args.report).with_suffix(".html"))
-    moments = result.moments.get(0)
-    write_html(html, result.report, program.recorder.series, spec, moments.best() if moments else [])
-    write_csv(Path(args.report).with_suffix(""), result.report, program.recorder.series)
-    _record_history([result.report], "live", args.report)
+    result = _run_live_program(args, program, save)
     print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     _print_summary(result.report)
     print(f"report: {args.report} (and .html, .frames.csv, .reps.csv, .holds.csv)\nevents: {events}")
@@ -260,14 +266,18 @@ def cmd_routine(args: argparse.Namespace) -> int:
     check_writable(args.screenshot)
     events_dir = Path(args.report).with_suffix(".events")
     player = RoutinePlayer(routine, events_dir)
-    result = _run_live_program(args, player)
-    write_json_atomic(args.report, result.report)
-    _record_history(list(player.reports.values()), "routine", args.report)
-    for index, report in player.reports.items():      # one HTML page per exercise done
-        item_spec = routine.items[index].spec
-        moments = result.moments.get(index)
-        write_html(events_dir / f"{index + 1:02d}-{item_spec.id}.html", report, player.series[index], item_spec,
-                   moments.best() if moments else [])
+
+    def save(result: Any) -> str:
+        write_json_atomic(args.report, result.report)
+        _record_history(list(player.reports.values()), "routine", args.report)
+        for index, report in player.reports.items():      # one HTML page per exercise done
+            item_spec = routine.items[index].spec
+            moments = result.moments.get(index)
+            write_html(events_dir / f"{index + 1:02d}-{item_spec.id}.html", report, player.series[index], item_spec,
+                       moments.best() if moments else [])
+        return Path(args.report).name
+
+    result = _run_live_program(args, player, save)
     print(f"routine ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     for entry in result.report["exercises"]:
         if entry["skipped"]:
@@ -415,9 +425,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_analyze)
 
     p = sub.add_parser("live", help="coach live from a webcam (or a video played as one)",
-                       description="Live coaching window. First a camera set-up check (in the picture, the right view, "
-                                   "the camera low and near), then a countdown. Keys: q quit, space pause, r reset "
-                                   "the counts, m mute the voice.",
+                       description="Live coaching window, made to be read from the mat. First a camera set-up check "
+                                   "(in the picture, the right view, the camera low and near), then a countdown; if "
+                                   "the set-up is still not right after 10 s the session starts anyway. Keys: q quit, "
+                                   "space pause, r reset the counts, m mute the voice, d details (angles, fps), "
+                                   "f full screen.",
                        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--exercise", "-e", required=True, help="exercise id or a spec .toml file")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
@@ -425,11 +437,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--events", help="event log path (default: beside the report)")
     _add_model_options(p)
     p.add_argument("--no-display", action="store_true", help="run without a window (for tests and servers)")
-    p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
+    p.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
+                   help="show the picture like a mirror (default: yes for a camera, no for a video file); "
+                        "left and right in the analysis never change")
     p.add_argument("--max-seconds", type=float, help="end the session after this many seconds")
     p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
-    p.add_argument("--voice", action="store_true", help="speak counts, hold/rest and form cues (espeak-ng, else a tone)")
+    p.add_argument("--voice", action=argparse.BooleanOptionalAction, default=None,
+                   help="speak the count, hold, rest, the set-up advice and form cues (default: on when espeak-ng "
+                        "or espeak is installed; m mutes)")
     p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
+    p.add_argument("--full-screen", action="store_true", help="start full screen (f toggles it)")
     p.set_defaults(func=cmd_live)
 
     p = sub.add_parser("routine", help="a guided sequence of exercises in the live window",
@@ -443,11 +460,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--report", help="routine report path (default: a file in ~/.local/share/coach/sessions)")
     _add_model_options(p)
     p.add_argument("--no-display", action="store_true", help="run without a window")
-    p.add_argument("--no-mirror", action="store_true", help="show the camera image unmirrored")
+    p.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
+                   help="show the picture like a mirror (default: yes for a camera, no for a video file); "
+                        "left and right in the analysis never change")
     p.add_argument("--max-seconds", type=float, help="end after this many seconds")
     p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
-    p.add_argument("--voice", action="store_true", help="speak counts, hold/rest and form cues (espeak-ng, else a tone)")
+    p.add_argument("--voice", action=argparse.BooleanOptionalAction, default=None,
+                   help="speak the count, hold, rest, the set-up advice and form cues (default: on when espeak-ng "
+                        "or espeak is installed; m mutes)")
     p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
+    p.add_argument("--full-screen", action="store_true", help="start full screen (f toggles it)")
     p.set_defaults(func=cmd_routine)
 
     p = sub.add_parser("exercises", help="list the exercises, or show one",

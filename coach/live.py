@@ -1,12 +1,15 @@
-"""The live loop: camera -> pose -> session -> overlay window, until q, Ctrl-C or camera loss.
+"""The live loop: camera -> pose -> session -> screen, until q, Ctrl-C or camera loss.
 
 One exercise (:class:`SingleExercise`) or a routine
-(:class:`~coach.routines.RoutinePlayer`) runs in the same loop; keys: q quit,
-space pause, r restart the counts, n next and b back in a routine, m mute.
+(:class:`~coach.routines.RoutinePlayer`) runs in the same loop through the
+:class:`LiveProgram` interface. Keys (:data:`KEYS`): q quit, space pause,
+r restart the counts, n next and b back in a routine, m mute, d details,
+f full screen.
 
 Everything stateful runs on this one thread; the camera's reader thread only
-keeps the newest frame. On every exit the summary is printed by the CLI and
-the report saved; the event log is written as the session goes.
+keeps the newest frame. The event log is written as the session goes; on
+every exit the report is built, handed to ``save`` (the CLI writes it) and,
+with a window, summed up on an end screen.
 """
 
 from __future__ import annotations
@@ -15,25 +18,64 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Protocol
 
 import cv2
+import numpy as np
 
 from coach.engine import Recorder
 from coach.errors import CameraError, CoachError
 from coach.moments import WorstMoments
 from coach.pose import PoseEstimator
-from coach.render import OverlayRenderer, message_view
-from coach.routines import RoutinePlayer
+from coach.render import OverlayRenderer, message_view, summary_view, Canvas, centre_banner
+from coach.report import end_screen_lines
 from coach.safety import SAFETY_SHORT, SHOW_FOR_S
-from coach.setup_check import SetupCheck
+from coach.setup_check import SetupCheck, SetupView
 from coach.sources import Camera
 from coach.specs import ExerciseSpec
 from coach.types import Pose, Snapshot
 from coach.voice import Voice
 
 WINDOW = "coach"
-DISPLAY_WIDTH = 960
+#: The height the camera picture is drawn at: the window (or full screen) scales it, and every
+#: size on the screen is a share of the height, so only sharpness depends on this.
+DISPLAY_HEIGHT = 720
+#: The screen is never narrower than 4:3: a portrait camera picture is padded so the text fits.
+MIN_ASPECT = 4 / 3
+RESET_SHOWN_S = 1.5
+START_ADVICE_SHOWN_S = 6.0
+END_SCREEN_S = 10.0
+
+KEYS = {ord("q"): "quit", 27: "quit", ord(" "): "pause", ord("r"): "back", ord("b"): "back", ord("n"): "next",
+        ord("m"): "mute", ord("d"): "details", ord("f"): "fullscreen"}
+
+
+class LiveProgram(Protocol):
+    """What the live loop runs: one exercise or a routine."""
+
+    @property
+    def spec(self) -> ExerciseSpec: ...          # the exercise now
+
+    @property
+    def index(self) -> int: ...                  # its place in the routine (0 for one exercise)
+
+    @property
+    def finished(self) -> bool: ...
+
+    def step(self, pose: Pose | None, t: float) -> Snapshot | None:
+        """Advance to ``t``; None while there is no exercise to show (a routine's rest)."""
+
+    def notice(self, t: float) -> list[str]: ...
+
+    def between(self, t: float) -> tuple[str, str] | None:
+        """What the screen says between exercises ("REST 12 s", "Next: Plank, 3 x 10 s"), if that is now."""
+
+    def next(self, t: float) -> None: ...
+
+    def back(self, t: float) -> None: ...
+
+    def close(self, **context: Any) -> dict[str, Any]:
+        """End and return the report; ``context`` (video, backend, people seen, set-up) goes in it."""
 
 
 @dataclass
@@ -46,7 +88,9 @@ class LiveResult:
 
 
 class SingleExercise:
-    """One exercise as a live program (a routine of one, without rests)."""
+    """One exercise as a live program: r starts the counts again, n does nothing."""
+
+    index = 0
 
     def __init__(self, spec: ExerciseSpec, events: str | Path | None = None) -> None:
         self.spec = spec
@@ -59,51 +103,108 @@ class SingleExercise:
     def notice(self, t: float) -> list[str]:
         return []
 
+    def between(self, t: float) -> tuple[str, str] | None:
+        return None
+
     def next(self, t: float) -> None:
-        """No next exercise: n does nothing here."""
+        """No next exercise."""
 
     def back(self, t: float) -> None:
         self.recorder.restart()
 
-    def close(self) -> dict[str, Any]:
-        return self.recorder.close()
+    def close(self, **context: Any) -> dict[str, Any]:
+        setup = context.pop("setup", None)
+        report = self.recorder.close(video=context.get("video"), backend=context.get("pose_backend"),
+                                     people_seen=context.get("people_seen"))
+        if setup is not None:
+            report["setup"] = setup
+            if not setup["completed"]:
+                why = "; ".join(setup["advice"]) or "the session ended during the countdown"
+                report["message"] = f"Set-up not completed: {why}"
+        return report
 
 
-def _renderer(cache: dict[str, OverlayRenderer], spec: ExerciseSpec, mirror: bool) -> OverlayRenderer:
-    """One renderer per exercise of the session, made once."""
-    if spec.id not in cache:
-        cache[spec.id] = OverlayRenderer(spec, mirror=mirror)
-    return cache[spec.id]
+@dataclass
+class LiveScreen:
+    """What the window shows, frame by frame; keeps the on-screen state the keys change."""
+
+    mirror: bool
+    details: bool = False
+    renderers: dict[str, OverlayRenderer] = field(default_factory=dict)
+    reset_until: float = -1.0
+    advice_until: float = -1.0
+    advice: str = ""
+    said_count: int | None = None
+
+    def renderer(self, spec: ExerciseSpec) -> OverlayRenderer:
+        if spec.id not in self.renderers:
+            self.renderers[spec.id] = OverlayRenderer(spec, mirror=self.mirror, details=self.details,
+                                                      min_aspect=MIN_ASPECT)
+        renderer = self.renderers[spec.id]
+        renderer.details = self.details
+        return renderer
+
+    def draw(self, image: np.ndarray, program: LiveProgram, pose: Pose | None, snapshot: Snapshot | None,
+             setup: SetupView | None, t: float, first_t: float, fps: float) -> np.ndarray:
+        zoom = DISPLAY_HEIGHT / image.shape[0]
+        notice = list(program.notice(t))
+        if t - first_t < SHOW_FOR_S:
+            notice.append(SAFETY_SHORT)
+        if setup is not None:
+            big = str(setup.countdown) if setup.countdown is not None else ""
+            return message_view(image, setup.title, advice="" if big else setup.advice, big=big, sub=setup.advice if big else "",
+                                zoom=zoom, mirror=self.mirror, pose=pose, small=notice, min_aspect=MIN_ASPECT).image
+        if snapshot is None:
+            title, sub = program.between(t) or ("", "")
+            return message_view(image, program.spec.name if not title else "REST", big=title, sub=sub, zoom=zoom,
+                                mirror=self.mirror, small=notice, min_aspect=MIN_ASPECT).image
+        banner = self.advice if t < self.advice_until else ""
+        out = self.renderer(program.spec).annotate(image, snapshot, fps=fps if self.details else None, zoom=zoom,
+                                                   notice=notice, banner=banner)
+        if t < self.reset_until:
+            canvas = Canvas(out)
+            centre_banner(canvas, "banner", "RESET", "The counts start again")
+        return out
 
 
-def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimator: PoseEstimator, *,
-             display: bool = True, mirror: bool = True, max_seconds: float | None = None,
+def paused_view(image: np.ndarray) -> np.ndarray:
+    canvas = Canvas(image.copy())
+    centre_banner(canvas, "banner", "PAUSED", "Space to go on, q to stop")
+    return canvas.image
+
+
+def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, *,
+             display: bool = True, mirror: bool | None = None, max_seconds: float | None = None,
              screenshot: str | Path | None = None, frame_timeout_s: float = 3.0,
-             setup_check: bool = False, voice: Voice | None = None) -> LiveResult:
+             setup_check: bool = False, voice: Voice | None = None,
+             save: Callable[[LiveResult], str] | None = None, end_screen_s: float = END_SCREEN_S,
+             full_screen: bool = False) -> LiveResult:
     """Run a live session (one exercise or a routine) and return its report and why it ended.
 
-    ``camera`` is an index or a video file played at real-time pace.
-    ``screenshot`` saves the last shown window image (for checking the view).
-    The safety advice is on screen for the first seconds. ``setup_check``
-    first checks the camera's placement (see :mod:`coach.setup_check`) and
-    counts down; ``voice`` speaks cues (m mutes it).
+    ``camera`` is an index or a video file played at real-time pace; ``mirror``
+    (default: a camera yes, a video file no) shows the picture like a mirror.
+    ``screenshot`` saves the last exercise screen (for checking the view).
+    ``setup_check`` first checks the camera's placement (see
+    :mod:`coach.setup_check`) and counts down; ``voice`` speaks cues (m mutes
+    it). ``save`` is called with the result before the end screen and returns
+    where the report went, which the end screen shows. ``full_screen`` starts
+    the window full screen (f toggles it).
     """
     if display and not os.environ.get("DISPLAY") and os.name != "nt":
         raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
-    renderers: dict[str, OverlayRenderer] = {}
+    screen = LiveScreen(mirror=(not isinstance(camera, str)) if mirror is None else mirror)
     moments: dict[int, WorstMoments] = {}
     ended_by = "end of video"
-    frames = 0
+    frames, fps, t = 0, 0.0, 0.0
     started = time.monotonic()
-    fps = 0.0
     paused = False
-    last_image = None
-    t = 0.0
+    shown: np.ndarray | None = None
+    last_exercise_screen: np.ndarray | None = None
     first_t: float | None = None
     setup = SetupCheck(program.spec) if setup_check else None
+    window = _Window(full_screen) if display else None
     try:
         with Camera(camera) as cam:
-            window_ready = False
             while True:
                 if max_seconds is not None and time.monotonic() - started >= max_seconds:
                     ended_by = "time limit"
@@ -114,75 +215,148 @@ def run_live(program: SingleExercise | RoutinePlayer, camera: int | str, estimat
                 t = frame.t
                 first_t = t if first_t is None else first_t
                 if not paused:
-                    pose = estimator.detect(frame.image, frame.t)
-                    setup_lines = setup.update(pose, frame.t) if setup is not None else []
-                    snapshot = None if setup_lines else program.step(pose, frame.t)
+                    pose = estimator.detect(frame.image, t)
+                    view = _setup_step(setup, pose, t, screen, voice)
+                    snapshot = None if view is not None else program.step(pose, t)
                     if voice is not None and snapshot is not None:
                         voice.on_snapshot(snapshot)
                     frames += 1
                     elapsed = time.monotonic() - started
                     fps = frames / elapsed if elapsed > 0 else 0.0
                     if snapshot is not None and snapshot.warnings:
-                        renderer = _renderer(renderers, program.spec, mirror)
-                        index = getattr(program, "index", 0)
-                        if index not in moments:
-                            moments[index] = WorstMoments(program.spec)
-                        moments[index].update(snapshot, lambda: renderer.annotate(frame.image, snapshot))
+                        renderer = OverlayRenderer(program.spec)
+                        moments.setdefault(program.index, WorstMoments(program.spec)).update(
+                            snapshot, lambda: renderer.annotate(frame.image, snapshot))
                     if display or screenshot is not None:
-                        # Small cameras are shown enlarged so the text stays readable.
-                        zoom = max(1.0, DISPLAY_WIDTH / frame.image.shape[1]) if display else 1.0
-                        notice = setup_lines or program.notice(t)
-                        if t - first_t < SHOW_FOR_S:
-                            notice = [*notice, SAFETY_SHORT]
-                        if snapshot is None:
-                            last_image = message_view(frame.image, notice, zoom=zoom, mirror=mirror,
-                                                      pose=pose if setup_lines else None)
-                        else:
-                            renderer = _renderer(renderers, program.spec, mirror)
-                            last_image = renderer.annotate(frame.image, snapshot, fps=fps, zoom=zoom, notice=notice)
+                        shown = screen.draw(frame.image, program, pose, snapshot, view, t, first_t, fps)
+                        if snapshot is not None:
+                            last_exercise_screen = shown
                     if program.finished:
                         ended_by = "routine done"
                         break
-                if display and last_image is not None:
-                    if not window_ready:
-                        cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
-                        cv2.resizeWindow(WINDOW, last_image.shape[1], last_image.shape[0])
-                        window_ready = True
-                    cv2.imshow(WINDOW, last_image)
-                    key = cv2.waitKey(1) & 0xFF
-                    if key in (ord("q"), 27):
+                if window is not None and shown is not None:
+                    window.show(paused_view(shown) if paused else shown)
+                    action = KEYS.get(window.key())
+                    if action == "quit":
                         ended_by = "quit"
                         break
-                    if key == ord(" "):
+                    if action == "pause":
                         paused = not paused
-                    elif key in (ord("r"), ord("b")):
+                    elif action == "back":
                         program.back(t)
-                    elif key == ord("n"):
+                        screen.reset_until = t + RESET_SHOWN_S
+                    elif action == "next":
                         program.next(t)
-                    elif key == ord("m") and voice is not None:
+                    elif action == "mute" and voice is not None:
                         voice.toggle_mute()
-                    if cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1:
+                    elif action == "details":
+                        screen.details = not screen.details
+                    elif action == "fullscreen":
+                        window.toggle_fullscreen()
+                    if window.closed():
                         ended_by = "window closed"
                         break
     except KeyboardInterrupt:
         ended_by = "interrupted"
     except CameraError as exc:
         if frames == 0:
+            if window is not None:
+                window.close()
             raise
         ended_by = f"camera lost: {exc}"
     finally:
-        if screenshot is not None and last_image is not None:
-            cv2.imwrite(str(screenshot), last_image)
-        if display:
-            cv2.destroyAllWindows()
+        if screenshot is not None and (last_exercise_screen is not None or shown is not None):
+            cv2.imwrite(str(screenshot), last_exercise_screen if last_exercise_screen is not None else shown)
         if voice is not None:
             voice.close()
-    report = program.close()
-    if isinstance(program, SingleExercise):
-        # Re-built with the session's context (the recorder's own report has none).
-        report.update(video={"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
-                      pose_backend=estimator.name, people_seen=estimator.most_people)
+    context: dict[str, Any] = {"video": {"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
+                               "pose_backend": estimator.name, "people_seen": estimator.most_people}
+    if setup is not None:
+        context["setup"] = setup.result(t)
+    report = program.close(**context)
     report["interrupted"] = ended_by not in ("quit", "end of video", "time limit", "window closed", "routine done")
     report["ended_by"] = ended_by
     report["live_fps"] = round(fps, 1)
-    return LiveResult(report=report, ended_by=ended_by, frames=frames, fps=fps, moments=moments)
+    result = LiveResult(report=report, ended_by=ended_by, frames=frames, fps=fps, moments=moments)
+    saved = save(result) if save is not None else ""
+    if window is not None:
+        if shown is not None and ended_by not in ("window closed", "interrupted"):
+            window.end_screen(_end_screen(shown, program, report, saved), end_screen_s)
+        window.close()
+    return result
+
+
+def _setup_step(setup: SetupCheck | None, pose: Pose | None, t: float, screen: LiveScreen,
+                voice: Voice | None) -> SetupView | None:
+    """The set-up check's view this frame; when it gives up, its advice is shown (and said) once."""
+    if setup is None or setup.done:
+        return None
+    view = setup.update(pose, t)
+    if view is not None and view.countdown is not None and view.countdown != screen.said_count:
+        screen.said_count = view.countdown
+        if voice is not None:
+            voice.say(str(view.countdown))
+    if setup.done and not setup.passed:
+        advice = setup.advice()
+        if advice:
+            screen.advice, screen.advice_until = f"Starting anyway. {advice}", t + START_ADVICE_SHOWN_S
+            if voice is not None:
+                voice.say(advice.split(":")[0])
+    return view
+
+
+def _end_screen(last: np.ndarray, program: LiveProgram, report: dict[str, Any], saved: str) -> np.ndarray:
+    if "exercises" in report:                     # a routine: one line per exercise
+        lines = []
+        for entry in report["exercises"]:
+            name = entry["exercise_name"]
+            lines.append(f"{name}: skipped" if entry["skipped"]
+                         else f"{name}: " + end_screen_lines(entry["report"], {})[0].lower())
+        title = report.get("routine_name", "Routine")
+    else:
+        cues = {w.id: w.cue for w in program.spec.warnings}
+        lines = end_screen_lines(report, cues)
+        title = f"{program.spec.name}: done"
+    footer = f"Report: {saved}   (any key closes)" if saved else "(any key closes)"
+    return summary_view(last, title, lines, footer).image
+
+
+class _Window:
+    """The OpenCV window: made on the first frame, full screen on f, closed once."""
+
+    def __init__(self, full_screen: bool = False) -> None:
+        self._made = False
+        self._full = full_screen
+
+    def show(self, image: np.ndarray) -> None:
+        if not self._made:
+            cv2.namedWindow(WINDOW, cv2.WINDOW_NORMAL | cv2.WINDOW_KEEPRATIO | cv2.WINDOW_GUI_NORMAL)
+            cv2.resizeWindow(WINDOW, image.shape[1], image.shape[0])
+            self._made = True
+            if self._full:
+                cv2.setWindowProperty(WINDOW, cv2.WND_PROP_FULLSCREEN, cv2.WINDOW_FULLSCREEN)
+        cv2.imshow(WINDOW, image)
+
+    def key(self, wait_ms: int = 1) -> int:
+        return cv2.waitKey(wait_ms) & 0xFF
+
+    def toggle_fullscreen(self) -> None:
+        self._full = not self._full
+        cv2.setWindowProperty(WINDOW, cv2.WND_PROP_FULLSCREEN,
+                              cv2.WINDOW_FULLSCREEN if self._full else cv2.WINDOW_NORMAL)
+
+    def closed(self) -> bool:
+        return self._made and cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1
+
+    def end_screen(self, image: np.ndarray, seconds: float) -> None:
+        """Show the summary until a key is pressed or ``seconds`` pass."""
+        self.show(image)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not self.closed():
+            if self.key(100) != 255:
+                return
+
+    def close(self) -> None:
+        if self._made:
+            cv2.destroyAllWindows()
+            self._made = False

@@ -12,7 +12,7 @@ from coach.analysis.session import Session
 from coach.specs import PER_SIDE_MODES
 from coach.types import Event, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 3   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen
+REPORT_VERSION = 4   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live)
 #: A part hidden in at least this share of the frames with a person is reported as not seen.
 NOT_SEEN_SHARE = 0.1
 
@@ -160,4 +160,38 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     return lines
 
 
+
+def end_screen_lines(report: dict[str, Any], cues: dict[str, str]) -> list[str]:
+    """The end-of-session screen, in a few big lines: the count or the hold against the target, the
+    share in good form, the most frequent cue (``cues`` maps warning ids to their words)."""
+    if report.get("message"):
+        return [report["message"]]
+    lines = []
+    target, reps, hold = report["targets"], report["reps"], report["hold"]
+    if report.get("kind") == "reps":
+        line = f"Reps: {reps['count']}" + (f" of {target['reps']}" if target["reps"] else "")
+        if reps["by_side"]:
+            per = f" of {target['reps']}" if target["reps"] else ""
+            line = f"Reps: left {reps['by_side']['left']}{per}, right {reps['by_side']['right']}{per}"
+        if reps["partial"]:
+            line += f" (+ {reps['partial']} partial)"
+        lines.append(line)
+        if reps["items"]:
+            clean = sum(1 for item in reps["items"] if not item["warnings"])
+            lines.append(f"In good form: {clean} of {len(reps['items'])} reps")
+    else:
+        goal = f" of {target['hold_s']:g} s" if target["hold_s"] else ""
+        lines.append(f"Held {hold['in_form_s']:.0f} s in good form{goal}"
+                     + (f" ({hold['count']} holds)" if hold["count"] > 1 else ""))
+        if hold["total_s"] > 0:
+            lines.append(f"In good form: {100 * hold['in_form_s'] / hold['total_s']:.0f} % of the time in position")
+    counts: dict[str, int] = {}
+    for w in report["warnings"]:
+        counts[w["id"]] = counts.get(w["id"], 0) + 1
+    if counts:
+        top = max(counts, key=lambda k: counts[k])
+        lines.append(f"Most frequent cue: {cues.get(top, top)} ({counts[top]}x)")
+    else:
+        lines.append("No form cues: well done")
+    return lines
 

@@ -245,20 +245,27 @@ class RoutinePlayer:
         if self.phase == "done":
             return [f"{self.routine.name}: done. Well done!"]
         if self.phase == "rest":
-            nxt = items[self.index + 1].spec
-            return [f"Rest {max(0.0, self.rest_until - t):.0f} s  -  next: {nxt.name} ({describe_target(nxt)})",
-                    "n: start now   b: back"]
+            return ["n: start now   b: back"]
         spec = items[self.index].spec
         line = f"{self.index + 1}/{len(items)} {spec.name}: {describe_target(spec)}"
         return [line, "n: next   b: back"]
 
-    def close(self) -> dict[str, Any]:
-        """The routine's report: one entry per exercise, skipped ones marked."""
+    def between(self, t: float) -> tuple[str, str] | None:
+        """During a rest: its seconds left, and what comes next."""
+        if self.phase != "rest":
+            return None
+        nxt = self.routine.items[self.index + 1].spec
+        return f"REST {max(0.0, self.rest_until - t):.0f} s", f"Next: {nxt.name}, {describe_target(nxt)}"
+
+    def close(self, **context: Any) -> dict[str, Any]:
+        """The routine's report: one entry per exercise, skipped ones marked; ``context`` (the
+        video, backend, people seen, set-up) is kept at the top."""
         if self.phase == "exercise" and self.index not in self.reports:
             self.reports[self.index] = self.recorder.close()
             self.series[self.index] = self.recorder.series
         out = []
         for i, item in enumerate(self.routine.items):
             report = self.reports.get(i)
-            out.append({"exercise": item.spec.id, "skipped": report is None, "report": report})
-        return {"routine": self.routine.id, "routine_name": self.routine.name, "exercises": out}
+            out.append({"exercise": item.spec.id, "exercise_name": item.spec.name, "skipped": report is None,
+                        "report": report})
+        return {"routine": self.routine.id, "routine_name": self.routine.name, "exercises": out, **context}

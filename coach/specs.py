@@ -49,6 +49,7 @@ METRIC_KINDS = {
 DERIVED_KINDS = ("lowest", "highest", "lowest_seen")
 DISTANCE_AXES = ("horizontal", "vertical", "euclidean")
 PHASES = ("rep_top", "hold", "active")
+MAX_CUE_CHARS = 32            # a warning's cue is read from the mat, big: a few words
 VIEWS = ("side", "front")
 #: near: the side facing the camera is measured; alternating: each rep or hold
 #: belongs to the side the metrics show working; in_turn: one camera cannot
@@ -164,6 +165,9 @@ class WarningSpec:
     id: str
     metric: str
     message: str
+    #: The few words shown big on the live screen and spoken ("Lift your hips");
+    #: ``message`` is the full explanation for the report and the details view.
+    cue: str = ""
     below: float | None = None
     above: float | None = None
     during: str = "hold"
@@ -395,7 +399,7 @@ def _read_reps(r: FieldReader, data: Any, metrics: dict[str, MetricSpec]) -> Rep
 
 def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:
     where = f"warnings[{i}]"
-    data = r.table(data, where, {"id", "metric", "message", "below", "above", "during",
+    data = r.table(data, where, {"id", "metric", "message", "cue", "below", "above", "during",
                                  "show_after_s", "clear_after_s", "only_if", "note"}, {"id", "metric", "message"})
     if not data:
         return None
@@ -403,6 +407,10 @@ def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSp
     metric = r.string(data, "metric", where)
     _check_metric_ref(r, metric, f"{where}.metric", metrics)
     message = r.string(data, "message", where)
+    cue = r.string(data, "cue", where, default=message.split(":")[0])
+    if "cue" in data and len(cue) > MAX_CUE_CHARS:
+        r.error(f"{where}.cue", f"expected at most {MAX_CUE_CHARS} characters (a few words read from the mat), "
+                                f"found {len(cue)}: '{cue}'")
     below = r.number(data, "below", where)
     above = r.number(data, "above", where)
     if below is None and above is None and ("below" not in data and "above" not in data):
@@ -413,7 +421,7 @@ def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSp
     show = r.number(data, "show_after_s", where, default=WarningSpec.show_after_s, positive=True)
     clear = r.number(data, "clear_after_s", where, default=WarningSpec.clear_after_s, positive=True)
     only_if = _read_conditions(r, data.get("only_if", []), f"{where}.only_if", metrics)
-    return WarningSpec(id=wid, metric=metric, message=message, below=below, above=above, during=during,
+    return WarningSpec(id=wid, metric=metric, message=message, cue=cue, below=below, above=above, during=during,
                        only_if=only_if,
                        show_after_s=show or WarningSpec.show_after_s, clear_after_s=clear or WarningSpec.clear_after_s)
 

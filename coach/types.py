@@ -129,6 +129,7 @@ class WarningStarted:
     t: float
     id: str
     message: str
+    cue: str = ""          # the few words said and shown big ("Lift your hips")
 
 
 @dataclass(frozen=True)

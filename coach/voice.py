@@ -19,6 +19,11 @@ from typing import Callable
 from coach.types import HoldSegment, RepFinished, Snapshot, StateChanged, WarningStarted
 
 
+def speech_engine() -> str | None:
+    """The speech program found on PATH (espeak-ng, else espeak), or None."""
+    return shutil.which("espeak-ng") or shutil.which("espeak")
+
+
 def _espeak(engine: str) -> Callable[[str], None]:
     def speak(text: str) -> None:
         try:
@@ -38,7 +43,7 @@ class Voice:
 
     def __init__(self, muted: bool = False, form_cooldown_s: float = 6.0,
                  speak: Callable[[str], None] | None = None) -> None:
-        engine = shutil.which("espeak-ng") or shutil.which("espeak")
+        engine = speech_engine()
         self.speak = speak or (_espeak(engine) if engine else _bell)
         self.engine = "custom" if speak else (engine or "terminal bell")
         self.muted = muted
@@ -83,7 +88,7 @@ class Voice:
         for event in snapshot.events:
             if isinstance(event, WarningStarted) and snapshot.t - self._last_form_t >= self.form_cooldown_s:
                 self._last_form_t = snapshot.t
-                self.say(event.message.split(":")[0])
+                self.say(event.cue or event.message.split(":")[0])
                 return
             if isinstance(event, StateChanged) and event.state == "wrong_view":
                 self.say("Please turn")

@@ -82,5 +82,5 @@ class FormChecker:
             return []
         rule.shown = shown
         if shown:
-            return [WarningStarted(t=t, id=rule.spec.id, message=rule.spec.message)]
+            return [WarningStarted(t=t, id=rule.spec.id, message=rule.spec.message, cue=rule.spec.cue)]
         return [WarningEnded(t=t, id=rule.spec.id)]
