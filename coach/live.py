@@ -192,7 +192,7 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
     """
     if display and not os.environ.get("DISPLAY") and os.name != "nt":
         raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
-    screen = LiveScreen(mirror=(not isinstance(camera, str)) if mirror is None else mirror)
+    screen = LiveScreen(mirror=shown_mirrored(camera, mirror))
     moments: dict[int, WorstMoments] = {}
     ended_by = "end of video"
     frames, fps, t = 0, 0.0, 0.0
@@ -284,6 +284,12 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
             window.end_screen(_end_screen(shown, program, report, saved), end_screen_s)
         window.close()
     return result
+
+
+def shown_mirrored(camera: int | str, mirror: bool | None) -> bool:
+    """A camera is shown like a mirror (what people expect of a webcam), a video file as filmed,
+    unless ``mirror`` says otherwise."""
+    return (not isinstance(camera, str)) if mirror is None else mirror
 
 
 def _setup_step(setup: SetupCheck | None, pose: Pose | None, t: float, screen: LiveScreen,

@@ -105,3 +105,39 @@ def test_routine_runs_in_the_live_loop_to_its_end(monkeypatch, tmp_path):
     assert [e["skipped"] for e in result.report["exercises"]] == [False, False]
     assert all(e["report"]["hold"]["in_form_s"] >= 1.8 for e in result.report["exercises"])
     assert result.frames < 400 and shot.is_file()
+
+
+class NobodyEstimator(PlankEstimator):
+    def detect(self, image, t):
+        return None
+
+
+def test_a_session_ended_during_the_setup_check_says_so(monkeypatch):
+    """Not "no person found": the report says the set-up was not completed, and why."""
+    monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=60, fail=False))
+    result = live.run_live(live.SingleExercise(live_spec()), 0, NobodyEstimator(), display=False, setup_check=True)
+    setup = result.report["setup"]
+    assert setup["completed"] is False and setup["passed"] is False and setup["seconds"] == pytest.approx(2.0, abs=0.1)
+    assert result.report["message"].startswith("Set-up not completed: Step into the picture")
+
+
+def test_a_setup_that_never_passes_starts_the_session_anyway(monkeypatch):
+    """Placement never right (the person far away, small in the picture): after 10 s it starts
+    anyway, with the advice kept for the report."""
+    class FarAway(PlankEstimator):
+        def detect(self, image, t):
+            pose = b.plank(0.0)
+            pose.xy[:] = pose.xy * 0.15 + 100.0
+            return pose
+
+    monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=600, fail=False))
+    result = live.run_live(live.SingleExercise(live_spec()), 0, FarAway(), display=False, setup_check=True)
+    setup = result.report["setup"]
+    assert setup == {"passed": False, "completed": True, "advice": setup["advice"], "seconds": 10.0}
+    assert "bring the camera closer" in setup["advice"][0] and "message" not in result.report
+
+
+@pytest.mark.parametrize("camera, mirror, shown_mirrored", [
+    (0, None, True), ("clip.mp4", None, False), (0, False, False), ("clip.mp4", True, True)])
+def test_a_camera_is_shown_as_a_mirror_and_a_video_file_as_filmed(camera, mirror, shown_mirrored):
+    assert live.shown_mirrored(camera, mirror) is shown_mirrored
