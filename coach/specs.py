@@ -43,10 +43,12 @@ METRIC_KINDS = {
     "lowest": 0,        # the lowest of other metrics (``of``): "all of", e.g. arm and leg both raised
     "highest": 0,       # the highest of those that can be seen: "any of", e.g. whichever leg is raised
     "lowest_seen": 0,   # the lowest of those that can be seen: "any of", e.g. whichever knee is bent
+    "first_seen": 0,    # the first of them that can be seen: a stand-in when a part is out of the picture,
+                        # e.g. the shoulder-hip-knee line when the feet are cut off
     "spread": 0,        # left-right separation of shoulders and hips, in torso lengths: how far off the side
                         # the camera sees the body (coach.analysis.view.across); takes no points
 }
-DERIVED_KINDS = ("lowest", "highest", "lowest_seen")
+DERIVED_KINDS = ("lowest", "highest", "lowest_seen", "first_seen")
 DISTANCE_AXES = ("horizontal", "vertical", "euclidean")
 PHASES = ("rep_top", "hold", "active")
 MAX_CUE_CHARS = 32            # a warning's cue is read from the mat, big: a few words
@@ -319,7 +321,7 @@ def _read_metric(r: FieldReader, name: str, data: Any) -> MetricSpec | None:
     if kind in DERIVED_KINDS and len(of) < 2:
         r.error(f"{where}.of", f"a {kind} metric needs at least 2 metric names, found {len(of)}")
     if kind not in DERIVED_KINDS and of:
-        r.error(f"{where}.of", "only lowest, lowest_seen and highest metrics take 'of'")
+        r.error(f"{where}.of", "only lowest, lowest_seen, first_seen and highest metrics take 'of'")
     invert = data.get("invert", False)
     if not isinstance(invert, bool):
         r.error(f"{where}.invert", f"expected true or false, found {invert!r}")

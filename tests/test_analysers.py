@@ -65,6 +65,26 @@ def test_a_rep_at_the_persons_own_range_is_complete(name, rises, complete, parti
     assert (counter.count, counter.partial) == (complete, partial), name
 
 
+@pytest.mark.parametrize("name, chest, hips, counted", [
+    # lift = lowest(chest, hips): a back extension raises the chest and leaves the hips down.
+    ("a back extension: both parts rise", (0, 30), (0, 25), 1),
+    # From the top of a push-up (chest 17 up, hips piked -8), lowering to the floor reads as a
+    # rise of the lowest part: the hips straighten while the chest falls. Not a rep.
+    ("lowering from a push-up's top", (40, 20), (-10, 25), 0),
+])
+def test_a_rep_of_all_of_several_parts_needs_each_of_them_to_rise(name, chest, hips, counted):
+    counter = RepCounter(REP, must_rise=("chest", "hips"))
+    ramp = trace((0, 0, 1), (0, 1, 1), (1, 1, 1), (1, 0, 1), (0, 0, 1))
+    events = []
+    for i, k in enumerate(ramp):
+        c, h = chest[0] + k * (chest[1] - chest[0]), hips[0] + k * (hips[1] - hips[0])
+        # The first second is the part's start value: the counter learns its rest there.
+        events += counter.update(Metrics({"lift": min(c, h), "chest": c, "hips": h}, "left"), i / FPS)
+    assert counter.count + counter.partial == counted, name
+    if not counted:
+        assert any(isinstance(e, RepAborted) and "chest fell" in e.reason for e in events)
+
+
 def test_quick_pulses_count_where_the_spec_allows_them():
     """A curl-up pulsed every 1.2 s (0.4 s up, 0.4 s down), as on a real table-top crunch clip."""
     pulses = trace((REST, REST, 1), *[(REST, TOP, 0.4), (TOP, REST, 0.4), (REST, REST, 0.4)] * 6)

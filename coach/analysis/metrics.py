@@ -55,6 +55,13 @@ class MetricComputer:
                 # the one in view.
                 parts = [values.get(name) for name in metric.of]
                 seen = [v for v in parts if v is not None]
+                if metric.kind == "first_seen":
+                    # A stand-in measure, not a choice among equals: doubtful only if the one used is.
+                    used = next((name for name in metric.of if values.get(name) is not None), None)
+                    values[metric.name] = values[used] if used is not None else None
+                    if used is None or used in doubtful:
+                        doubtful.add(metric.name)
+                    continue
                 if metric.kind == "lowest":
                     values[metric.name] = min(seen) if len(seen) == len(parts) else None
                 elif metric.kind == "lowest_seen":

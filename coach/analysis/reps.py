@@ -55,8 +55,16 @@ class RepCounter:
         (1, True)
     """
 
-    def __init__(self, spec: RepSpec, lost_reset_s: float = 1.5, in_turn: bool = False) -> None:
+    def __init__(self, spec: RepSpec, lost_reset_s: float = 1.5, in_turn: bool = False,
+                 must_rise: tuple[str, ...] = ()) -> None:
         self.spec = spec
+        # A rep metric that is the lowest of several (a back extension: chest up AND hips left on
+        # the floor) can rise while one part falls: from the top of a push-up, lowering the chest
+        # straightens the hips. A rep is the movement only if each part is higher at the rep's
+        # peak than when it started.
+        self.must_rise = must_rise
+        self._parts_at_start: dict[str, float | None] = {}
+        self._parts_at_peak: dict[str, float | None] = {}
         self.in_turn = in_turn     # sides given left, right, left... by order, not seen
         self.lost_reset_s = lost_reset_s
         self.items: list[RepItem] = []
@@ -271,6 +279,9 @@ class RepCounter:
             return events
         return self.abort(t, "session ended")
 
+    def _parts(self, metrics: Metrics | None) -> dict[str, float | None]:
+        return {name: metrics.get(name) if metrics is not None else None for name in self.must_rise}
+
     def _reached_own_range(self) -> bool:
         """The rep rose at least :data:`OWN_RANGE_SHARE` of the person's recent full rises."""
         if len(self._full_rises) < OWN_RANGE_MIN_REPS:
@@ -315,6 +326,8 @@ class RepCounter:
                 self._full = self._full_level()
                 self._first = None
                 self._peak = value
+                self._parts_at_start = self._parts(metrics)
+                self._parts_at_peak = dict(self._parts_at_start)
                 self._base = min([v for _, v in self._recent] + [value])
                 self._side = ("left", "right")[self.count % 2] if self.in_turn else (
                     metrics.side if metrics is not None else None)
@@ -323,7 +336,9 @@ class RepCounter:
                 self._recent.clear()
                 return [RepStarted(t=t, side=self._side)]
             return []
-        self._peak = max(self._peak, value)
+        if value > self._peak:
+            self._peak = value
+            self._parts_at_peak = self._parts(metrics)
         if value >= self._full:
             self._hold_s += dt
         fallen = self.spec.rest_fall is not None and value < self._peak - self.spec.rest_fall
@@ -367,5 +382,13 @@ class RepCounter:
             self._recent.clear()
             if t - self._start_t < self.spec.min_rep_s:
                 return [RepAborted(t=t, reason="too short to be a rep")]
+            fell = [n for n in self.must_rise if not _rose(self._parts_at_start.get(n), self._parts_at_peak.get(n))]
+            if fell:
+                return [RepAborted(t=t, reason=f"not the exercise's movement: {', '.join(fell)} fell")]
             return self._end_rep(t)
         return []
+
+
+def _rose(start: float | None, peak: float | None) -> bool:
+    """Higher at the peak than at the start (unknown either way: given the benefit of the doubt)."""
+    return start is None or peak is None or peak > start

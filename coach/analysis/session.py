@@ -83,7 +83,8 @@ class Session:
         self.sides = SideChooser(switch_after_s=timing.side_switch_s)
         self.gate = PositionGate(spec.position, timing.settle_s, timing.leave_after_s)
         in_turn = spec.sides == "in_turn"
-        self.reps = RepCounter(spec.reps, timing.lost_reset_s, in_turn=in_turn) if spec.reps else None
+        self.reps = RepCounter(spec.reps, timing.lost_reset_s, in_turn=in_turn,
+                               must_rise=_all_of(spec, spec.reps.metric)) if spec.reps else None
         # A rep exercise without its own [[hold]] times the top of each rep:
         # the rep counter says when its metric is at full range (see _run).
         self.hold = HoldTimer(spec.hold, timing.dropout_grace_s, timing.min_hold_s,
@@ -226,3 +227,8 @@ class Session:
             hidden_parts=tuple(sorted({landmarks.part_label(i) for i in hidden})),
         )
 
+
+def _all_of(spec: ExerciseSpec, metric: str) -> tuple[str, ...]:
+    """The parts of a rep metric that is the lowest of several ("all of them"): each must rise in a rep."""
+    m = spec.metrics[metric]
+    return m.of if m.kind == "lowest" else ()

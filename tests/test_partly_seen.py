@@ -1,0 +1,31 @@
+"""A body partly out of the picture: judged on the parts in view, and the report says what was not seen."""
+
+from __future__ import annotations
+
+import pytest
+
+from coach.engine import Recorder
+from coach.specs import find_spec
+from coach.synth.cli import TIMELINES
+from coach.synth.exact import exact_poses
+from coach.synth.timeline import load_timeline
+
+
+def _report(timeline: str, spec_id: str, camera: dict) -> dict:
+    tl = load_timeline(TIMELINES / f"{timeline}.toml")
+    tl.camera.update(camera)
+    recorder = Recorder(find_spec(spec_id))
+    for t, pose in exact_poses(tl):
+        recorder.step(pose, t)
+    return recorder.close()
+
+
+def test_a_plank_with_its_feet_out_of_the_picture_is_judged_on_the_knees():
+    """The camera 0.8 m too far toward the head: the ankles and feet are out of the frame for the
+    whole plank. The hold is timed and the sag is warned about as with the whole body in view."""
+    whole = _report("plank_demo", "plank", {})
+    cut = _report("plank_demo", "plank", {"crop_shift_m": -0.8})
+    assert whole["not_seen"] == {} and cut["not_seen"] == {"ankles": 1.0, "feet": 1.0}
+    assert cut["hold"]["total_s"] == pytest.approx(whole["hold"]["total_s"], abs=0.2)
+    assert cut["hold"]["in_form_s"] == pytest.approx(whole["hold"]["in_form_s"], abs=0.3)
+    assert [w["id"] for w in cut["warnings"]] == [w["id"] for w in whole["warnings"]] == ["hips_sagging"]
