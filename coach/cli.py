@@ -292,6 +292,9 @@ def cmd_routine(args: argparse.Namespace) -> int:
 def cmd_exercises(args: argparse.Namespace) -> int:
     from coach.specs import builtin_spec_paths, find_spec
 
+    if args.action == "check":
+        return _check_files(args.files)
+    args.id = args.files[0] if args.files else None
     if args.action == "show":
         if not args.id:
             raise CoachError("coach exercises show needs an exercise id, e.g. coach exercises show bridge")
@@ -315,6 +318,26 @@ def cmd_exercises(args: argparse.Namespace) -> int:
         spec = find_spec(exercise_id)
         print(f"{spec.id:12} {spec.name:20} {spec.kind:5} view: {spec.view}")
     return 0
+
+
+def _check_files(files: list[str]) -> int:
+    """Validate spec and routine files: "ok", or every problem with its field; exit 3 if any failed."""
+    from coach.routines import load_routine
+    from coach.specs import load_spec, read_toml
+
+    if not files:
+        raise CoachError("coach exercises check needs one or more spec or routine .toml files")
+    failed = 0
+    for name in files:
+        try:
+            # A routine lists its exercises in [[exercise]] tables; anything else is read as a spec.
+            is_routine = isinstance(read_toml(Path(name), "spec or routine").get("exercise"), list)
+            (load_routine if is_routine else load_spec)(name)
+            print(f"{name}: ok ({'routine' if is_routine else 'exercise spec'})")
+        except CoachError as exc:
+            failed += 1
+            print(f"{name}: {exc}")
+    return 3 if failed else 0
 
 
 def cmd_cameras(args: argparse.Namespace) -> int:
@@ -472,10 +495,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--full-screen", action="store_true", help="start full screen (f toggles it)")
     p.set_defaults(func=cmd_routine)
 
-    p = sub.add_parser("exercises", help="list the exercises, or show one",
-                       description="List the built-in exercises; `coach exercises show ID` explains one.")
-    p.add_argument("action", nargs="?", choices=("list", "show"), default="list")
-    p.add_argument("id", nargs="?", help="exercise id for `show`")
+    p = sub.add_parser("exercises", help="list the exercises, show one, or check spec files",
+                       description="List the built-in exercises; `coach exercises show ID` explains one; "
+                                   "`coach exercises check FILE...` validates your own spec or routine files "
+                                   "(docs/specs.md describes every key).",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("action", nargs="?", choices=("list", "show", "check"), default="list")
+    p.add_argument("files", nargs="*", metavar="ID_OR_FILE", help="exercise id for `show`; .toml files for `check`")
     p.set_defaults(func=cmd_exercises)
 
     p = sub.add_parser("eval", help="score the coach against labelled clips",
@@ -538,6 +564,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("coach: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader went away (`coach exercises | head`): nothing more to say, and no traceback
+        # when Python flushes stdout on exit.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

@@ -296,9 +296,29 @@ def _closest(word: str, options: set[str] | list[str]) -> str | None:
     return found[0] if found else None
 
 
+#: Every key a spec file may hold, per TOML table: the one list the reader checks against,
+#: and the one ``docs/specs.md`` is tested against (``tests/test_spec_reference.py``).
+SPEC_KEYS: dict[str, frozenset[str]] = {
+    "": frozenset({"id", "name", "kind", "sides", "view", "camera", "instructions", "sources", "metrics",
+                   "key_metrics", "position", "reps", "hold", "warnings", "targets", "timing",
+                   "visibility_min", "display", "side_by", "side_pick"}),
+    "metrics.NAME": frozenset({"kind", "points", "axis", "of", "note", "invert"}),
+    "position": frozenset({"metric", "min", "max", "note"}),
+    "hold": frozenset({"metric", "min", "max", "max_rate", "max_of_rest", "note"}),
+    "reps": frozenset({"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
+                       "rest_rise", "full_rise", "rest_fall", "note"}),
+    "warnings": frozenset({"id", "metric", "message", "cue", "below", "above", "during", "show_after_s",
+                           "clear_after_s", "only_if", "note"}),
+    "warnings.only_if": frozenset({"metric", "min", "max", "note"}),
+    "targets": frozenset({"reps", "hold_s", "per_side"}),
+    "timing": frozenset({"settle_s", "leave_after_s", "dropout_grace_s", "lost_reset_s", "side_switch_s",
+                         "min_hold_s"}),
+}
+
+
 def _read_metric(r: FieldReader, name: str, data: Any) -> MetricSpec | None:
     where = f"metrics.{name}"
-    data = r.table(data, where, {"kind", "points", "axis", "of", "note", "invert"}, {"kind"})
+    data = r.table(data, where, SPEC_KEYS["metrics.NAME"], {"kind"})
     if not data:
         return None
     kind = r.string(data, "kind", where, choices=tuple(METRIC_KINDS))
@@ -330,12 +350,12 @@ def _read_metric(r: FieldReader, name: str, data: Any) -> MetricSpec | None:
 
 
 def _read_conditions(r: FieldReader, data: Any, where: str, metrics: dict[str, MetricSpec],
-                     allow_rate: bool = False) -> tuple[Condition, ...]:
+                     allow_rate: bool = False, table: str = "position") -> tuple[Condition, ...]:
     if not isinstance(data, list):
         r.error(where, f"expected a list of tables, found {type(data).__name__}")
         return ()
     out = []
-    keys = {"metric", "min", "max", "note"} | ({"max_rate", "max_of_rest"} if allow_rate else set())
+    keys = SPEC_KEYS[table]
     for i, item in enumerate(data):
         here = f"{where}[{i}]"
         item = r.table(item, here, keys, {"metric"})
@@ -364,9 +384,7 @@ def _check_metric_ref(r: FieldReader, name: str, where: str, metrics: dict[str, 
 
 
 def _read_reps(r: FieldReader, data: Any, metrics: dict[str, MetricSpec]) -> RepSpec | None:
-    data = r.table(data, "reps", {"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
-                                  "rest_rise", "full_rise", "rest_fall", "note"},
-                   {"metric", "start_above", "full_at", "rest_below"})
+    data = r.table(data, "reps", SPEC_KEYS["reps"], {"metric", "start_above", "full_at", "rest_below"})
     if not data:
         return None
     metric = r.string(data, "metric", "reps")
@@ -401,8 +419,7 @@ def _read_reps(r: FieldReader, data: Any, metrics: dict[str, MetricSpec]) -> Rep
 
 def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSpec]) -> WarningSpec | None:
     where = f"warnings[{i}]"
-    data = r.table(data, where, {"id", "metric", "message", "cue", "below", "above", "during",
-                                 "show_after_s", "clear_after_s", "only_if", "note"}, {"id", "metric", "message"})
+    data = r.table(data, where, SPEC_KEYS["warnings"], {"id", "metric", "message"})
     if not data:
         return None
     wid = r.string(data, "id", where)
@@ -422,7 +439,7 @@ def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSp
     during = r.string(data, "during", where, default="hold", choices=PHASES)
     show = r.number(data, "show_after_s", where, default=WarningSpec.show_after_s, positive=True)
     clear = r.number(data, "clear_after_s", where, default=WarningSpec.clear_after_s, positive=True)
-    only_if = _read_conditions(r, data.get("only_if", []), f"{where}.only_if", metrics)
+    only_if = _read_conditions(r, data.get("only_if", []), f"{where}.only_if", metrics, table="warnings.only_if")
     return WarningSpec(id=wid, metric=metric, message=message, cue=cue, below=below, above=above, during=during,
                        only_if=only_if,
                        show_after_s=show or WarningSpec.show_after_s, clear_after_s=clear or WarningSpec.clear_after_s)
@@ -448,15 +465,10 @@ def load_spec(path: str | Path) -> ExerciseSpec:
     return parse_spec(read_toml(path, "spec"), path)
 
 
-TOP_KEYS = {"id", "name", "kind", "sides", "view", "camera", "instructions", "sources", "metrics",
-            "key_metrics", "position", "reps", "hold", "warnings", "targets", "timing",
-            "visibility_min", "display", "side_by", "side_pick"}
-
-
 def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     """Validate an already parsed spec table (``path`` names it in errors)."""
     r = FieldReader(path)
-    r.table(raw, "", TOP_KEYS, {"id", "name", "kind", "view", "metrics", "instructions", "camera"})
+    r.table(raw, "", SPEC_KEYS[""], {"id", "name", "kind", "view", "metrics", "instructions", "camera"})
     spec_id = r.string(raw, "id", "")
     kind = r.string(raw, "kind", "", choices=("reps", "hold"))
     sides = r.string(raw, "sides", "", default="near", choices=SIDE_MODES)
@@ -477,7 +489,7 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     reps = _read_reps(r, raw["reps"], metrics) if "reps" in raw else None
     if reps is not None and kind == "hold":
         r.error("reps", "a spec of kind 'hold' takes no [reps] table")
-    hold = _read_conditions(r, raw.get("hold", []), "hold", metrics, allow_rate=True)
+    hold = _read_conditions(r, raw.get("hold", []), "hold", metrics, allow_rate=True, table="hold")
     if kind == "reps" and "reps" not in raw:
         r.error("reps", "missing: a spec of kind 'reps' needs a [reps] table")
     if kind == "hold" and not hold:
@@ -495,7 +507,7 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
                 if w.during == "rep_top" and kind != "reps":
                     r.error(f"warnings[{i}].during", "'rep_top' needs a spec of kind 'reps'")
                 warnings.append(w)
-    t_raw = r.table(raw.get("targets", {}), "targets", {"reps", "hold_s", "per_side"})
+    t_raw = r.table(raw.get("targets", {}), "targets", SPEC_KEYS["targets"])
     reps_target = t_raw.get("reps")
     if reps_target is not None and (isinstance(reps_target, bool) or not isinstance(reps_target, int) or reps_target < 1):
         r.error("targets.reps", f"expected a whole number of at least 1, found {reps_target!r}")
@@ -505,7 +517,7 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
         r.error("targets.per_side", f"expected true or false, found {per_side!r}")
         per_side = False
     targets = Targets(reps=reps_target, hold_s=r.number(t_raw, "hold_s", "targets", positive=True), per_side=per_side)
-    tm_raw = r.table(raw.get("timing", {}), "timing", set(Timing.__dataclass_fields__))
+    tm_raw = r.table(raw.get("timing", {}), "timing", SPEC_KEYS["timing"])
     timing = Timing(**{k: r.number(tm_raw, k, "timing", default=getattr(Timing, k), positive=True) or getattr(Timing, k)
                        for k in Timing.__dataclass_fields__})
     visibility = r.number(raw, "visibility_min", "", default=0.5)

@@ -34,6 +34,27 @@ def test_exercises_list_and_show():
     assert shown.returncode == 0 and "Camera" in shown.stdout and "003_8344a57a4cd536ff" in shown.stdout
 
 
+def test_exercises_check_says_ok_or_what_is_wrong(tmp_path):
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\nname = "X"\nkind = "hold"\nview = "side"\ncamera = "c"\ninstructions = "i"\n'
+                   '[metrics.a]\nkind = "bendd"\npoints = ["hip"]\n')
+    good = ROOT / "exercise_specs" / "plank.toml"
+    routine = ROOT / "exercise_specs" / "routines" / "core_short.toml"
+    result = coach("exercises", "check", str(good), str(routine), str(bad))
+    assert result.returncode == 3
+    lines = result.stdout.splitlines()
+    assert lines[0].endswith("plank.toml: ok (exercise spec)") and lines[1].endswith("core_short.toml: ok (routine)")
+    assert "metrics.a.kind: expected one of" in result.stdout and "found 'bendd'" in result.stdout
+
+
+def test_a_reader_that_stops_early_gets_no_traceback():
+    proc = subprocess.Popen([sys.executable, "-m", "coach", "exercises", "show", "plank"], cwd=ROOT,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc.stdout.close()                       # gone before the first line, as `| head -0` would
+    _, err = proc.communicate(timeout=60)
+    assert b"Traceback" not in err
+
+
 @pytest.mark.parametrize("make, code, message", [
     (lambda d: d / "missing.mp4", 4, "video not found"),
     (lambda d: (d / "empty.mp4").write_bytes(b"") or d / "empty.mp4", 4, "is empty"),
