@@ -31,8 +31,8 @@ sys.path.insert(0, str(ROOT))
 from coach import geometry, landmarks  # noqa: E402
 from coach.analysis.metrics import MetricComputer  # noqa: E402
 from coach.analysis.side import SideChooser  # noqa: E402
-from coach.pose import create_estimator  # noqa: E402
 from coach.analysis.view import camera_tilt_deg  # noqa: E402
+from coach.pose import create_estimator  # noqa: E402
 from coach.sources import VideoFile  # noqa: E402
 from coach.specs import find_spec  # noqa: E402
 from coach.synth.cli import TIMELINES  # noqa: E402

@@ -91,8 +91,8 @@ def evaluate(clip: Path) -> dict:
             if pose is None:
                 continue
             detected += 1
-            _, measured = key_angle(exercise, lambda n: pose.xy[landmarks.INDEX[n]])
-            _, two_d = key_angle(exercise, lambda n: label["image_joints"][n])
+            _, measured = key_angle(exercise, lambda n, pose=pose: pose.xy[landmarks.INDEX[n]])
+            _, two_d = key_angle(exercise, lambda n, label=label: label["image_joints"][n])
             truth = true_key(exercise, label["true"])
             if measured is not None and two_d is not None:
                 errors_true.append(measured - truth)

@@ -25,8 +25,8 @@ from __future__ import annotations
 
 import copy
 import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import numpy as np
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from coach.engine import Recorder
 from coach.html_report import write_csv, write_html
@@ -48,7 +50,7 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
                 if sink is not None and renderer is not None:
                     sink.write(renderer.annotate(frame.image, snapshot))
                 if moments is not None and renderer is not None and snapshot.warnings:
-                    moments.update(snapshot, lambda: renderer.annotate(frame.image, snapshot))
+                    moments.update(snapshot, partial(renderer.annotate, frame.image, snapshot))
                 frames += 1
                 if progress is not None:
                     progress(frames, info.frames)

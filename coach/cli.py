@@ -13,9 +13,10 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from coach import __version__
 from coach.errors import CoachError
@@ -245,8 +246,8 @@ def cmd_live(args: argparse.Namespace) -> int:
 
 
 def cmd_routine(args: argparse.Namespace) -> int:
-    from coach.report import summary_lines
     from coach.html_report import write_html
+    from coach.report import summary_lines
     from coach.routines import RoutinePlayer, builtin_routine_paths, describe_target, find_routine
     from coach.sinks import check_writable, write_json_atomic
 
@@ -355,9 +356,9 @@ def cmd_cameras(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     from coach.batch import analyze_video, record_trace
     from coach.engine import run_poses
-    from coach.replay import Trace
     from coach.evaluate import exact_clip_poses, markdown, real_cases, score, synthetic_cases
     from coach.pose import create_estimator
+    from coach.replay import Trace
     from coach.specs import find_spec
 
     cases = []

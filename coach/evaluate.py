@@ -18,9 +18,10 @@ activity on negative controls (any rep or hold is an error there).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
 from coach.errors import CoachError
 
@@ -50,9 +51,7 @@ class Case:
 
 def synthetic_cases(folder: Path) -> list[Case]:
     """Every clip with labels in a folder made by `coach synth`, for exercises that have a spec."""
-    from coach.specs import builtin_spec_paths
-
-    from coach.specs import find_spec
+    from coach.specs import builtin_spec_paths, find_spec
 
     specs = builtin_spec_paths()
     cases = []
@@ -222,7 +221,7 @@ def counted_by_side(report: dict[str, Any]) -> dict[str, int] | None:
 def score(cases: list[Case], reports: list[dict[str, Any]]) -> dict[str, Any]:
     """Aggregate scores over analysed cases (``reports[i]`` belongs to ``cases[i]``)."""
     count_cases = [(c, r) for c, r in zip(cases, reports) if c.reps is not None and not c.control]
-    errors = [abs(counted(r) - c.reps) for c, r in count_cases]
+    errors = [abs(counted(r) - (c.reps or 0)) for c, r in count_cases]
     side_cases = [(c, r) for c, r in count_cases if c.by_side and counted_by_side(r)]
     side_errors = sum(1 for c, r in side_cases if counted_by_side(r) != c.by_side)
     holds = [(c, r) for c, r in zip(cases, reports) if c.hold_s is not None and not c.control]
@@ -256,7 +255,7 @@ def score(cases: list[Case], reports: list[dict[str, Any]]) -> dict[str, Any]:
         "side_exact_rate": (1 - side_errors / len(side_cases)) if side_cases else None,
         "exact_count_rate": sum(e == 0 for e in errors) / len(errors) if errors else None,
         "off_by_one_rate": sum(e <= 1 for e in errors) / len(errors) if errors else None,
-        "count_mae_normalised": (sum(e / max(c.reps, 1) for e, (c, _) in zip(errors, count_cases)) / len(errors))
+        "count_mae_normalised": (sum(e / max(c.reps or 0, 1) for e, (c, _) in zip(errors, count_cases)) / len(errors))
         if errors else None,
         "hold_clips": len(holds),
         "hold_mean_abs_error_s": sum(hold_err) / len(hold_err) if hold_err else None,
@@ -265,7 +264,7 @@ def score(cases: list[Case], reports: list[dict[str, Any]]) -> dict[str, Any]:
         "hold_max_abs_error_s": max(hold_err) if hold_err else None,
         "hold_median_abs_error_s": sorted(hold_err)[len(hold_err) // 2] if hold_err else None,
         # The real-clip target: within max(1 s, 10 %) of the label.
-        "hold_within_rate": (sum(e <= max(1.0, 0.1 * c.hold_s) for e, (c, _) in zip(hold_err, holds)) / len(holds))
+        "hold_within_rate": (sum(e <= max(1.0, 0.1 * (c.hold_s or 0.0)) for e, (c, _) in zip(hold_err, holds)) / len(holds))
         if holds else None,
         "hold_phase_mean_abs_error_s": sum(phase_err) / len(phase_err) if phase_err else None,
         "warnings": warnings,

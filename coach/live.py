@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any, Callable, Protocol
+from typing import Any, Protocol
 
 import cv2
 import numpy as np
@@ -27,7 +29,7 @@ from coach.engine import Recorder
 from coach.errors import CameraError, CoachError
 from coach.moments import WorstMoments
 from coach.pose import PoseEstimator
-from coach.render import OverlayRenderer, message_view, summary_view, Canvas, centre_banner
+from coach.render import Canvas, OverlayRenderer, centre_banner, message_view, summary_view
 from coach.report import end_screen_lines
 from coach.safety import SAFETY_SHORT, SHOW_FOR_S
 from coach.setup_check import SetupCheck, SetupView
@@ -226,7 +228,7 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
                     if snapshot is not None and snapshot.warnings:
                         renderer = OverlayRenderer(program.spec)
                         moments.setdefault(program.index, WorstMoments(program.spec)).update(
-                            snapshot, lambda: renderer.annotate(frame.image, snapshot))
+                            snapshot, partial(renderer.annotate, frame.image, snapshot))
                     if display or screenshot is not None:
                         shown = screen.draw(frame.image, program, pose, snapshot, view, t, first_t, fps)
                         if snapshot is not None:
@@ -265,8 +267,9 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
             raise
         ended_by = f"camera lost: {exc}"
     finally:
-        if screenshot is not None and (last_exercise_screen is not None or shown is not None):
-            cv2.imwrite(str(screenshot), last_exercise_screen if last_exercise_screen is not None else shown)
+        saved_screen = last_exercise_screen if last_exercise_screen is not None else shown
+        if screenshot is not None and saved_screen is not None:
+            cv2.imwrite(str(screenshot), saved_screen)
         if voice is not None:
             voice.close()
     context: dict[str, Any] = {"video": {"source": str(camera), "frames": frames, "duration_s": round(t, 3)},

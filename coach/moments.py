@@ -8,8 +8,8 @@ handful of pictures, not for every frame.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import cv2
 import numpy as np
@@ -50,7 +50,7 @@ class WorstMoments:
                 continue
             rule = self.rules.get(event.id)
             value = snapshot.metrics.get(rule.metric) if (rule and snapshot.metrics is not None) else None
-            if value is None:
+            if rule is None or value is None:
                 continue
             excess = max((rule.below - value) if rule.below is not None else -np.inf,
                          (value - rule.above) if rule.above is not None else -np.inf)

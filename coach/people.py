@@ -46,7 +46,7 @@ class Placement:
     lying: float  # 1 for a horizontal torso, 0 for an upright one
 
     @staticmethod
-    def of(pose: Pose) -> "Placement":
+    def of(pose: Pose) -> Placement:
         shoulders = pose.xy[_SHOULDERS].mean(axis=0)
         hips = pose.xy[_HIPS].mean(axis=0)
         axis = shoulders - hips

@@ -21,8 +21,9 @@ import os
 import re
 import sys
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator, Protocol
+from typing import Protocol
 
 import cv2
 import numpy as np
@@ -48,8 +49,10 @@ class PoseEstimator(Protocol):
     """Anything that finds the one person exercising in a BGR image."""
 
     name: str
-    #: The most people seen in one frame so far.
-    most_people: int
+
+    @property
+    def most_people(self) -> int:
+        """The most people seen in one frame so far."""
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None: ...
 
@@ -126,6 +129,8 @@ class PoseLandmarker:
                 from mediapipe.tasks.python import BaseOptions
                 from mediapipe.tasks.python.vision import (
                     PoseLandmarker as MpPoseLandmarker,
+                )
+                from mediapipe.tasks.python.vision import (
                     PoseLandmarkerOptions,
                     RunningMode,
                 )

@@ -17,8 +17,8 @@ change; ``mirror`` only flips the picture and the skeleton, like a mirror.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 import cv2
 import numpy as np
@@ -235,7 +235,7 @@ def draw_skeleton(out: np.ndarray, pose: Pose, zoom: float, mirror: bool, color:
     if mirror:
         xy[:, 0] = width - 1 - xy[:, 0]
     thick = max(2, int(out.shape[0] / 240))
-    pts = [tuple(int(v) for v in p) for p in xy]
+    pts = [(int(p[0]), int(p[1])) for p in xy]
     seen = pose.visibility >= visibility_min
     for a, b in _EDGES:
         if seen[a] and seen[b]:
@@ -341,7 +341,8 @@ class OverlayRenderer:
         cap = canvas.px(COUNT_H)
         target = spec.targets
         if spec.kind == "reps":
-            count = s.reps_by_side[s.side] if (s.reps_by_side and s.side in s.reps_by_side) else s.reps
+            count = s.reps_by_side[s.side] if (s.reps_by_side and s.side is not None and s.side in s.reps_by_side) \
+                else s.reps
             text = f"{count} / {target.reps}" if target.reps else f"{count}"
             role, share = "count", (count / target.reps if target.reps else 0.0)
         else:

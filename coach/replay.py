@@ -8,8 +8,8 @@ human motion in milliseconds, with no mediapipe and no video.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import numpy as np
 
@@ -35,7 +35,7 @@ class Trace:
 
     @classmethod
     def save(cls, path: str | Path, poses: list[Pose | None], fps: float, size: tuple[int, int],
-             source: str = "") -> "Trace":
+             source: str = "") -> Trace:
         """Write per-frame poses (None where nobody was found) and read them back."""
         n = len(poses)
         xy = np.full((n, 33, 2), np.nan, dtype=np.float32)

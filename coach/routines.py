@@ -27,8 +27,8 @@ from typing import Any
 
 from coach.analysis.session import Session
 from coach.engine import Recorder
-from coach.series import Series
 from coach.errors import OutputError, SpecError
+from coach.series import Series
 from coach.specs import SPEC_DIR, ExerciseSpec, FieldReader, Targets, builtin_spec_paths, find_spec, read_toml
 from coach.types import Pose, Snapshot
 

@@ -114,10 +114,12 @@ class SetupCheck:
         if self._countdown_from is not None:
             left = self.countdown_s - (t - self._countdown_from)
             if left <= 0:
-                return self._finish(t, passed=True)
+                self._finish(t, passed=True)
+                return None
             return SetupView("GET READY", f"Starting {self.spec.name}", math.ceil(left))
         if t - self._start >= self.give_up_s:
-            return self._finish(t, passed=False)
+            self._finish(t, passed=False)
+            return None
         advice = self.advice() if self._ok_since is None else ""
         return SetupView("CAMERA SET-UP", advice or "Good: stay there")
 
@@ -140,4 +142,3 @@ class SetupCheck:
 
     def _finish(self, t: float, passed: bool) -> None:
         self.done, self.passed, self._end = True, passed, t
-        return None

@@ -74,7 +74,7 @@ class VideoSink:
         import cv2  # only here: the event log and reports are written without OpenCV
 
         self.path = Path(path)
-        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter_fourcc(*"mp4v"), fps, size)
+        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
         if not self._writer.isOpened():
             raise OutputError(f"cannot write video {self.path}")
 

@@ -47,7 +47,7 @@ class OneEuroFilter:
 
     def update(self, x: np.ndarray, t: float) -> np.ndarray:
         """Filter one sample taken at ``t`` seconds and return the smoothed value."""
-        if self._x is None or self._t is None or t <= self._t:
+        if self._x is None or self._dx is None or self._t is None or t <= self._t:
             self._x = x.astype(float).copy()
             self._dx = np.zeros_like(self._x)
             self._t = t

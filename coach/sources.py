@@ -9,9 +9,9 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
 import cv2
 import numpy as np
@@ -83,7 +83,7 @@ class VideoFile:
             width=first.shape[1], height=first.shape[0], fps_guessed=guessed,
         )
 
-    def __enter__(self) -> "VideoFile":
+    def __enter__(self) -> VideoFile:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -214,7 +214,7 @@ class Camera:
             self._thread.join(timeout=2.0)
         self._cap.release()
 
-    def __enter__(self) -> "Camera":
+    def __enter__(self) -> Camera:
         return self
 
     def __exit__(self, *exc: object) -> None:

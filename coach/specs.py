@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Set
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -239,7 +240,7 @@ class FieldReader:
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{self.path.name}: {where}: {message}")
 
-    def table(self, data: Any, where: str, allowed: set[str], required: set[str] = frozenset()) -> dict:
+    def table(self, data: Any, where: str, allowed: Set[str], required: Set[str] = frozenset()) -> dict:
         if not isinstance(data, dict):
             self.error(where, f"expected a table, found {type(data).__name__}")
             return {}
@@ -289,7 +290,7 @@ class FieldReader:
         return tuple(value)
 
 
-def _closest(word: str, options: set[str] | list[str]) -> str | None:
+def _closest(word: str, options: Set[str] | list[str]) -> str | None:
     import difflib
 
     found = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
@@ -393,7 +394,7 @@ def _read_reps(r: FieldReader, data: Any, metrics: dict[str, MetricSpec]) -> Rep
     full = r.number(data, "full_at", "reps")
     rest = r.number(data, "rest_below", "reps")
     min_rep = r.number(data, "min_rep_s", "reps", default=RepSpec.min_rep_s, positive=True)
-    if None in (start, full, rest, min_rep):
+    if start is None or full is None or rest is None or min_rep is None:
         return None
     if not rest < start:
         r.error("reps.rest_below", f"must be lower than reps.start_above (got {rest:g} >= {start:g})")

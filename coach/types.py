@@ -7,8 +7,9 @@ engine can be tested on synthetic landmark sequences.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Union
+from typing import Any
 
 import numpy as np
 
@@ -40,7 +41,7 @@ class Pose:
     depth: np.ndarray
     image_size: tuple[int, int]
 
-    def replace_xy(self, xy: np.ndarray) -> "Pose":
+    def replace_xy(self, xy: np.ndarray) -> Pose:
         """A copy with new coordinates (the smoother's output)."""
         return Pose(xy=xy, visibility=self.visibility, depth=self.depth, image_size=self.image_size)
 
@@ -147,7 +148,7 @@ class StateChanged:
     message: str
 
 
-Event = Union[RepStarted, RepFinished, RepAborted, HoldSegment, WarningStarted, WarningEnded, StateChanged]
+Event = RepStarted | RepFinished | RepAborted | HoldSegment | WarningStarted | WarningEnded | StateChanged
 
 
 @dataclass(frozen=True)

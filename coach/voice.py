@@ -14,7 +14,7 @@ import shutil
 import subprocess
 import sys
 import threading
-from typing import Callable
+from collections.abc import Callable
 
 from coach.types import HoldSegment, RepFinished, Snapshot, StateChanged, WarningStarted
 

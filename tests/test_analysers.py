@@ -363,6 +363,7 @@ def test_hold_with_max_rate_needs_stillness():
 
 def test_side_chooser_ignores_brief_flips_and_follows_a_real_turn():
     import bodies2d as b
+
     from coach.analysis.side import SideChooser
 
     chooser = SideChooser(switch_after_s=1.0)

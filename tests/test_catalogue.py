@@ -14,8 +14,8 @@ appear. What a real pose model adds is measured on rendered clips
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 
 import numpy as np
 import pytest
@@ -25,8 +25,8 @@ from coach.analysis.session import Session
 from coach.evaluate import counted, counted_by_side
 from coach.report import ReportBuilder
 from coach.specs import PER_SIDE_MODES, builtin_spec_paths, find_spec
-from coach.synth.exact import exact_poses
 from coach.synth.cli import TIMELINES
+from coach.synth.exact import exact_poses
 from coach.synth.timeline import Timeline, load_timeline
 from coach.types import Pose
 
@@ -321,6 +321,7 @@ def test_front_view_exercise_seen_from_the_side_gets_advice() -> None:
 def test_real_tutorial_front_segment_is_not_judged_as_a_plank() -> None:
     """The real plank tutorial turns to a front view at about 18-30 s (trace of ../shared/videos)."""
     from conftest import TESTS
+
     from coach.replay import Trace
 
     trace = Trace(TESTS / "data" / "traces" / "malik_plank_tutorial.npz")

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 
+import bodies2d as b
 import numpy as np
 import pytest
 
-import bodies2d as b
 from coach import live
 from coach.errors import CameraError
 from coach.types import Frame

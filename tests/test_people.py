@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from bodies2d import bridge, lying, make_pose, plank, standing
+
 from coach.engine import run_poses
 from coach.people import LOST_AFTER_S, PersonFollower, choose_exerciser
 from coach.specs import find_spec

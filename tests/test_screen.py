@@ -14,7 +14,7 @@ import pytest
 
 from coach.engine import Recorder
 from coach.live import DISPLAY_HEIGHT, LiveScreen, SingleExercise, paused_view
-from coach.render import COUNT_H, CUE_H, Canvas, OverlayRenderer, TextBox, bottom_banner, message_view, summary_view
+from coach.render import COUNT_H, Canvas, OverlayRenderer, TextBox, bottom_banner, message_view, summary_view
 from coach.specs import find_spec
 from coach.synth.cli import TIMELINES
 from coach.synth.exact import exact_poses

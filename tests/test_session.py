@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import math
-from typing import Callable
+from collections.abc import Callable
 
+import bodies2d as b
 import numpy as np
 import pytest
 
-import bodies2d as b
 from coach.engine import run_poses
 from coach.specs import find_spec
 from coach.types import Pose

@@ -31,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))   # the build venv has no coach installed
 
 from coach.models import BUNDLE_SHA256  # noqa: E402  (the one recorded checksum)
+
 OUT = ROOT / "coach" / "models" / "pose_landmarker_full.task"
 SOURCE_RELEASE = "mediapipe==0.10.21"
 # file in the release -> (name in the bundle, its sha256, input mean, input std, outputs)

@@ -6,7 +6,6 @@ from coach.analysis.holds import conditions_hold
 from coach.specs import WarningSpec
 from coach.types import Event, Metrics, WarningEnded, WarningStarted
 
-
 #: A fault (or its end) pending while its metric cannot be read for longer than this starts
 #: its wait over: show_after_s is seconds of the fault seen, not two glitches far apart.
 UNSEEN_RESET_S = 0.5

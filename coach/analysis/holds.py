@@ -8,7 +8,6 @@ from collections import deque
 from coach.specs import Condition
 from coach.types import Event, HoldSegment, Metrics
 
-
 #: Seconds of values the rate of change of a ``max_rate`` condition is fitted over.
 RATE_WINDOW_S = 0.5
 #: Seconds a ``max_of_rest`` metric must stay still outside the hold to be learnt as the rest.

@@ -9,7 +9,6 @@ from coach.analysis.view import across
 from coach.specs import DERIVED_KINDS, ExerciseSpec, MetricSpec
 from coach.types import Metrics, Pose
 
-
 #: Form warnings judge only landmarks at least this visible (MediaPipe's own
 #: "visible"), even where a spec counts with fainter ones: a far-side wrist at
 #: 0.05-0.5 is often drawn hanging down when it is raised, and a wrong warning

@@ -8,7 +8,6 @@ from collections import deque
 from coach.specs import RepSpec
 from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepStarted
 
-
 #: How far below its peak so far a rep still counts as "at the top" (metric units, degrees).
 PEAK_TOLERANCE = 8.0
 #: Seconds a rep must read as over (back at rest) before it ends: three frames at 15 fps.
@@ -49,7 +48,7 @@ class RepCounter:
     Example:
         >>> from coach.types import Metrics
         >>> counter = RepCounter(RepSpec("lift", start_above=10, full_at=30, rest_below=5, min_rep_s=0.5))
-        >>> for i, v in enumerate([0, 20, 35, 35, 20, 0]):
+        >>> for i, v in enumerate([0, 20, 35, 35, 20, 0, 0]):   # over once back at rest for 0.1 s
         ...     events = counter.update(Metrics({"lift": v}, "left"), i * 0.3)
         >>> counter.count, counter.items[0].complete
         (1, True)

@@ -126,7 +126,7 @@ class ViewCheck:
 
     def update(self, pose: Pose | None, t: float) -> bool:
         value = across(pose) if pose is not None else None
-        if self.view == "front" and value is not None and not _upright(pose):
+        if self.view == "front" and pose is not None and value is not None and not _upright(pose):
             # A body lying on its side seen from the front has its shoulders
             # stacked one above the other, and the pose model often draws them
             # on top of each other (our synthetic side plank: across below 0.3):

@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 TIMELINES = Path(__file__).resolve().parent / "timelines"
 
@@ -28,13 +29,12 @@ def add_synth_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> 
 
 
 def run_synth(args: argparse.Namespace) -> int:
-    from coach.errors import OutputError
-    from coach.synth.generate import generate
-    from coach.synth.timeline import load_timeline
-
     import numpy as np
 
+    from coach.errors import OutputError
+    from coach.synth.generate import generate
     from coach.synth.scene import vary
+    from coach.synth.timeline import load_timeline
 
     out_dir = Path(args.out)
     if not out_dir.is_dir():
@@ -60,7 +60,7 @@ def run_synth(args: argparse.Namespace) -> int:
         target = out_dir / f"{timeline.name}.mp4"
         started = time.monotonic()
 
-        def progress(done: int, total: int) -> None:
+        def progress(done: int, total: int, timeline=timeline) -> None:
             if tty:
                 bar = "#" * int(30 * done / total)
                 print(f"\r{timeline.name} [{bar:<30}] {done}/{total} frames", end="", flush=True)

@@ -9,8 +9,8 @@ body and settles it on the floor (z = 0). Angles are in degrees in the
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import lru_cache
-from typing import Callable
 
 import numpy as np
 

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import cv2
 import numpy as np
@@ -63,9 +64,9 @@ def camera_for(timeline: Timeline) -> Camera:
     # A shift along the body's long axis pushes part of it out of the picture.
     shift = settings.pop("crop_shift_m", 0.0)
     axis = 0 if timeline.exercise == "side_plank" else 1
-    target = list(settings["target"])
-    target[axis] += shift
-    settings["target"] = tuple(target)
+    moved = list(settings["target"])
+    moved[axis] += shift
+    settings["target"] = tuple(moved)
     settings["yaw_deg"] = settings.get("yaw_deg", 0.0) + yaw
     return Camera(**settings)
 
@@ -73,14 +74,16 @@ def camera_for(timeline: Timeline) -> Camera:
 def _render_frame(args: tuple[Timeline, dict[str, Any], int, int]) -> tuple[np.ndarray, dict[str, Any]]:
     timeline, frame, index, seed = args
     body = load_body(timeline.body)
-    look = Look(**{k: tuple(v) if isinstance(v, list) else v for k, v in timeline.look.items()})
+    settings: dict[str, Any] = {k: tuple(v) if isinstance(v, list) else v for k, v in timeline.look.items()}
+    look = Look(**settings)
     cam = camera_for(timeline)
     posed = pose_for(timeline.exercise, timeline.body, frame["params"], frame["side"])
     image = render(body, posed.vertices, cam, look, vertex_colours(body, look), frame_rng(seed, index),
                    others=_others(timeline, frame["t"], look))
     if timeline.jpeg_quality < 100:
         ok, data = cv2.imencode(".jpg", image, [cv2.IMWRITE_JPEG_QUALITY, int(timeline.jpeg_quality)])
-        image = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        decoded = cv2.imdecode(data, cv2.IMREAD_COLOR)
+        image = decoded if decoded is not None else image
     names = [f"{s}_{j}" for s in ("left", "right") for j in LANDMARK_JOINTS]
     pts, _ = cam.project(np.array([posed.joints[n] for n in names]))
     label = dict(frame)
@@ -113,7 +116,7 @@ def generate(timeline: Timeline, out: Path, seed: int = 0, workers: int | None =
     """Write ``out`` (.mp4) and ``out`` with .json labels; return the labels."""
     frames = timeline.frames()
     cam = camera_for(timeline)
-    writer = cv2.VideoWriter(str(out), cv2.VideoWriter_fourcc(*"mp4v"), timeline.fps, (cam.width, cam.height))
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), timeline.fps, (cam.width, cam.height))
     labels: list[dict[str, Any]] = []
     jobs = [(timeline, f, i, seed) for i, f in enumerate(frames)]
     workers = workers or min(2, os.cpu_count() or 1)

@@ -98,8 +98,7 @@ def _background(cam: Camera, look: Look, scale: int, vertices: np.ndarray) -> np
     ahead /= np.linalg.norm(ahead)
     side = np.array([-ahead[1], ahead[0], 0.0])
     near = -(np.linalg.norm((t - eye)[:2]) - 0.3)
-    floor = [t + a * ahead + b * side for a, b in ((near, -10.0), (1.5, -10.0), (1.5, 10.0), (near, 10.0))]
-    floor = np.array(floor)
+    floor = np.array([t + a * ahead + b * side for a, b in ((near, -10.0), (1.5, -10.0), (1.5, 10.0), (near, 10.0))])
     floor[:, 2] = 0.0
     px, _ = cam.project(floor, scale)
     cv2.fillConvexPoly(img, np.round(px).astype(np.int32), look.floor)

@@ -34,7 +34,8 @@ LEVELS = ("advised", "wide")
 
 
 def _pick(rng: np.random.Generator, options: list) -> tuple[int, int, int]:
-    return tuple(int(c) for c in options[int(rng.integers(len(options)))])
+    r, g, b = (int(c) for c in options[int(rng.integers(len(options)))])
+    return r, g, b
 
 
 def vary(timeline: Timeline, rng: np.random.Generator, level: str = "advised") -> Timeline:
