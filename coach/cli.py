@@ -424,16 +424,31 @@ def _add_model_options(p: argparse.ArgumentParser) -> None:
                         "1: never look for a second person)")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="coach", description="Webcam pose-form coach for low-back-pain exercises.",
-        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--version", action="version", version=f"coach {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+def _command(sub: Any, name: str, **kwargs: Any) -> argparse.ArgumentParser:
+    """A subcommand's parser: no abbreviated options (``--htm`` is not ``--html``), the exit codes
+    in its help, and its own usage and a suggestion for a misspelt option (see :func:`main`)."""
+    return sub.add_parser(name, allow_abbrev=False, epilog=EXIT_CODES,
+                          formatter_class=argparse.RawDescriptionHelpFormatter, **kwargs)
 
-    p = sub.add_parser("analyze", help="analyse a recorded video and write a report",
-                       description="Analyse every frame of a video: count reps, time holds, list form warnings.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+def _add_window_options(p: argparse.ArgumentParser) -> None:
+    """The live window's options, which ``live`` and ``routine`` share."""
+    p.add_argument("--no-display", action="store_true", help="run without a window (for tests and servers)")
+    p.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
+                   help="show the picture like a mirror (default: yes for a camera, no for a video file); "
+                        "left and right in the analysis never change")
+    p.add_argument("--max-seconds", type=float, help="end the session after this many seconds")
+    p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
+    p.add_argument("--voice", action=argparse.BooleanOptionalAction, default=None,
+                   help="speak the count, hold, rest, the set-up advice and form cues (default: on when espeak-ng "
+                        "or espeak is installed; m mutes)")
+    p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
+    p.add_argument("--full-screen", action="store_true", help="start full screen (f toggles it)")
+
+
+def _analyze_parser(sub: Any) -> None:
+    p = _command(sub, "analyze", help="analyse a recorded video and write a report",
+                       description="Analyse every frame of a video: count reps, time holds, list form warnings.")
     p.add_argument("video", help="video file (mp4, mov, avi, ...)")
     p.add_argument("--exercise", "-e", required=True, help="exercise id (see `coach exercises`) or a spec .toml file")
     p.add_argument("--report", help="write the JSON report here")
@@ -448,69 +463,53 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_analyze)
 
-    p = sub.add_parser("live", help="coach live from a webcam (or a video played as one)",
+
+def _live_parser(sub: Any) -> None:
+    p = _command(sub, "live", help="coach live from a webcam (or a video played as one)",
                        description="Live coaching window, made to be read from the mat. First a camera set-up check "
                                    "(in the picture, the right view, the camera low and near), then a countdown; if "
                                    "the set-up is still not right after 10 s the session starts anyway. Keys: q quit, "
                                    "space pause, r reset the counts, m mute the voice, d details (angles, fps), "
-                                   "f full screen.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   "f full screen.")
     p.add_argument("--exercise", "-e", required=True, help="exercise id or a spec .toml file")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
     p.add_argument("--report", help="session report path (default: a file in ~/.local/share/coach/sessions)")
     p.add_argument("--events", help="event log path (default: beside the report)")
     _add_model_options(p)
-    p.add_argument("--no-display", action="store_true", help="run without a window (for tests and servers)")
-    p.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
-                   help="show the picture like a mirror (default: yes for a camera, no for a video file); "
-                        "left and right in the analysis never change")
-    p.add_argument("--max-seconds", type=float, help="end the session after this many seconds")
-    p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
-    p.add_argument("--voice", action=argparse.BooleanOptionalAction, default=None,
-                   help="speak the count, hold, rest, the set-up advice and form cues (default: on when espeak-ng "
-                        "or espeak is installed; m mutes)")
-    p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
-    p.add_argument("--full-screen", action="store_true", help="start full screen (f toggles it)")
+    _add_window_options(p)
     p.set_defaults(func=cmd_live)
 
-    p = sub.add_parser("routine", help="a guided sequence of exercises in the live window",
+
+def _routine_parser(sub: Any) -> None:
+    p = _command(sub, "routine", help="a guided sequence of exercises in the live window",
                        description="Guide a routine: each exercise until its target, a rest, the next. Keys: "
                                    "n next (or skip the rest), b back, space pause, q quit. `coach routine` lists "
-                                   "the built-in routines; ROUTINE may also be your own .toml file.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   "the built-in routines; ROUTINE may also be your own .toml file.")
     p.add_argument("routine", nargs="?", help="routine id or a routine .toml file (none: list them)")
     p.add_argument("--show", action="store_true", help="print the routine's exercises and targets, then exit")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
     p.add_argument("--report", help="routine report path (default: a file in ~/.local/share/coach/sessions)")
     _add_model_options(p)
-    p.add_argument("--no-display", action="store_true", help="run without a window")
-    p.add_argument("--mirror", action=argparse.BooleanOptionalAction, default=None,
-                   help="show the picture like a mirror (default: yes for a camera, no for a video file); "
-                        "left and right in the analysis never change")
-    p.add_argument("--max-seconds", type=float, help="end after this many seconds")
-    p.add_argument("--screenshot", help="save the last window image to this PNG on exit")
-    p.add_argument("--voice", action=argparse.BooleanOptionalAction, default=None,
-                   help="speak the count, hold, rest, the set-up advice and form cues (default: on when espeak-ng "
-                        "or espeak is installed; m mutes)")
-    p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
-    p.add_argument("--full-screen", action="store_true", help="start full screen (f toggles it)")
+    _add_window_options(p)
     p.set_defaults(func=cmd_routine)
 
-    p = sub.add_parser("exercises", help="list the exercises, show one, or check spec files",
+
+def _exercises_parser(sub: Any) -> None:
+    p = _command(sub, "exercises", help="list the exercises, show one, or check spec files",
                        description="List the built-in exercises; `coach exercises show ID` explains one; "
                                    "`coach exercises check FILE...` validates your own spec or routine files "
-                                   "(docs/specs.md describes every key).",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   "(docs/specs.md describes every key).")
     p.add_argument("action", nargs="?", choices=("list", "show", "check"), default="list")
     p.add_argument("files", nargs="*", metavar="ID_OR_FILE", help="exercise id for `show`; .toml files for `check`")
     p.set_defaults(func=cmd_exercises)
 
-    p = sub.add_parser("eval", help="score the coach against labelled clips",
+
+def _eval_parser(sub: Any) -> None:
+    p = _command(sub, "eval", help="score the coach against labelled clips",
                        description="Analyse labelled clips and print truth against result per clip, then exact-count "
                                    "and off-by-one rates, count error, hold error, warning precision/recall/F1 and "
                                    "phantom activity on controls. LABELS: folders made by `coach synth` and/or "
-                                   "../shared/videos/labels.json.",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   "../shared/videos/labels.json.")
     p.add_argument("labels", nargs="+", help="a folder of synthetic clips, or a labels.json")
     p.add_argument("--markdown", help="also write the tables to this Markdown file")
     _add_model_options(p)
@@ -527,26 +526,59 @@ def build_parser() -> argparse.ArgumentParser:
                         "Keep its --landmarks in a folder of their own")
     p.set_defaults(func=cmd_eval)
 
-    p = sub.add_parser("history", help="your sessions over the days, per exercise",
+
+def _history_parser(sub: Any) -> None:
+    p = _command(sub, "history", help="your sessions over the days, per exercise",
                        description="Per exercise and day: sessions, reps, hold seconds, share in good form and the "
                                    "most frequent warning, from the history every session is added to "
-                                   "(~/.local/share/coach/history.sqlite, or $COACH_HISTORY).",
-                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+                                   "(~/.local/share/coach/history.sqlite, or $COACH_HISTORY).")
     p.add_argument("--exercise", "-e", help="only this exercise")
     p.add_argument("--days", type=int, help="only the last N days")
     p.add_argument("--plot", help="also draw the trend to this PNG")
     p.add_argument("--db", help="a history database other than the default")
     p.set_defaults(func=cmd_history)
 
-    p = sub.add_parser("cameras", help="list the camera indices that work",
+
+def _cameras_parser(sub: Any) -> None:
+    p = _command(sub, "cameras", help="list the camera indices that work",
                        description="Try camera indices 0..N and list those that deliver a frame.")
     p.add_argument("--max-index", type=int, default=5)
     p.set_defaults(func=cmd_cameras)
 
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="coach", description="Webcam pose-form coach for low-back-pain exercises.", allow_abbrev=False,
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action="version", version=f"coach {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _analyze_parser(sub)
+    _live_parser(sub)
+    _routine_parser(sub)
+    _exercises_parser(sub)
+    _eval_parser(sub)
+    _history_parser(sub)
+    _cameras_parser(sub)
+
     from coach.synth.cli import add_synth_parser
 
     add_synth_parser(sub, cmd_synth)
+    parser.set_defaults(commands=sub.choices)
     return parser
+
+
+def _unknown_options(args: argparse.Namespace, extras: list[str]) -> None:
+    """Report options the command does not know with the command's own usage, and the nearest
+    option it has ("--anotated": did you mean --annotated?); exits 2."""
+    import difflib
+
+    command: argparse.ArgumentParser = args.commands[args.command]
+    known = [o for action in command._actions for o in action.option_strings]
+    hints = []
+    for extra in extras:
+        close = difflib.get_close_matches(extra.split("=")[0], known, n=1) if extra.startswith("-") else []
+        hints.append(f"{extra} (did you mean {close[0]}?)" if close else extra)
+    command.error("unrecognized arguments: " + " ".join(hints))
 
 
 def _terminate(signum: int, frame: object) -> None:
@@ -555,7 +587,9 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extras = parser.parse_known_args(argv)
+    if extras:
+        _unknown_options(args, extras)
     signal.signal(signal.SIGTERM, _terminate)
     try:
         return int(args.func(args))

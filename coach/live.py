@@ -35,7 +35,7 @@ from coach.safety import SAFETY_SHORT, SHOW_FOR_S
 from coach.setup_check import SetupCheck, SetupView
 from coach.sources import Camera
 from coach.specs import ExerciseSpec
-from coach.types import Pose, Snapshot
+from coach.types import Frame, Pose, Snapshot
 from coach.voice import Voice
 
 WINDOW = "coach"
@@ -175,6 +175,88 @@ def paused_view(image: np.ndarray) -> np.ndarray:
     return canvas.image
 
 
+@dataclass
+class _Session:
+    """One live session's running state: :meth:`step` per camera frame, :meth:`on_key` per key."""
+
+    program: LiveProgram
+    estimator: PoseEstimator
+    screen: LiveScreen
+    setup: SetupCheck | None
+    voice: Voice | None
+    draw: bool
+    started: float = field(default_factory=time.monotonic)
+    frames: int = 0
+    fps: float = 0.0
+    t: float = 0.0
+    first_t: float | None = None
+    paused: bool = False
+    shown: np.ndarray | None = None
+    last_exercise_screen: np.ndarray | None = None
+    moments: dict[int, WorstMoments] = field(default_factory=dict)
+
+    def step(self, frame: Frame) -> None:
+        """Pose, set-up check or exercise, voice, worst moments and the screen, for one frame."""
+        self.t = frame.t
+        self.first_t = frame.t if self.first_t is None else self.first_t
+        if self.paused:
+            return
+        program = self.program
+        pose = self.estimator.detect(frame.image, frame.t)
+        view = _setup_step(self.setup, pose, frame.t, self.screen, self.voice)
+        snapshot = None if view is not None else program.step(pose, frame.t)
+        if self.voice is not None and snapshot is not None:
+            self.voice.on_snapshot(snapshot)
+        self.frames += 1
+        elapsed = time.monotonic() - self.started
+        self.fps = self.frames / elapsed if elapsed > 0 else 0.0
+        if snapshot is not None and snapshot.warnings:
+            renderer = OverlayRenderer(program.spec)
+            self.moments.setdefault(program.index, WorstMoments(program.spec)).update(
+                snapshot, partial(renderer.annotate, frame.image, snapshot))
+        if self.draw:
+            self.shown = self.screen.draw(frame.image, program, pose, snapshot, view, frame.t, self.first_t,
+                                          self.fps)
+            if snapshot is not None:
+                self.last_exercise_screen = self.shown
+
+    def on_key(self, action: str | None, window: _Window) -> str | None:
+        """Do what a key asks; returns why the session ends, if it does."""
+        if action == "quit":
+            return "quit"
+        if action == "pause":
+            self.paused = not self.paused
+        elif action == "back":
+            self.program.back(self.t)
+            self.screen.reset_until = self.t + RESET_SHOWN_S
+        elif action == "next":
+            self.program.next(self.t)
+        elif action == "mute" and self.voice is not None:
+            self.voice.toggle_mute()
+        elif action == "details":
+            self.screen.details = not self.screen.details
+        elif action == "fullscreen":
+            window.toggle_fullscreen()
+        return "window closed" if window.closed() else None
+
+    def result(self, camera: int | str, ended_by: str) -> LiveResult:
+        """Close the program and build the report with the session's context."""
+        context: dict[str, Any] = {"video": {"source": str(camera), "frames": self.frames,
+                                             "duration_s": round(self.t, 3)},
+                                   "pose_backend": self.estimator.name, "people_seen": self.estimator.most_people}
+        if self.setup is not None:
+            context["setup"] = self.setup.result(self.t)
+        report = self.program.close(**context)
+        report["interrupted"] = ended_by not in NORMAL_ENDS
+        report["ended_by"] = ended_by
+        report["live_fps"] = round(self.fps, 1)
+        return LiveResult(report=report, ended_by=ended_by, frames=self.frames, fps=self.fps, moments=self.moments)
+
+
+#: Ways a session ends that are not an interruption.
+NORMAL_ENDS = ("quit", "end of video", "time limit", "window closed", "routine done")
+
+
 def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, *,
              display: bool = True, mirror: bool | None = None, max_seconds: float | None = None,
              screenshot: str | Path | None = None, frame_timeout_s: float = 3.0,
@@ -194,97 +276,49 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
     """
     if display and not os.environ.get("DISPLAY") and os.name != "nt":
         raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
-    screen = LiveScreen(mirror=shown_mirrored(camera, mirror))
-    moments: dict[int, WorstMoments] = {}
-    ended_by = "end of video"
-    frames, fps, t = 0, 0.0, 0.0
-    started = time.monotonic()
-    paused = False
-    shown: np.ndarray | None = None
-    last_exercise_screen: np.ndarray | None = None
-    first_t: float | None = None
-    setup = SetupCheck(program.spec) if setup_check else None
+    session = _Session(program, estimator, LiveScreen(mirror=shown_mirrored(camera, mirror)),
+                       SetupCheck(program.spec) if setup_check else None, voice,
+                       draw=display or screenshot is not None)
     window = _Window(full_screen) if display else None
+    ended_by = "end of video"
     try:
         with Camera(camera) as cam:
             while True:
-                if max_seconds is not None and time.monotonic() - started >= max_seconds:
+                if max_seconds is not None and time.monotonic() - session.started >= max_seconds:
                     ended_by = "time limit"
                     break
                 frame = cam.read(timeout_s=frame_timeout_s)
                 if frame is None:
                     break
-                t = frame.t
-                first_t = t if first_t is None else first_t
-                if not paused:
-                    pose = estimator.detect(frame.image, t)
-                    view = _setup_step(setup, pose, t, screen, voice)
-                    snapshot = None if view is not None else program.step(pose, t)
-                    if voice is not None and snapshot is not None:
-                        voice.on_snapshot(snapshot)
-                    frames += 1
-                    elapsed = time.monotonic() - started
-                    fps = frames / elapsed if elapsed > 0 else 0.0
-                    if snapshot is not None and snapshot.warnings:
-                        renderer = OverlayRenderer(program.spec)
-                        moments.setdefault(program.index, WorstMoments(program.spec)).update(
-                            snapshot, partial(renderer.annotate, frame.image, snapshot))
-                    if display or screenshot is not None:
-                        shown = screen.draw(frame.image, program, pose, snapshot, view, t, first_t, fps)
-                        if snapshot is not None:
-                            last_exercise_screen = shown
-                    if program.finished:
-                        ended_by = "routine done"
-                        break
-                if window is not None and shown is not None:
-                    window.show(paused_view(shown) if paused else shown)
-                    action = KEYS.get(window.key())
-                    if action == "quit":
-                        ended_by = "quit"
-                        break
-                    if action == "pause":
-                        paused = not paused
-                    elif action == "back":
-                        program.back(t)
-                        screen.reset_until = t + RESET_SHOWN_S
-                    elif action == "next":
-                        program.next(t)
-                    elif action == "mute" and voice is not None:
-                        voice.toggle_mute()
-                    elif action == "details":
-                        screen.details = not screen.details
-                    elif action == "fullscreen":
-                        window.toggle_fullscreen()
-                    if window.closed():
-                        ended_by = "window closed"
+                session.step(frame)
+                if program.finished:
+                    ended_by = "routine done"
+                    break
+                if window is not None and session.shown is not None:
+                    window.show(paused_view(session.shown) if session.paused else session.shown)
+                    ended = session.on_key(KEYS.get(window.key()), window)
+                    if ended:
+                        ended_by = ended
                         break
     except KeyboardInterrupt:
         ended_by = "interrupted"
     except CameraError as exc:
-        if frames == 0:
+        if session.frames == 0:
             if window is not None:
                 window.close()
             raise
         ended_by = f"camera lost: {exc}"
     finally:
-        saved_screen = last_exercise_screen if last_exercise_screen is not None else shown
-        if screenshot is not None and saved_screen is not None:
-            cv2.imwrite(str(screenshot), saved_screen)
+        last = session.last_exercise_screen if session.last_exercise_screen is not None else session.shown
+        if screenshot is not None and last is not None:
+            cv2.imwrite(str(screenshot), last)
         if voice is not None:
             voice.close()
-    context: dict[str, Any] = {"video": {"source": str(camera), "frames": frames, "duration_s": round(t, 3)},
-                               "pose_backend": estimator.name, "people_seen": estimator.most_people}
-    if setup is not None:
-        context["setup"] = setup.result(t)
-    report = program.close(**context)
-    report["interrupted"] = ended_by not in ("quit", "end of video", "time limit", "window closed", "routine done")
-    report["ended_by"] = ended_by
-    report["live_fps"] = round(fps, 1)
-    result = LiveResult(report=report, ended_by=ended_by, frames=frames, fps=fps, moments=moments)
+    result = session.result(camera, ended_by)
     saved = save(result) if save is not None else ""
     if window is not None:
-        if shown is not None and ended_by not in ("window closed", "interrupted"):
-            window.end_screen(_end_screen(shown, program, report, saved), end_screen_s)
+        if session.shown is not None and ended_by not in ("window closed", "interrupted"):
+            window.end_screen(_end_screen(session.shown, program, result.report, saved), end_screen_s)
         window.close()
     return result
 

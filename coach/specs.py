@@ -495,29 +495,8 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
         r.error("reps", "missing: a spec of kind 'reps' needs a [reps] table")
     if kind == "hold" and not hold:
         r.error("hold", "missing: a spec of kind 'hold' needs at least one [[hold]] condition")
-    warnings_raw = raw.get("warnings", [])
-    warnings: list[WarningSpec] = []
-    if not isinstance(warnings_raw, list):
-        r.error("warnings", "expected a list of [[warnings]] tables")
-    else:
-        for i, item in enumerate(warnings_raw):
-            w = _read_warning(r, i, item, metrics)
-            if w:
-                if w.id in {x.id for x in warnings}:
-                    r.error(f"warnings[{i}].id", f"duplicate warning id '{w.id}'")
-                if w.during == "rep_top" and kind != "reps":
-                    r.error(f"warnings[{i}].during", "'rep_top' needs a spec of kind 'reps'")
-                warnings.append(w)
-    t_raw = r.table(raw.get("targets", {}), "targets", SPEC_KEYS["targets"])
-    reps_target = t_raw.get("reps")
-    if reps_target is not None and (isinstance(reps_target, bool) or not isinstance(reps_target, int) or reps_target < 1):
-        r.error("targets.reps", f"expected a whole number of at least 1, found {reps_target!r}")
-        reps_target = None
-    per_side = t_raw.get("per_side", False)
-    if not isinstance(per_side, bool):
-        r.error("targets.per_side", f"expected true or false, found {per_side!r}")
-        per_side = False
-    targets = Targets(reps=reps_target, hold_s=r.number(t_raw, "hold_s", "targets", positive=True), per_side=per_side)
+    warnings = _read_warnings(r, raw.get("warnings", []), metrics, kind)
+    targets = _read_targets(r, raw.get("targets", {}))
     tm_raw = r.table(raw.get("timing", {}), "timing", SPEC_KEYS["timing"])
     timing = Timing(**{k: r.number(tm_raw, k, "timing", default=getattr(Timing, k), positive=True) or getattr(Timing, k)
                        for k in Timing.__dataclass_fields__})
@@ -549,10 +528,39 @@ def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
     return ExerciseSpec(
         id=spec_id, name=name, kind=kind, sides=sides, view=view, camera=camera.strip(),
         instructions=instructions.strip(), sources=sources, metrics=metrics, key_metrics=key_metrics,
-        position=position, reps=reps, hold=hold, warnings=tuple(warnings), targets=targets,
+        position=position, reps=reps, hold=hold, warnings=warnings, targets=targets,
         timing=timing, visibility_min=visibility if visibility is not None else 0.5,
         display=display or key_metrics, side_by=side_by, side_pick=side_pick or "higher", path=path,
     )
+
+
+def _read_warnings(r: FieldReader, data: Any, metrics: dict[str, MetricSpec], kind: str) -> tuple[WarningSpec, ...]:
+    warnings: list[WarningSpec] = []
+    if not isinstance(data, list):
+        r.error("warnings", "expected a list of [[warnings]] tables")
+        return ()
+    for i, item in enumerate(data):
+        w = _read_warning(r, i, item, metrics)
+        if w:
+            if w.id in {x.id for x in warnings}:
+                r.error(f"warnings[{i}].id", f"duplicate warning id '{w.id}'")
+            if w.during == "rep_top" and kind != "reps":
+                r.error(f"warnings[{i}].during", "'rep_top' needs a spec of kind 'reps'")
+            warnings.append(w)
+    return tuple(warnings)
+
+
+def _read_targets(r: FieldReader, data: Any) -> Targets:
+    t_raw = r.table(data, "targets", SPEC_KEYS["targets"])
+    reps_target = t_raw.get("reps")
+    if reps_target is not None and (isinstance(reps_target, bool) or not isinstance(reps_target, int) or reps_target < 1):
+        r.error("targets.reps", f"expected a whole number of at least 1, found {reps_target!r}")
+        reps_target = None
+    per_side = t_raw.get("per_side", False)
+    if not isinstance(per_side, bool):
+        r.error("targets.per_side", f"expected true or false, found {per_side!r}")
+        per_side = False
+    return Targets(reps=reps_target, hold_s=r.number(t_raw, "hold_s", "targets", positive=True), per_side=per_side)
 
 
 def builtin_spec_paths() -> dict[str, Path]:

@@ -34,6 +34,17 @@ def test_exercises_list_and_show():
     assert shown.returncode == 0 and "Camera" in shown.stdout and "003_8344a57a4cd536ff" in shown.stdout
 
 
+@pytest.mark.parametrize("args, usage, hint", [
+    (["analyze", "x.mp4", "-e", "bridge", "--anotated", "a.mp4"], "usage: coach analyze", "did you mean --annotated?"),
+    (["analyze", "x.mp4", "-e", "bridge", "--htm", "r.html"], "usage: coach analyze", "did you mean --html?"),
+    (["live", "-e", "bridge", "--no-mirorr"], "usage: coach live", "did you mean --no-mirror?"),
+])
+def test_a_misspelt_or_shortened_option_gets_the_commands_usage_and_a_suggestion(args, usage, hint):
+    result = coach(*args)
+    assert result.returncode == 2
+    assert usage in result.stderr and hint in result.stderr and "unrecognized arguments" in result.stderr
+
+
 def test_exercises_check_says_ok_or_what_is_wrong(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "x"\nname = "X"\nkind = "hold"\nview = "side"\ncamera = "c"\ninstructions = "i"\n'

@@ -304,37 +304,44 @@ class RepCounter:
         value = metrics.get(self.spec.metric) if metrics is not None else None
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
-        if value is None:
+        if metrics is None or value is None:
             if self.up and t - self._last_known_t > self.lost_reset_s:
                 return self.abort(t, "lost from view")
             return []
         self._last_known_t = t
         if not self.up:
-            still = self._still_low(value, t)
-            under_way = self._lift_under_way(value, t)
-            if value < self._rest_level() or still:
-                self._armed = True
-                self._first = None
-                self._note_rest(value, t)
-            elif value > self._start_level() and (self._armed or under_way):
-                self._from_first = None
-                self._start_t = t
-                if under_way and not self._armed and self._first is not None:
-                    self._start_t, self._from_first = self._first
-                self.up = True
-                self._full = self._full_level()
-                self._first = None
-                self._peak = value
-                self._parts_at_start = self._parts(metrics)
-                self._parts_at_peak = dict(self._parts_at_start)
-                self._base = min([v for _, v in self._recent] + [value])
-                self._side = ("left", "right")[self.count % 2] if self.in_turn else (
-                    metrics.side if metrics is not None else None)
-                self._hold_s = 0.0
-                self._warnings = {}
-                self._recent.clear()
-                return [RepStarted(t=t, side=self._side)]
-            return []
+            return self._while_resting(value, metrics, t)
+        return self._while_up(value, metrics, t, dt)
+
+    def _while_resting(self, value: float, metrics: Metrics, t: float) -> list[Event]:
+        """Not in a rep: learn the rest, or start a rep."""
+        still = self._still_low(value, t)
+        under_way = self._lift_under_way(value, t)
+        if value < self._rest_level() or still:
+            self._armed = True
+            self._first = None
+            self._note_rest(value, t)
+        elif value > self._start_level() and (self._armed or under_way):
+            self._from_first = None
+            self._start_t = t
+            if under_way and not self._armed and self._first is not None:
+                self._start_t, self._from_first = self._first
+            self.up = True
+            self._full = self._full_level()
+            self._first = None
+            self._peak = value
+            self._parts_at_start = self._parts(metrics)
+            self._parts_at_peak = dict(self._parts_at_start)
+            self._base = min([v for _, v in self._recent] + [value])
+            self._side = ("left", "right")[self.count % 2] if self.in_turn else metrics.side
+            self._hold_s = 0.0
+            self._warnings = {}
+            self._recent.clear()
+            return [RepStarted(t=t, side=self._side)]
+        return []
+
+    def _while_up(self, value: float, metrics: Metrics, t: float, dt: float) -> list[Event]:
+        """In a rep: follow its peak and time at the top, and end it once it is over."""
         if value > self._peak:
             self._peak = value
             self._parts_at_peak = self._parts(metrics)

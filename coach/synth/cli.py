@@ -13,7 +13,7 @@ TIMELINES = Path(__file__).resolve().parent / "timelines"
 
 
 def add_synth_parser(sub: Any, handler: Callable[[argparse.Namespace], int]) -> None:
-    p = sub.add_parser("synth", help="render a synthetic exercise clip with exact ground truth",
+    p = sub.add_parser("synth", allow_abbrev=False, help="render a synthetic exercise clip with exact ground truth",
                        description="Render a timeline (TOML) to an mp4 plus a JSON file of per-frame labels. "
                                    f"Built-in timelines: {TIMELINES}")
     p.add_argument("timeline", nargs="+", help="timeline .toml file(s), or built-in names like bridge_demo")
