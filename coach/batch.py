@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -60,18 +61,25 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
             if sink is not None:
                 sink.close()
     video = {
-        "path": str(path), "fps": round(info.fps, 3), "frames": frames,
+        "source": str(path), "name": Path(path).name, "fps": round(info.fps, 3), "frames": frames,
         "duration_s": round(frames / info.fps, 3), "width": info.width, "height": info.height,
     }
     if info.fps_guessed:
         video["fps_note"] = "the file has no usable frame rate; 30 fps assumed"
     report = recorder.close(video=video, interrupted=interrupted, backend=estimator.name,
-                             people_seen=estimator.most_people)
+                             people_seen=estimator.most_people, started_at=recorded_at(path, info.duration_s))
     if html:
         write_html(html, report, recorder.series, spec, moments.best() if moments else [])
     if csv:
         write_csv(csv, report, recorder.series)
     return report
+
+
+def recorded_at(path: str | Path, duration_s: float) -> dict[str, str]:
+    """When a recording began, as well as a file can tell: its last change (the end of the recording,
+    for a camera's own file) less its duration; ISO 8601 with the local time zone."""
+    ended = datetime.fromtimestamp(Path(path).stat().st_mtime).astimezone()
+    return {"at": (ended - timedelta(seconds=duration_s)).isoformat(timespec="seconds"), "from": "file time"}
 
 
 def record_trace(path: str | Path, estimator: PoseEstimator, out: str | Path,

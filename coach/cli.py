@@ -252,9 +252,10 @@ def cmd_routine(args: argparse.Namespace) -> int:
     from coach.sinks import check_writable, write_json_atomic
 
     if args.routine in (None, "list"):
-        for routine_id in builtin_routine_paths():
-            routine = find_routine(routine_id)
-            print(f"{routine.id:12} {routine.name} ({len(routine.items)} exercises)")
+        routines = [find_routine(routine_id) for routine_id in builtin_routine_paths()]
+        width = max(len(r.id) for r in routines)
+        for routine in routines:
+            print(f"{routine.id.ljust(width)}  {routine.name} ({len(routine.items)} exercises)")
         return 0
     routine = find_routine(args.routine)
     if args.show:
@@ -282,7 +283,7 @@ def cmd_routine(args: argparse.Namespace) -> int:
     print(f"routine ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     for entry in result.report["exercises"]:
         if entry["skipped"]:
-            print(f"- {entry['exercise']}: not done")
+            print(f"- {entry['exercise_name']}: skipped")
             continue
         lines = summary_lines(entry["report"])
         print(f"- {lines[0].split(':')[0]}: " + "; ".join(lines[1:]))
@@ -295,30 +296,44 @@ def cmd_exercises(args: argparse.Namespace) -> int:
 
     if args.action == "check":
         return _check_files(args.files)
-    args.id = args.files[0] if args.files else None
     if args.action == "show":
-        if not args.id:
+        if not args.files:
             raise CoachError("coach exercises show needs an exercise id, e.g. coach exercises show bridge")
-        spec = find_spec(args.id)
-        print(f"{spec.name} ({spec.id})  view: {spec.view}, {spec.kind}")
-        targets = []
-        if spec.targets.reps:
-            targets.append(f"{spec.targets.reps} reps" + (" per side" if spec.targets.per_side else ""))
-        if spec.targets.hold_s:
-            targets.append(f"hold {spec.targets.hold_s:g} s")
-        print("target: " + (", ".join(targets) or "none"))
-        print("\nHow to do it:\n" + spec.instructions)
-        print("\nCamera:\n" + spec.camera)
-        print("\nForm warnings: " + ", ".join(w.id for w in spec.warnings))
-        print("\nSources (../shared/seeds):\n  " + "\n  ".join(spec.sources))
-        from coach.safety import SAFETY_LINES
-
-        print("\nSafety:\n  " + "\n  ".join(SAFETY_LINES))
+        _show_exercise(find_spec(args.files[0]))
         return 0
-    for exercise_id in builtin_spec_paths():
-        spec = find_spec(exercise_id)
-        print(f"{spec.id:12} {spec.name:20} {spec.kind:5} view: {spec.view}")
+    specs = [find_spec(exercise_id) for exercise_id in builtin_spec_paths()]
+    rows = [(s.id, s.name, _describe_kind(s), f"camera: {s.view}") for s in specs]
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    for row in rows:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[3])
     return 0
+
+
+def _describe_kind(spec: Any) -> str:
+    per_side = " per side" if spec.sides != "near" else ""
+    return ("reps" if spec.kind == "reps" else "hold") + per_side
+
+
+def _show_exercise(spec: Any) -> None:
+    """An exercise for a person: how to do it, where the camera goes, the cues, the sources."""
+    from coach.routines import describe_target
+    from coach.safety import SAFETY_LINES
+    from coach.specs import article_title
+
+    print(f"{spec.name} ({spec.id}): {_describe_kind(spec)}, camera: {spec.view} view")
+    print(f"Target: {describe_target(spec)}")
+    print("\nHow to do it:\n" + spec.instructions)
+    print("\nCamera:\n" + spec.camera)
+    if spec.warnings:
+        print("\nWhat the coach warns about:")
+        for warning in spec.warnings:
+            print(f"  - {warning.message} [{warning.id}]")
+    print("\nSources:")
+    for source in spec.sources:
+        file, _, what = source.partition(" ")
+        title = article_title(file)
+        print(f"  - {what.strip()} (\"{title}\")" if title else f"  - {source}")
+    print("\nSafety:\n  " + "\n  ".join(SAFETY_LINES))
 
 
 def _check_files(files: list[str]) -> int:

@@ -110,7 +110,7 @@ class History:
         video = report.get("video") or {}
         row = (
             (started_at or datetime.now()).isoformat(timespec="seconds"), report["exercise"],
-            report.get("kind", "reps"), mode, str(video.get("path") or video.get("source") or ""),
+            report.get("kind", "reps"), mode, str(video.get("source") or video.get("path") or ""),
             video.get("duration_s"), report["reps"]["count"], report["hold"].get("count", 0),
             report["hold"]["total_s"], report["hold"]["in_form_s"], good_share(report),
             warnings.most_common(1)[0][0] if warnings else None, sum(warnings.values()),

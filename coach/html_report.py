@@ -15,6 +15,7 @@ import csv
 import html
 import io
 import math
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +23,14 @@ from coach.errors import OutputError
 from coach.moments import Moment
 from coach.report import summary_lines
 from coach.series import STATES, Series
-from coach.specs import ExerciseSpec
+from coach.specs import ExerciseSpec, metric_unit
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
 h1 { margin-bottom: 0.2em; } .sub { color: #666; margin-top: 0; }
 table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: 4px 10px; }
 th { background: #f2f2f2; text-align: left; } .warn { color: #b00; } .ok { color: #070; }
-.moments { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; width: 360px; }
+.moments { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; width: 640px; max-width: 100%; } figure img { width: 100%; }
 figcaption { font-size: 0.9em; color: #444; } img.plot { width: 100%; }
 """
 
@@ -51,16 +52,27 @@ def _target_band(spec: ExerciseSpec, metric: str) -> tuple[float | None, float |
 
 
 def plot_session(report: dict[str, Any], series: Series, spec: ExerciseSpec) -> str:
-    """The metric-over-time figure with the warnings timeline, as base64 PNG."""
+    """One panel per metric a rep or a warning is about, with the warnings timeline, as base64 PNG."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    metric = series.main_metric()
+    metrics = series.plotted_metrics()
+    fig, axes = plt.subplots(len(metrics) + 1, 1, figsize=(10, 1.2 + 2.6 * len(metrics)), sharex=True,
+                             gridspec_kw={"height_ratios": [4] * len(metrics) + [1]})
+    for ax, metric in zip(axes[:-1], metrics):
+        _plot_metric(ax, report, series, spec, metric)
+    _plot_cues(axes[-1], report, spec)
+    fig.tight_layout()
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def _plot_metric(ax: Any, report: dict[str, Any], series: Series, spec: ExerciseSpec, metric: str) -> None:
     t = list(series.t)
     values = list(series.values[metric])
-    fig, (ax, wax) = plt.subplots(2, 1, figsize=(10, 4.6), sharex=True, gridspec_kw={"height_ratios": [4, 1]})
     ax.plot(t, values, color="#1f5fa8", lw=1.4, label=metric.replace("_", " "))
     active = STATES.index("active")
     start = None
@@ -76,25 +88,31 @@ def plot_session(report: dict[str, Any], series: Series, spec: ExerciseSpec) -> 
         ymin, ymax = min(finite), max(finite)
         ax.axhspan(lo if lo is not None else ymin, hi if hi is not None else max(ymax, lo or ymax),
                    color="#ffe9b3", alpha=0.6, lw=0, zorder=0, label="target")
+    for rule in spec.warnings:
+        if rule.metric == metric:
+            for level in (rule.below, rule.above):
+                if level is not None:
+                    ax.axhline(level, color="#c0392b", lw=0.8, ls="--")
     for rep in report["reps"]["items"]:
         ax.axvspan(rep["start_s"], rep["end_s"], color="#1f5fa8" if rep["complete"] else "#999", alpha=0.12, lw=0)
         ax.text((rep["start_s"] + rep["end_s"]) / 2, 1.0, str(rep["index"]), transform=ax.get_xaxis_transform(),
                 ha="center", va="bottom", fontsize=8)
-    ax.set_ylabel(f"{metric.replace('_', ' ')}")
+    unit = metric_unit(spec, metric)
+    ax.set_ylabel(f"{metric.replace('_', ' ')}" + (f" ({unit})" if unit else ""))
     ax.legend(loc="upper right", fontsize=8)
     ax.grid(alpha=0.3)
+
+
+def _plot_cues(wax: Any, report: dict[str, Any], spec: ExerciseSpec) -> None:
     ids = sorted({w["id"] for w in report["warnings"]})
     for row, wid in enumerate(ids):
         spans = [(w["start_s"], (w["end_s"] or w["start_s"]) - w["start_s"]) for w in report["warnings"] if w["id"] == wid]
         wax.broken_barh(spans, (row - 0.4, 0.8), color="#c0392b")
-    wax.set_yticks(range(len(ids)), [i.replace("_", " ") for i in ids], fontsize=8)
+    cues = {w.id: w.cue for w in spec.warnings}
+    wax.set_yticks(range(len(ids)), [cues.get(i, i.replace("_", " ")) for i in ids], fontsize=8)
     wax.set_ylim(-0.6, max(0.6, len(ids) - 0.4))
     wax.set_xlabel("time (s)")
-    wax.set_title("warnings" if ids else "no warnings", fontsize=9, loc="left")
-    fig.tight_layout()
-    data = _png(fig)
-    plt.close(fig)
-    return data
+    wax.set_title("form cues" if ids else "no form cues", fontsize=9, loc="left")
 
 
 def _side_rows(report: dict[str, Any]) -> str:
@@ -116,18 +134,36 @@ def _side_rows(report: dict[str, Any]) -> str:
             + "".join(rows) + "</table>" + note)
 
 
+def _when(report: dict[str, Any]) -> str:
+    """ "5 Dec 2026, 07:40 (UTC+01:00), 1 min 12 s · " from the report's start and duration."""
+    started = (report.get("started_at") or {}).get("at")
+    duration = float((report.get("video") or {}).get("duration_s") or 0.0)
+    length = f"{int(duration // 60)} min {duration % 60:.0f} s" if duration >= 60 else f"{duration:.0f} s"
+    if not started:
+        return f"{length} \u00b7 "
+    when = datetime.fromisoformat(started)
+    approx = " (from the file's time)" if (report.get("started_at") or {}).get("from") == "file time" else ""
+    zone = f" UTC{when.isoformat()[-6:]}" if when.utcoffset() is not None else ""
+    return f"{when:%d %b %Y, %H:%M}{zone}{approx}, {length} \u00b7 "
+
+
 def render_html(report: dict[str, Any], series: Series, spec: ExerciseSpec, moments: list[Moment]) -> str:
     title = f"{spec.name}: session report"
     summary = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(report)[1:])
-    source = (report.get("video") or {}).get("path") or (report.get("video") or {}).get("source") or ""
+    video = report.get("video") or {}
+    source = video.get("name") or Path(str(video.get("source") or video.get("path") or "")).name
+    cues = {w.id: w.cue for w in spec.warnings}
+    unit = metric_unit(spec, spec.reps.metric) if spec.reps else ""
+    peak_unit = " deg" if unit == "deg" else ""
     reps = report["reps"]["items"]
     rep_rows = "".join(
-        f"<tr><td>{r['index']}</td><td>{r['side'] or ''}</td><td>{r['start_s']:.1f}-{r['end_s']:.1f}</td>"
+        f"<tr><td>{r['index']}</td><td>{r['side'] or ''}</td><td>{r['start_s']:.1f}-{r['end_s']:.1f} s</td>"
         f"<td class='{'ok' if r['complete'] else 'warn'}'>{'full' if r['complete'] else 'partial'}</td>"
-        f"<td>{r['peak']:.0f}</td><td>{r['hold_s']:.1f}</td>"
-        f"<td class='warn'>{html.escape(', '.join(r['warnings']))}</td></tr>" for r in reps)
-    rep_table = ("<h2>Reps</h2><table><tr><th>#</th><th>side</th><th>time (s)</th><th>range</th><th>peak</th>"
-                 f"<th>s at the top</th><th>warnings</th></tr>{rep_rows}</table>") if reps else ""
+        f"<td>{r['peak']:.0f}{peak_unit}</td><td>{r['hold_s']:.1f} s</td>"
+        f"<td class='warn'>{html.escape('; '.join(cues.get(w, w) for w in r['warnings']))}</td></tr>" for r in reps)
+    rep_table = ("<h2>Reps</h2><table><tr><th>#</th><th>side</th><th>time</th><th>range</th>"
+                 f"<th>peak ({html.escape(unit)})</th><th>at the top</th><th>form cues</th></tr>{rep_rows}</table>"
+                 ) if reps else ""
     plot = plot_session(report, series, spec) if len(series) else ""
     pictures = "".join(
         f"<figure><img alt='{html.escape(m.warning)}' src='data:image/jpeg;base64,"
@@ -139,13 +175,14 @@ def render_html(report: dict[str, Any], series: Series, spec: ExerciseSpec, mome
 <html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{CSS}</style></head>
 <body>
 <h1>{html.escape(title)}</h1>
-<p class="sub">{html.escape(str(source))} &middot; pose found in {report['pose_coverage'] * 100:.0f}% of frames
+<p class="sub">{html.escape(_when(report))}{html.escape(str(source))} &middot; pose found in {report['pose_coverage'] * 100:.0f}% of frames
 {' &middot; <b>interrupted</b>' if report.get('interrupted') else ''}</p>
 <h2>Summary</h2><ul>{summary}</ul>
 {_side_rows(report)}
 {rep_table}
-<h2>{html.escape(series.main_metric().replace('_', ' '))} over time</h2>
-<p class="sub">Green: in position and tracked. Yellow band: the target. Blue: reps (grey: partial).</p>
+<h2>Over time: {html.escape(', '.join(m.replace('_', ' ') for m in series.plotted_metrics()))}</h2>
+<p class="sub">Green: in position and tracked. Yellow band: the target. Red dashes: where a form cue starts.
+Blue: reps (grey: partial).</p>
 {'<img class="plot" alt="metric over time" src="data:image/png;base64,' + plot + '">' if plot else '<p>No frames.</p>'}
 {moments_html}
 <h2>About this exercise</h2><p>{html.escape(spec.instructions)}</p>

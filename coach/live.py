@@ -18,6 +18,7 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import Any, Protocol
@@ -117,7 +118,7 @@ class SingleExercise:
     def close(self, **context: Any) -> dict[str, Any]:
         setup = context.pop("setup", None)
         report = self.recorder.close(video=context.get("video"), backend=context.get("pose_backend"),
-                                     people_seen=context.get("people_seen"))
+                                     people_seen=context.get("people_seen"), started_at=context.get("started_at"))
         if setup is not None:
             report["setup"] = setup
             if not setup["completed"]:
@@ -186,6 +187,7 @@ class _Session:
     voice: Voice | None
     draw: bool
     started: float = field(default_factory=time.monotonic)
+    started_at: str = field(default_factory=lambda: datetime.now().astimezone().isoformat(timespec="seconds"))
     frames: int = 0
     fps: float = 0.0
     t: float = 0.0
@@ -241,8 +243,10 @@ class _Session:
 
     def result(self, camera: int | str, ended_by: str) -> LiveResult:
         """Close the program and build the report with the session's context."""
-        context: dict[str, Any] = {"video": {"source": str(camera), "frames": self.frames,
+        name = Path(camera).name if isinstance(camera, str) else f"camera {camera}"
+        context: dict[str, Any] = {"video": {"source": str(camera), "name": name, "frames": self.frames,
                                              "duration_s": round(self.t, 3)},
+                                   "started_at": {"at": self.started_at, "from": "clock"},
                                    "pose_backend": self.estimator.name, "people_seen": self.estimator.most_people}
         if self.setup is not None:
             context["setup"] = self.setup.result(self.t)

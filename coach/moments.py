@@ -17,7 +17,7 @@ import numpy as np
 from coach.specs import ExerciseSpec
 from coach.types import Snapshot, WarningStarted
 
-THUMB_WIDTH = 360
+THUMB_WIDTH = 640          # large enough to read the screen drawn on it
 
 
 @dataclass

@@ -12,7 +12,8 @@ from coach.analysis.session import Session
 from coach.specs import PER_SIDE_MODES
 from coach.types import Event, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 4   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live)
+REPORT_VERSION = 5   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
+                     # 5: started_at, video.source and video.name for every source, warnings[].cue
 #: A part hidden in at least this share of the frames with a person is reported as not seen.
 NOT_SEEN_SHARE = 0.1
 
@@ -41,14 +42,16 @@ class ReportBuilder:
     def add_events(self, events: tuple[Event, ...] | list[Event]) -> None:
         for event in events:
             if isinstance(event, WarningStarted):
-                item = {"id": event.id, "message": event.message, "start_s": round(event.t, 3), "end_s": None}
+                item = {"id": event.id, "message": event.message, "cue": event.cue or event.message.split(":")[0],
+                        "start_s": round(event.t, 3), "end_s": None}
                 self._open[event.id] = item
                 self.warnings.append(item)
             elif isinstance(event, WarningEnded) and event.id in self._open:
                 self._open.pop(event.id)["end_s"] = round(event.t, 3)
 
     def build(self, video: dict[str, Any] | None = None, interrupted: bool = False,
-              backend: str | None = None, people_seen: int | None = None) -> dict[str, Any]:
+              backend: str | None = None, people_seen: int | None = None,
+              started_at: dict[str, str] | None = None) -> dict[str, Any]:
         """The report as a JSON-ready dict (call after ``session.finish``)."""
         spec = self.session.spec
         reps = self.session.reps
@@ -63,6 +66,9 @@ class ReportBuilder:
             "exercise": spec.id,
             "exercise_name": spec.name,
             "kind": spec.kind,
+            # When the session began (ISO 8601 with time zone), and how that is known: "clock" for a
+            # live session, "file time" for a recording (its file's time less its duration).
+            "started_at": started_at,
             "video": video,
             "pose_backend": backend,
             # The most people the pose model saw in one frame (one of them was followed).
@@ -134,9 +140,9 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     elif reps["items"] or target["reps"]:
         line = f"reps: {reps['count']}" + (f" / target {target['reps']}{per_side}" if target["reps"] else "")
         if reps["by_side"]:
-            line += f"  (left {reps['by_side']['left']}, right {reps['by_side']['right']})"
+            line += f" (left {reps['by_side']['left']}, right {reps['by_side']['right']})"
         if reps["partial"]:
-            line += f"  + {reps['partial']} partial"
+            line += f", and {reps['partial']} partial"
         lines.append(line)
     hold = report["hold"]
     line = f"hold: {hold['in_form_s']:.1f} s in good form of {hold['total_s']:.1f} s in position, longest {hold['longest_s']:.1f} s"
@@ -146,12 +152,14 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
     if hold.get("by_side"):
         lines.append(side_comparison(hold["by_side"], target))
     counts: dict[str, int] = {}
+    words: dict[str, str] = {}
     for w in report["warnings"]:
         counts[w["id"]] = counts.get(w["id"], 0) + 1
+        words[w["id"]] = w.get("cue") or w["message"].split(":")[0]
     if counts:
-        lines.append("warnings: " + ", ".join(f"{k} x{v}" for k, v in counts.items()))
+        lines.append("form cues: " + "; ".join(f"{words[k]} ({_times(v)}) [{k}]" for k, v in counts.items()))
     else:
-        lines.append("warnings: none")
+        lines.append("form cues: none")
     if report.get("not_seen"):
         lines.append("not seen: " + ", ".join(f"{part} ({share * 100:.0f} % of the time)"
                                                for part, share in report["not_seen"].items()))
@@ -159,6 +167,10 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
         lines.append("(interrupted: partial result)")
     return lines
 
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
 
 
 def end_screen_lines(report: dict[str, Any], cues: dict[str, str]) -> list[str]:
@@ -190,7 +202,7 @@ def end_screen_lines(report: dict[str, Any], cues: dict[str, str]) -> list[str]:
         counts[w["id"]] = counts.get(w["id"], 0) + 1
     if counts:
         top = max(counts, key=lambda k: counts[k])
-        lines.append(f"Most frequent cue: {cues.get(top, top)} ({counts[top]}x)")
+        lines.append(f"Most frequent cue: {cues.get(top, top)} ({_times(counts[top])})")
     else:
         lines.append("No form cues: well done")
     return lines

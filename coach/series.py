@@ -45,10 +45,11 @@ class Series:
     def __len__(self) -> int:
         return len(self.t)
 
-    def main_metric(self) -> str:
-        """The metric a plot should show: the rep metric, else the first hold condition's."""
-        if self.spec.reps is not None:
-            return self.spec.reps.metric
-        if self.spec.hold:
-            return self.spec.hold[0].metric
-        return self.names[0]
+    def plotted_metrics(self) -> list[str]:
+        """The metrics the report plots: the rep metric and every metric a warning is about, or the
+        first hold condition's when there are none (at most three)."""
+        spec = self.spec
+        names = ([spec.reps.metric] if spec.reps is not None else []) + [w.metric for w in spec.warnings]
+        if not names:
+            names = [spec.hold[0].metric] if spec.hold else self.names[:1]
+        return list(dict.fromkeys(names))[:3]

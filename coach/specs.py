@@ -563,6 +563,27 @@ def _read_targets(r: FieldReader, data: Any) -> Targets:
     return Targets(reps=reps_target, hold_s=r.number(t_raw, "hold_s", "targets", positive=True), per_side=per_side)
 
 
+def metric_unit(spec: ExerciseSpec, name: str) -> str:
+    """The unit a metric reads in: degrees, or torso lengths (shoulder to hip)."""
+    metric = spec.metrics.get(name)
+    if metric is None:
+        return ""
+    if metric.kind in DERIVED_KINDS:
+        return metric_unit(spec, metric.of[0]) if metric.of else ""
+    return "torso lengths" if metric.kind in ("distance", "height", "spread") else "deg"
+
+
+def article_title(file: str) -> str | None:
+    """The title of a source article cited by its file name (``coach/articles.toml``), if known."""
+    import tomllib
+
+    path = Path(__file__).resolve().parent / "articles.toml"
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))["articles"].get(file)
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return None
+
+
 def builtin_spec_paths() -> dict[str, Path]:
     """Exercise id -> spec file, for every spec shipped in ``exercise_specs/``."""
     if not SPEC_DIR.is_dir():

@@ -31,7 +31,8 @@ def test_exercises_list_and_show():
     listing = coach("exercises")
     assert {"bridge", "bird_dog", "plank"} <= {line.split()[0] for line in listing.stdout.splitlines()}
     shown = coach("exercises", "show", "plank")
-    assert shown.returncode == 0 and "Camera" in shown.stdout and "003_8344a57a4cd536ff" in shown.stdout
+    assert shown.returncode == 0 and "Camera" in shown.stdout and '("Exercises for Back Pain")' in shown.stdout
+    assert "Hips are sagging: tighten your belly and lift them into line [hips_sagging]" in shown.stdout
 
 
 @pytest.mark.parametrize("args, usage, hint", [

@@ -73,7 +73,7 @@ def test_a_session_without_warnings_has_a_report_too(tmp_path):
     assert report["warnings"] == []
     write_html(tmp_path / "r.html", report, recorder.series, spec, [])
     text = (tmp_path / "r.html").read_text()
-    assert "warnings: none" in text and "No form warnings in this session." in text
+    assert "form cues: none" in text and "No form warnings in this session." in text
     assert text.count("data:image/png;base64,") == 1                   # the plot was drawn
 
 
@@ -106,3 +106,18 @@ def test_report_renders_in_headless_chromium(bridge_session, tmp_path):
     image = cv2.imread(str(shot))
     assert image is not None and image.shape[:2] == (1600, 1100)
     assert image.std() > 20                                            # text, plot and picture, not a blank page
+
+
+def test_the_report_says_when_the_session_was_and_names_the_file_not_its_path(tmp_path):
+    spec = find_spec("plank")
+    recorder = Recorder(spec)
+    for t, pose in exact_poses(load_timeline(TIMELINES / "plank_demo.toml")):
+        recorder.step(pose, t)
+    report = recorder.close(video={"source": "/home/someone/videos/plank.mp4", "name": "plank.mp4",
+                                   "duration_s": 72.4},
+                            started_at={"at": "2026-12-05T07:40:12+01:00", "from": "clock"})
+    write_html(tmp_path / "r.html", report, recorder.series, spec, [])
+    text = (tmp_path / "r.html").read_text()
+    assert "05 Dec 2026, 07:40 UTC+01:00, 1 min 12 s" in text
+    assert "plank.mp4" in text and "/home/someone" not in text
+    assert "Lift your hips" in text                                      # the cue's words, not its id

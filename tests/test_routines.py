@@ -12,15 +12,15 @@ from coach.synth.timeline import load_timeline
 
 
 def test_the_articles_sequences_are_shipped():
-    assert {"article_000", "article_002", "article_003", "core_short"} <= set(builtin_routine_paths())
-    ten = [item.spec.id for item in find_routine("article_000").items]
+    assert {"ten_back_exercises", "flexibility_then_core", "breathing_stretches_strength", "core_short"} <= set(builtin_routine_paths())
+    ten = [item.spec.id for item in find_routine("ten_back_exercises").items]
     assert ten == ["cat_cow", "bird_dog", "back_extension", "downward_dog", "hip_flexor_stretch", "bridge",
                    "childs_pose", "superman", "hamstring_stretch", "spinal_twist"]
-    assert len(find_routine("article_002").items) == 9
+    assert len(find_routine("flexibility_then_core").items) == 9
 
 
 def test_routine_targets_override_the_spec():
-    items = {i.spec.id: i for i in find_routine("article_000").items}
+    items = {i.spec.id: i for i in find_routine("ten_back_exercises").items}
     assert items["childs_pose"].spec.targets.hold_s == 60
     assert items["bridge"].spec.targets.reps == 5            # the spec's own
 
