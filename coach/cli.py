@@ -93,6 +93,24 @@ def _record_history(reports: list[dict[str, Any]], mode: str, report_path: str |
         print(f"coach: warning: session not added to the history: {exc}", file=sys.stderr)
 
 
+def _exercise_hint(path: Path, exercise: str | None) -> str:
+    """ " (did you mean 'bridge'?)" for a misspelt exercise id: the history's own or the built-in ones."""
+    import difflib
+
+    from coach.history import History
+    from coach.specs import builtin_spec_paths
+
+    if not exercise:
+        return ""
+    history = History(path)
+    try:
+        known = {row.exercise for row in history.days()} | set(builtin_spec_paths())
+    finally:
+        history.close()
+    close = difflib.get_close_matches(exercise, sorted(known), n=1)
+    return f" (no sessions of '{exercise}'; did you mean '{close[0]}'?)" if close and close[0] != exercise else ""
+
+
 def cmd_history(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
@@ -109,7 +127,7 @@ def cmd_history(args: argparse.Namespace) -> int:
     finally:
         history.close()
     if not rows:
-        print("no sessions match")
+        print("no sessions match" + _exercise_hint(path, args.exercise))
         return 0
     current = None
     for row in rows:
@@ -199,6 +217,14 @@ def _run_live_program(args: argparse.Namespace, program: Any, save: Any):
         estimator.close()
 
 
+def _require_display(args: argparse.Namespace) -> None:
+    """No screen for the window: say so before the model loads or any file is made."""
+    from coach.live import require_display
+
+    if not args.no_display:
+        require_display()
+
+
 def _voice(args: argparse.Namespace):
     """A voice unless --no-voice, or when --voice is not given and no speech engine is installed."""
     from coach.voice import Voice, speech_engine
@@ -223,6 +249,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     from coach.specs import find_spec
 
     spec = find_spec(args.exercise)
+    _require_display(args)
     args.report = args.report or _default_report(spec.id)
     events = args.events or str(Path(args.report).with_suffix(".events.jsonl"))
     for path in (args.report, events, args.screenshot):
@@ -263,6 +290,7 @@ def cmd_routine(args: argparse.Namespace) -> int:
         for i, item in enumerate(routine.items, 1):
             print(f"  {i:2}. {item.spec.name}: {describe_target(item.spec)}, then rest {item.rest_s:g} s")
         return 0
+    _require_display(args)
     args.report = args.report or _default_report(f"routine-{routine.id}")
     check_writable(args.report)
     check_writable(args.screenshot)
@@ -272,6 +300,8 @@ def cmd_routine(args: argparse.Namespace) -> int:
     def save(result: Any) -> str:
         write_json_atomic(args.report, result.report)
         _record_history(list(player.reports.values()), "routine", args.report)
+        if player.reports:
+            events_dir.mkdir(parents=True, exist_ok=True)
         for index, report in player.reports.items():      # one HTML page per exercise done
             item_spec = routine.items[index].spec
             moments = result.moments.get(index)

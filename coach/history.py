@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,7 @@ def plot_days(rows: list[DayRow], path: str | Path) -> None:
     import matplotlib
 
     matplotlib.use("Agg")
+    import matplotlib.dates
     import matplotlib.pyplot as plt
 
     exercises = sorted({r.exercise for r in rows})
@@ -168,6 +169,11 @@ def plot_days(rows: list[DayRow], path: str | Path) -> None:
         share.set_ylim(0, 105)
         share.set_ylabel("% good form")
         ax.grid(alpha=0.3)
+        # At least a week wide, in whole days: one day alone is one bar, not an axis of hours.
+        first, last = min(days), max(days)
+        ax.set_xlim(first - timedelta(days=1), max(last, first + timedelta(days=6)) + timedelta(days=1))
+        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(minticks=3, maxticks=10))
+        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
     fig.autofmt_xdate()
     fig.tight_layout()
     fig.savefig(path, dpi=100)

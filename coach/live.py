@@ -278,8 +278,8 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
     where the report went, which the end screen shows. ``full_screen`` starts
     the window full screen (f toggles it).
     """
-    if display and not os.environ.get("DISPLAY") and os.name != "nt":
-        raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
+    if display:
+        require_display()
     session = _Session(program, estimator, LiveScreen(mirror=shown_mirrored(camera, mirror)),
                        SetupCheck(program.spec) if setup_check else None, voice,
                        draw=display or screenshot is not None)
@@ -325,6 +325,12 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
             window.end_screen(_end_screen(session.shown, program, result.report, saved), end_screen_s)
         window.close()
     return result
+
+
+def require_display() -> None:
+    """Fail at once, before the model loads, when there is no screen for the window."""
+    if not os.environ.get("DISPLAY") and not os.environ.get("WAYLAND_DISPLAY") and os.name != "nt":
+        raise CoachError("no screen to show the window on (DISPLAY is not set); use --no-display")
 
 
 def shown_mirrored(camera: int | str, mirror: bool | None) -> bool:

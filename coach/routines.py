@@ -27,7 +27,7 @@ from typing import Any
 
 from coach.analysis.session import Session
 from coach.engine import Recorder
-from coach.errors import OutputError, SpecError
+from coach.errors import SpecError
 from coach.series import Series
 from coach.specs import SPEC_DIR, ExerciseSpec, FieldReader, Targets, builtin_spec_paths, find_spec, read_toml
 from coach.types import Pose, Snapshot
@@ -167,11 +167,6 @@ class RoutinePlayer:
         self.t = 0.0
         self.reports: dict[int, dict[str, Any]] = {}
         self.series: dict[int, Series] = {}
-        if events_dir is not None:
-            try:
-                events_dir.mkdir(parents=True, exist_ok=True)
-            except OSError as exc:
-                raise OutputError(f"cannot create the event log folder {events_dir}: {exc}") from None
         self.recorder = self._recorder(0)
 
     @property

@@ -20,19 +20,41 @@ def check_writable(path: str | Path | None) -> None:
     if path is None:
         return
     target = Path(path)
-    if target.is_dir():
-        raise OutputError(f"{target} is a folder; give a file name")
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"cannot write {target}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK) or (target.exists() and not os.access(target, os.W_OK)):
+    longest = _name_max(parent)
+    if len(target.name.encode()) > longest:
+        raise OutputError(f"cannot write {target.name[:40]}...: the name is {len(target.name.encode())} bytes long, "
+                          f"longer than the {longest} this folder allows")
+    if target.is_dir():
+        raise OutputError(f"{target} is a folder; give a file name")
+    if target.exists() and not os.access(target, os.W_OK):
         raise OutputError(f"cannot write {target}: permission denied")
+    # Permissions do not tell everything (a read-only or special file system such as /proc):
+    # try to make a file there.
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".coach-", dir=str(parent))
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
+
+
+def _name_max(folder: Path) -> int:
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError, AttributeError):
+        return 255
 
 
 def write_json_atomic(path: str | Path, data: Any) -> None:
     """Write JSON via a temporary file and a rename, so a crash never leaves half a report."""
     target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=str(target.parent or "."))
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".coach-", suffix=".tmp", dir=str(target.parent or "."))
+    except OSError as exc:
+        raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2)
@@ -49,12 +71,15 @@ class EventLog:
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
-        try:
-            self._fh = open(self.path, "a", encoding="utf-8")
-        except OSError as exc:
-            raise OutputError(f"cannot write event log {self.path}: {exc}") from None
+        self._fh: Any = None             # opened with the first event: a start that fails leaves no file
 
     def write(self, events: tuple[Event, ...] | list[Event]) -> None:
+        if events and self._fh is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fh = open(self.path, "a", encoding="utf-8")
+            except OSError as exc:
+                raise OutputError(f"cannot write event log {self.path}: {exc}") from None
         for event in events:
             data = asdict(event)
             if isinstance(event, RepFinished):
@@ -64,7 +89,8 @@ class EventLog:
             self._fh.flush()
 
     def close(self) -> None:
-        self._fh.close()
+        if self._fh is not None:
+            self._fh.close()
 
 
 class VideoSink:

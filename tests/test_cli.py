@@ -46,6 +46,42 @@ def test_a_misspelt_or_shortened_option_gets_the_commands_usage_and_a_suggestion
     assert usage in result.stderr and hint in result.stderr and "unrecognized arguments" in result.stderr
 
 
+@pytest.mark.parametrize("report", [
+    lambda d: str(d / ("r" * 300 + ".json")),           # a name longer than the file system allows
+    lambda d: "/proc/r.json",                           # a special file system
+    lambda d: str(d / "missing" / "r.json"),            # no such folder
+])
+def test_an_output_path_that_cannot_be_written_fails_before_any_work(tmp_path, report):
+    result = coach("analyze", str(SAMPLES / "bridge_demo.mp4"), "-e", "bridge", "--report", report(tmp_path),
+                   "--no-history")
+    assert result.returncode == 7, result.stderr
+    assert "Traceback" not in result.stderr and "cannot write" in result.stderr
+    assert "frames" not in result.stderr                  # no progress: nothing was analysed
+
+
+def test_live_without_a_screen_fails_before_the_model_loads_and_leaves_no_files(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k not in ("DISPLAY", "WAYLAND_DISPLAY")}
+    result = subprocess.run([sys.executable, "-m", "coach", "live", "-e", "plank", "--report",
+                             str(tmp_path / "live.json")], capture_output=True, text=True, timeout=60, cwd=ROOT,
+                            env=env)
+    assert result.returncode == 1 and "no screen" in result.stderr
+    assert "Safety" not in result.stdout                  # it stopped before the session's start
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_history_suggests_the_exercise_meant(tmp_path):
+    history = tmp_path / "h.sqlite"
+    from coach.history import History
+
+    h = History(history)
+    h.add({"exercise": "bridge", "kind": "reps", "video": {"source": "x.mp4", "duration_s": 30.0},
+           "interrupted": False, "reps": {"count": 3, "partial": 0, "items": []},
+           "hold": {"total_s": 0.0, "in_form_s": 0.0}, "warnings": []}, "analyze")
+    h.close()
+    result = coach("history", "-e", "brdge", env={"COACH_HISTORY": str(history)})
+    assert result.returncode == 0 and "did you mean 'bridge'?" in result.stdout
+
+
 def test_exercises_check_says_ok_or_what_is_wrong(tmp_path):
     bad = tmp_path / "bad.toml"
     bad.write_text('id = "x"\nname = "X"\nkind = "hold"\nview = "side"\ncamera = "c"\ninstructions = "i"\n'
