@@ -254,7 +254,11 @@ def cmd_live(args: argparse.Namespace) -> int:
     events = args.events or str(Path(args.report).with_suffix(".events.jsonl"))
     for path in (args.report, events, args.screenshot):
         check_writable(path)
-    program = SingleExercise(spec, events)
+    camera = str(args.camera)
+    header = {"exercise": args.exercise, "report": str(Path(args.report).resolve()), "source": camera,
+              "name": Path(camera).name if not camera.isdigit() else f"camera {camera}",
+              "started_at": {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "from": "clock"}}
+    program = SingleExercise(spec, events, header)
 
     def save(result: Any) -> str:
         write_json_atomic(args.report, result.report)
@@ -630,6 +634,19 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def _recover_cut_off_sessions() -> None:
+    """Reports of live sessions cut off hard (kill -9, a power cut), rebuilt from their event logs."""
+    from coach.recovery import recover_sessions
+
+    try:
+        recovered = recover_sessions(_data_dir() / "sessions")
+    except (CoachError, OSError):
+        return
+    for path, report in recovered:
+        _record_history([report], "live", str(path))
+        print(f"coach: a session that was cut off was recovered from its event log: {path}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args, extras = parser.parse_known_args(argv)
@@ -637,6 +654,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _unknown_options(args, extras)
     signal.signal(signal.SIGTERM, _terminate)
     try:
+        _recover_cut_off_sessions()
         return int(args.func(args))
     except CoachError as exc:
         print(f"coach: error: {exc}", file=sys.stderr)

@@ -22,11 +22,12 @@ class Recorder:
     ``close`` ends what is still open and returns the report.
     """
 
-    def __init__(self, spec: ExerciseSpec, events: str | Path | None = None) -> None:
+    def __init__(self, spec: ExerciseSpec, events: str | Path | None = None,
+                 header: dict[str, Any] | None = None) -> None:
         self.spec = spec
         self.session = Session(spec)
         self.builder = ReportBuilder(self.session)
-        self.log = EventLog(events) if events else None
+        self.log = EventLog(events, header) if events else None
         self.series = Series(spec)
         self.t = 0.0
 

@@ -95,9 +95,10 @@ class SingleExercise:
 
     index = 0
 
-    def __init__(self, spec: ExerciseSpec, events: str | Path | None = None) -> None:
+    def __init__(self, spec: ExerciseSpec, events: str | Path | None = None,
+                 header: dict[str, Any] | None = None) -> None:
         self.spec = spec
-        self.recorder = Recorder(spec, events)
+        self.recorder = Recorder(spec, events, header)
         self.finished = False
 
     def step(self, pose: Pose | None, t: float) -> Snapshot | None:

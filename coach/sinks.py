@@ -66,11 +66,26 @@ def write_json_atomic(path: str | Path, data: Any) -> None:
         raise OutputError(f"cannot write {target}: {exc}") from None
 
 
-class EventLog:
-    """Appends one JSON line per event and flushes it, so a crash loses at most the last event."""
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows: no lock; coach.recovery waits for a log to age instead
+    fcntl = None  # type: ignore[assignment]
 
-    def __init__(self, path: str | Path) -> None:
+#: The first line of a live session's event log: what coach.recovery needs to rebuild its report.
+SESSION_STARTED = "SessionStarted"
+
+
+class EventLog:
+    """Appends one JSON line per event and flushes it, so a crash loses at most the last event.
+
+    ``header`` (a live session's: exercise, start, where the report goes) is written first, and
+    the file is locked while the log is open, so :mod:`coach.recovery` can tell a session cut off
+    from one still running.
+    """
+
+    def __init__(self, path: str | Path, header: dict[str, Any] | None = None) -> None:
         self.path = Path(path)
+        self.header = header
         self._fh: Any = None             # opened with the first event: a start that fails leaves no file
 
     def write(self, events: tuple[Event, ...] | list[Event]) -> None:
@@ -78,8 +93,12 @@ class EventLog:
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 self._fh = open(self.path, "a", encoding="utf-8")
+                if fcntl is not None:
+                    fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
                 raise OutputError(f"cannot write event log {self.path}: {exc}") from None
+            if self.header is not None:
+                self._fh.write(json.dumps({"event": SESSION_STARTED, **self.header}) + "\n")
         for event in events:
             data = asdict(event)
             if isinstance(event, RepFinished):

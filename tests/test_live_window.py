@@ -117,3 +117,54 @@ def test_the_live_window_reads_from_the_mat(tmp_path):
     assert timers, read
     assert cues, read
     assert any("Plank: done" in text and "Held" in text for text in read), read
+
+
+def test_a_session_killed_hard_is_recovered_at_the_next_start(tmp_path):
+    """kill -9 in the middle of a live plank: the next `coach` command rebuilds its report from the
+    event log, marks it recovered and adds it to the history."""
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "data"), "COACH_HISTORY": str(tmp_path / "h.sqlite")}
+    proc = _coach("live", "-e", "plank", "--camera", str(SAMPLES / "plank_demo.mp4"), "--no-display", "--no-voice",
+                  "--no-setup-check", env=env)
+    sessions = tmp_path / "data" / "coach" / "sessions"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        logs = list(sessions.glob("*.events.jsonl")) if sessions.is_dir() else []
+        if logs and "WarningStarted" in logs[0].read_text():
+            break
+        time.sleep(0.2)
+    proc.kill()                                            # SIGKILL: no handler runs, no report is written
+    proc.communicate(timeout=30)
+    assert not list(sessions.glob("*.json"))
+    later = subprocess.run([sys.executable, "-m", "coach", "history"], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=60)
+    assert later.returncode == 0 and "recovered from its event log" in later.stderr
+    report = json.loads(next(sessions.glob("*.json")).read_text())
+    assert report["recovered"] is True and report["interrupted"] is True
+    assert report["warnings"][0]["id"] == "hips_sagging"
+    assert "plank" in later.stdout                         # in the history
+    again = subprocess.run([sys.executable, "-m", "coach", "history"], cwd=ROOT, env=env, capture_output=True,
+                           text=True, timeout=60)
+    assert "recovered" not in again.stderr                 # once only
+
+
+def test_two_sessions_writing_the_history_at_once_both_land(tmp_path):
+    """Two processes add 25 sessions each to one history at the same time: all 50 are there."""
+    history = tmp_path / "h.sqlite"
+    script = (
+        "import sys\n"
+        "from coach.history import History\n"
+        "for i in range(25):\n"
+        "    h = History(sys.argv[1])\n"
+        "    h.add({'exercise': 'bridge', 'kind': 'reps', 'video': {'source': 'x', 'duration_s': 1.0},\n"
+        "           'interrupted': False, 'reps': {'count': 1, 'partial': 0, 'items': []},\n"
+        "           'hold': {'total_s': 0.0, 'in_form_s': 0.0}, 'warnings': []}, 'live')\n"
+        "    h.close()\n")
+    procs = [subprocess.Popen([sys.executable, "-c", script, str(history)], cwd=ROOT) for _ in range(2)]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    from coach.history import History
+
+    h = History(history)
+    try:
+        assert sum(row.sessions for row in h.days()) == 50
+    finally:
+        h.close()
