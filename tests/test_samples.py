@@ -1,0 +1,37 @@
+"""Every sample clip, analysed end to end, reads as its labels say (within the known limits)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from coach.batch import analyze_video
+from coach.evaluate import counted, counted_by_side
+from coach.pose import create_estimator
+from coach.specs import find_spec
+
+SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
+#: clip -> why its partial rep is not seen (the reading is otherwise right)
+PARTIAL_MISSED = {"superman_demo": "a lift barely off the floor: the Tasks backend's landmarks lag on it"}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip", sorted(SAMPLES.glob("*.mp4")), ids=lambda p: p.stem)
+def test_a_sample_clip_reads_as_labelled(clip):
+    labels = json.loads(clip.with_suffix(".json").read_text())
+    expected = labels["expected"]
+    estimator = create_estimator()
+    try:
+        report = analyze_video(clip, find_spec(labels["exercise"]), estimator)
+    finally:
+        estimator.close()
+    assert counted(report) == (expected["holds"] if report["kind"] == "hold" else expected["reps"])
+    if expected["by_side"]:
+        assert counted_by_side(report) == expected["by_side"]
+    if clip.stem not in PARTIAL_MISSED:
+        assert report["reps"]["partial"] == expected["partial_reps"]
+    if report["kind"] == "hold":
+        assert abs(report["hold"]["total_s"] - expected["hold_s"]) <= max(1.0, 0.1 * expected["hold_s"])
+    assert {w["id"] for w in report["warnings"]} == {w["id"] for w in expected["warnings"]}
