@@ -212,16 +212,26 @@ def _metric_anchor(spec: ExerciseSpec, name: str, side: str) -> int | None:
     return landmarks.indices(middle, side)[0]
 
 
+def _leaf_metrics(spec: ExerciseSpec, name: str, seen: frozenset[str] = frozenset()) -> list[str]:
+    """The measured metrics a metric is made of (itself, if it is measured on points)."""
+    metric = spec.metrics.get(name)
+    if metric is None or name in seen:
+        return []
+    if metric.points:
+        return [name]
+    return [leaf for part in metric.of for leaf in _leaf_metrics(spec, part, seen | {name})]
+
+
 def _segments(spec: ExerciseSpec, warning_id: str, side: str) -> list[tuple[int, int]]:
-    """The body segments a warning is about: its metric's landmarks, joined in order."""
+    """The body segments a warning is about: each measured metric's landmarks, joined in order."""
     rule = next((w for w in spec.warnings if w.id == warning_id), None)
     if rule is None:
         return []
-    spec_points = _metric_points(spec, rule.metric)
-    if len(spec_points) < 2:
-        return []
-    points = [landmarks.indices(p, side)[0] for p in spec_points]
-    return list(zip(points, points[1:]))
+    segments: list[tuple[int, int]] = []
+    for leaf in _leaf_metrics(spec, rule.metric):
+        points = [landmarks.indices(p, side)[0] for p in spec.metrics[leaf].points]
+        segments += [pair for pair in zip(points, points[1:]) if pair not in segments]
+    return segments
 
 
 def draw_skeleton(out: np.ndarray, pose: Pose, zoom: float, mirror: bool, color: tuple[int, int, int],
