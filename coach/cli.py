@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from coach import __version__
-from coach.errors import CoachError
+from coach.errors import CoachError, OutputError
 
 EXIT_CODES = """exit codes:
   0    the command ran (also when no person was found in a video)
@@ -154,9 +154,48 @@ def _print_summary(report: dict[str, Any]) -> None:
         print(line)
 
 
+def cmd_analyze_many(args: argparse.Namespace) -> int:
+    """Several videos (or folders of them): a report each and a summary, spread over the cores."""
+    from coach.many import analyze_many, collect, write_summary
+    from coach.specs import find_spec
+
+    if not args.out:
+        raise CoachError("several videos need --out DIR, the folder for their reports and the summary")
+    find_spec(args.exercise)                        # a bad spec is reported before any work
+    videos = collect(args.videos)
+    out = Path(args.out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot make the folder {out}: {exc.strerror or exc}") from None
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+
+    def done(outcome: Any, finished: int, total: int) -> None:
+        what = f"{outcome.report['reps']['count']} reps, {outcome.report['hold']['total_s']:.1f} s held" \
+            if outcome.report else f"error: {outcome.error}"
+        if not args.quiet:
+            print(f"[{finished}/{total}] {outcome.video.name}: {what}", file=sys.stderr, flush=True)
+
+    outcomes = analyze_many(videos, args.exercise, out, min(workers, len(videos)), args.model, args.people, done,
+                            cluster=args.cluster)
+    write_summary(outcomes, out)
+    if not args.no_history:
+        _record_history([o.report for o in outcomes if o.report], "video", None)
+    failed = [o for o in outcomes if o.report is None]
+    print(f"{len(outcomes) - len(failed)} of {len(outcomes)} videos analysed; reports, summary.csv and "
+          f"index.html in {out}")
+    return failed[0].exit_code if failed else 0
+
+
 def cmd_analyze(args: argparse.Namespace) -> int:
+    if args.out or len(args.videos) > 1:
+        return cmd_analyze_many(args)
+    args.video = args.videos[0]
+    if Path(args.video).is_dir():
+        from coach.errors import VideoError
+
+        raise VideoError(f"{args.video} is a folder: to analyse every video in it, add --out DIR for the reports")
     from coach.batch import analyze_video
-    from coach.pose import create_estimator
     from coach.sinks import check_writable, write_json_atomic
     from coach.sources import VideoFile
     from coach.specs import find_spec
@@ -164,8 +203,9 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     spec = find_spec(args.exercise)
     for path in (args.report, args.annotated, args.events, args.html, args.csv and f"{args.csv}.frames.csv"):
         check_writable(path)
-    VideoFile(args.video).close()  # report a bad file before loading the model
-    estimator = create_estimator(args.model, people=args.people)
+    with VideoFile(args.video) as video:   # a bad file is reported before the model loads
+        info = video.info
+    estimator = _analysis_estimator(args, info.frames, info.fps)
     progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
     try:
         report = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
@@ -191,6 +231,20 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         if args.csv:
             print(f"CSV: {args.csv}.frames.csv, {args.csv}.reps.csv, {args.csv}.holds.csv")
     return 130 if report.get("interrupted") and not args.report else 0
+
+
+def _analysis_estimator(args: argparse.Namespace, frames: int, fps: float) -> Any:
+    """The pose model in this process, or one per worker process on segments of a long video."""
+    from coach.parallel import ParallelPoses, plan_segments
+    from coach.pose import create_estimator
+
+    workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
+    if workers < 1:
+        raise CoachError(f"--workers must be at least 1, got {workers}")
+    limit = args.max_frames if args.max_frames is not None else frames
+    if workers > 1 and len(plan_segments(min(frames, limit), fps, workers)) > 1:
+        return ParallelPoses(args.video, min(frames, limit), fps, workers, args.model, args.people)
+    return create_estimator(args.model, people=args.people)
 
 
 def _default_report(name: str) -> str:
@@ -498,7 +552,13 @@ def _add_window_options(p: argparse.ArgumentParser) -> None:
 def _analyze_parser(sub: Any) -> None:
     p = _command(sub, "analyze", help="analyse a recorded video and write a report",
                        description="Analyse every frame of a video: count reps, time holds, list form warnings.")
-    p.add_argument("video", help="video file (mp4, mov, avi, ...)")
+    p.add_argument("videos", nargs="+", metavar="VIDEO",
+                   help="video file (mp4, mov, avi, ...); several files or folders with --out")
+    p.add_argument("--out", metavar="DIR",
+                   help="for several videos: write a report per video, summary.csv and index.html into DIR")
+    p.add_argument("--cluster", metavar="ADDRESS",
+                   help="with --out: analyse the videos on a Dask cluster (its scheduler's address, or 'local' to "
+                        "start one here); needs pip install '.[cluster]' and the videos on a shared path")
     p.add_argument("--exercise", "-e", required=True, help="exercise id (see `coach exercises`) or a spec .toml file")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--annotated", help="write a video with the overlay drawn here (.mp4)")
@@ -507,6 +567,9 @@ def _analyze_parser(sub: Any) -> None:
     p.add_argument("--csv", metavar="PREFIX", help="write PREFIX.frames.csv, PREFIX.reps.csv and PREFIX.holds.csv")
     _add_model_options(p)
     p.add_argument("--max-frames", type=int, help="stop after this many frames")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="processes running the pose model on segments of a long video (default: one per core; "
+                        "1: all in this process; videos shorter than 40 s always use one)")
     p.add_argument("--json", action="store_true", help="print the full report as JSON instead of a summary")
     p.add_argument("--no-history", action="store_true", help="do not add this session to the history")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")

@@ -1,0 +1,85 @@
+"""One long video on every core: `coach analyze --workers N` against the bare one-process loop.
+
+    python benchmarks/bench_parallel.py [--clip CLIP] [--seconds 80] [--workers 1 2 3 4]
+
+The clip (default: the real frog-pump clip of ../shared/videos, else the bridge
+sample) is looped into a video of about ``--seconds`` in a temporary folder.
+On it, in one run: the bare decode + MediaPipe loop in one process (what any
+program must at least do, as in bench_analyze.py), then the whole `coach
+analyze` command (model loading, workers, engine, report) with each number of
+workers. The speed-up is against the bare loop; its wall time includes the
+model loading of every worker, as a user waits for it. More workers than cores
+show what oversubscription costs, not what more cores would give.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import cv2
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+from bench_analyze import bare_loop  # noqa: E402
+
+REAL = ROOT.parent / "shared" / "videos" / "glute_bridge" / "pal_frog_pump.mp4"
+
+
+def looped(clip: Path, seconds: float, out: Path) -> tuple[int, float]:
+    """``clip`` repeated into ``out`` until it lasts ``seconds``; returns (frames, fps)."""
+    cap = cv2.VideoCapture(str(clip))
+    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
+    frames = []
+    while True:
+        ok, image = cap.read()
+        if not ok:
+            break
+        frames.append(image)
+    cap.release()
+    height, width = frames[0].shape[:2]
+    writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
+    total = int(seconds * fps)
+    for i in range(total):
+        writer.write(frames[i % len(frames)])
+    writer.release()
+    return total, fps
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--clip", type=Path, default=REAL if REAL.is_file() else ROOT / "sample_videos" / "bridge_demo.mp4")
+    parser.add_argument("--exercise", default="bridge")
+    parser.add_argument("--seconds", type=float, default=80.0)
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2, 3, 4])
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        video = Path(tmp) / "long.mp4"
+        frames, fps = looped(args.clip, args.seconds, video)
+        print(f"{args.clip.name} looped to {frames / fps:.0f} s ({frames} frames), {os.cpu_count()} cores")
+        n, bare_s = bare_loop(video, 1)
+        print(f"bare one-process loop: {bare_s:.1f} s ({n / bare_s:.1f} fps)\n")
+        print("| workers | wall s | fps | speed-up against the bare loop | reps |")
+        print("|---|---|---|---|---|")
+        for workers in args.workers:
+            report = Path(tmp) / f"r{workers}.json"
+            start = time.perf_counter()
+            subprocess.run([sys.executable, "-m", "coach", "analyze", str(video), "-e", args.exercise, "--workers",
+                            str(workers), "--no-history", "-q", "--report", str(report)], check=True,
+                           stdout=subprocess.DEVNULL)
+            wall = time.perf_counter() - start
+            import json
+
+            reps = json.loads(report.read_text())["reps"]["count"]
+            print(f"| {workers} | {wall:.1f} | {frames / wall:.1f} | {bare_s / wall:.2f}x | {reps} |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""One video on several cores gives the report one core gives: same reps, holds within a frame, same cues."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from coach.batch import analyze_video
+from coach.parallel import ParallelPoses, plan_segments
+from coach.pose import create_estimator
+from coach.sources import VideoFile
+from coach.specs import find_spec
+
+ROOT = Path(__file__).resolve().parent.parent
+FROG_PUMPS = ROOT.parent / "shared" / "videos" / "glute_bridge" / "pal_frog_pump.mp4"
+
+
+@pytest.mark.parametrize("frames, fps, workers, starts", [
+    (2400, 30.0, 2, [0, 1200]),
+    (2400, 30.0, 8, [0, 600, 1200, 1800]),        # no segment shorter than 20 s
+    (900, 30.0, 2, [0]),                          # 30 s: one process is quicker than loading the model twice
+    (2400, 30.0, 1, [0]),
+])
+def test_segments(frames, fps, workers, starts):
+    assert plan_segments(frames, fps, workers) == starts
+
+
+def _both(clip: Path, exercise: str) -> tuple[dict, dict]:
+    spec = find_spec(exercise)
+    one = create_estimator()
+    try:
+        sequential = analyze_video(clip, spec, one)
+    finally:
+        one.close()
+    with VideoFile(clip) as video:
+        info = video.info
+    many = ParallelPoses(clip, info.frames, info.fps, workers=2, min_segment_s=3.0)
+    try:
+        assert many.workers == 2
+        parallel = analyze_video(clip, spec, many)
+    finally:
+        many.close()
+    return sequential, parallel
+
+
+def _same(sequential: dict, parallel: dict, frame_s: float) -> None:
+    for key in ("count", "partial", "by_side"):
+        assert parallel["reps"][key] == sequential["reps"][key], key
+    for a, b in zip(sequential["reps"]["items"], parallel["reps"]["items"], strict=True):
+        # within one frame (times are rounded to the millisecond)
+        assert abs(a["start_s"] - b["start_s"]) <= frame_s + 0.001 and abs(a["end_s"] - b["end_s"]) <= frame_s + 0.001
+    assert abs(parallel["hold"]["total_s"] - sequential["hold"]["total_s"]) <= frame_s + 0.011
+    assert [w["id"] for w in parallel["warnings"]] == [w["id"] for w in sequential["warnings"]]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("clip, exercise", [("bridge_demo", "bridge"), ("plank_demo", "plank"),
+                                            ("dead_bug_demo", "dead_bug")])
+def test_a_synthetic_clip_in_two_segments_reads_as_in_one(clip, exercise):
+    sequential, parallel = _both(ROOT / "sample_videos" / f"{clip}.mp4", exercise)
+    _same(sequential, parallel, frame_s=1 / 15)
+
+
+@pytest.mark.slow
+def test_a_real_clip_in_two_segments_reads_as_in_one():
+    if not FROG_PUMPS.is_file():
+        pytest.skip(f"real clip not found: {FROG_PUMPS} (../shared/videos is not part of the repository)")
+    sequential, parallel = _both(FROG_PUMPS, "bridge")
+    _same(sequential, parallel, frame_s=1 / 30)
