@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -48,6 +50,11 @@ MIN_ASPECT = 4 / 3
 RESET_SHOWN_S = 1.5
 START_ADVICE_SHOWN_S = 6.0
 END_SCREEN_S = 10.0
+
+SLOW_NOTICE = "This computer is slow for the camera: some frames are skipped (times stay right)"
+#: Over the last this many frames, skipping more than SLOW_SHARE of the camera's frames shows SLOW_NOTICE.
+SLOW_WINDOW = 60
+SLOW_SHARE = 0.3
 
 KEYS = {ord("q"): "quit", 27: "quit", ord(" "): "pause", ord("r"): "back", ord("b"): "back", ord("n"): "next",
         ord("m"): "mute", ord("d"): "details", ord("f"): "fullscreen"}
@@ -139,6 +146,7 @@ class LiveScreen:
     advice_until: float = -1.0
     advice: str = ""
     said_count: int | None = None
+    slow: bool = False            # the camera sends faster than the loop keeps up: frames are skipped
 
     def renderer(self, spec: ExerciseSpec) -> OverlayRenderer:
         if spec.id not in self.renderers:
@@ -154,6 +162,8 @@ class LiveScreen:
         notice = list(program.notice(t))
         if t - first_t < SHOW_FOR_S:
             notice.append(SAFETY_SHORT)
+        if self.slow:
+            notice.append(SLOW_NOTICE)
         if setup is not None:
             big = str(setup.countdown) if setup.countdown is not None else ""
             return message_view(image, setup.title, advice="" if big else setup.advice, big=big, sub=setup.advice if big else "",
@@ -197,11 +207,18 @@ class _Session:
     shown: np.ndarray | None = None
     last_exercise_screen: np.ndarray | None = None
     moments: dict[int, WorstMoments] = field(default_factory=dict)
+    dropped: int = 0
+    latencies: array = field(default_factory=lambda: array("d"))    # capture to shown, seconds
+    _recent_drops: deque = field(default_factory=lambda: deque(maxlen=SLOW_WINDOW))
 
     def step(self, frame: Frame) -> None:
         """Pose, set-up check or exercise, voice, worst moments and the screen, for one frame."""
         self.t = frame.t
         self.first_t = frame.t if self.first_t is None else self.first_t
+        self.dropped += frame.dropped
+        self._recent_drops.append(frame.dropped)
+        seen = len(self._recent_drops)
+        self.screen.slow = sum(self._recent_drops) > SLOW_SHARE * (seen + sum(self._recent_drops))
         if self.paused:
             return
         program = self.program
@@ -222,6 +239,10 @@ class _Session:
                                           self.fps)
             if snapshot is not None:
                 self.last_exercise_screen = self.shown
+
+    def note_latency(self, frame: Frame) -> None:
+        if frame.captured is not None:
+            self.latencies.append(time.monotonic() - frame.captured)
 
     def on_key(self, action: str | None, window: _Window) -> str | None:
         """Do what a key asks; returns why the session ends, if it does."""
@@ -255,6 +276,11 @@ class _Session:
         report["interrupted"] = ended_by not in NORMAL_ENDS
         report["ended_by"] = ended_by
         report["live_fps"] = round(self.fps, 1)
+        report["frames_dropped"] = self.dropped
+        if self.latencies:
+            ms = sorted(1000.0 * v for v in self.latencies)
+            report["latency_ms"] = {"p50": round(ms[len(ms) // 2], 1), "p95": round(ms[int(0.95 * (len(ms) - 1))], 1),
+                                    "max": round(ms[-1], 1)}
         return LiveResult(report=report, ended_by=ended_by, frames=self.frames, fps=self.fps, moments=self.moments)
 
 
@@ -301,10 +327,14 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
                     break
                 if window is not None and session.shown is not None:
                     window.show(paused_view(session.shown) if session.paused else session.shown)
-                    ended = session.on_key(KEYS.get(window.key()), window)
+                    action = KEYS.get(window.key())
+                    session.note_latency(frame)                          # captured -> on the screen
+                    ended = session.on_key(action, window)
                     if ended:
                         ended_by = ended
                         break
+                elif not session.paused:
+                    session.note_latency(frame)                          # captured -> analysed
     except KeyboardInterrupt:
         ended_by = "interrupted"
     except CameraError as exc:

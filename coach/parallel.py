@@ -2,13 +2,17 @@
 
 The pose model is nearly all of the time an analysis takes, and it runs on one
 core. :class:`ParallelPoses` splits the video into one contiguous segment per
-worker; each worker reads its segment (starting ``warmup_s`` early, so that
-MediaPipe's tracker and filter have settled when the segment's own frames
-begin, and throwing those frames' landmarks away) and returns its landmarks as
-one compact array. The engine then runs once, in order, in the main process,
-exactly as in a sequential analysis: :class:`ParallelPoses` is an estimator
-whose ``detect`` hands out the next frame's landmarks, so the report, the
-annotated video, the HTML pictures and Ctrl-C behave as they always do.
+worker. The first segment is read in this process, frame by frame, exactly as
+a sequential analysis reads it; each other one goes to a worker process, which
+reads it (starting ``warmup_s`` early, so that MediaPipe's tracker and filter
+have settled when the segment's own frames begin, and throwing those frames'
+landmarks away) and returns its landmarks as one compact array. (Giving the
+first segment more frames, or fewer, to make up for a worker's start was
+measured: no faster within the noise.) The engine runs once, in
+order, in this process: :class:`ParallelPoses` is an estimator whose ``detect``
+reads a frame of the first segment or hands out the next computed landmarks,
+so the report, the annotated video, the HTML pictures and Ctrl-C behave as
+they always do.
 """
 
 from __future__ import annotations
@@ -82,25 +86,30 @@ def plan_segments(frames: int, fps: float, workers: int, min_segment_s: float = 
 
 
 class ParallelPoses:
-    """An estimator whose landmarks were computed ahead, a segment per worker process.
+    """The first segment's landmarks read here, the others' computed ahead by worker processes.
 
-    ``detect`` ignores the picture and returns the next frame's landmarks, in
-    order, waiting for its segment's worker if it must.
+    ``detect`` is called for every frame in order: in the first segment it
+    runs this process's estimator on the picture; after it, it returns the next
+    computed frame's landmarks, waiting for its segment's worker if it must.
     """
 
     def __init__(self, path: str | Path, frames: int, fps: float, workers: int, model: str | None = None,
                  people: int = 3, min_segment_s: float = MIN_SEGMENT_S, warmup_s: float = WARMUP_S) -> None:
+        from coach.pose import create_estimator
+
         starts = plan_segments(frames, fps, workers, min_segment_s)
         self.workers = len(starts)
-        self.name = "mediapipe-tasks (parallel)"
-        self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=multiprocessing.get_context("spawn"),
-                                         initializer=_quiet_worker)
+        self._pool = ProcessPoolExecutor(max_workers=max(1, self.workers - 1),
+                                         mp_context=multiprocessing.get_context("spawn"), initializer=_quiet_worker)
         ends: list[int | None] = [*starts[1:], None]
         warmup = int(round(warmup_s * fps))
         self._futures: list[Future] = [
-            self._pool.submit(read_segment, str(path), start, end, warmup if start else 0,
-                              str(model) if model else None, people)
-            for start, end in zip(starts, ends)]
+            self._pool.submit(read_segment, str(path), start, end, warmup, str(model) if model else None, people)
+            for start, end in list(zip(starts, ends))[1:]]
+        self._local = create_estimator(model, people=people)
+        self.name = self._local.name
+        self._first_end = starts[1] if len(starts) > 1 else None
+        self._frame = 0
         self._segment = -1
         self._rows = np.zeros((0, 33, 4), np.float32)
         self._size = (0, 0)
@@ -109,9 +118,12 @@ class ParallelPoses:
 
     @property
     def most_people(self) -> int:
-        return self._most_people
+        return max(self._most_people, self._local.most_people)
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        self._frame += 1
+        if self._first_end is None or self._frame <= self._first_end:
+            return self._local.detect(image_bgr, t)
         while self._next >= len(self._rows):
             if self._segment + 1 >= len(self._futures):
                 return None                               # more frames than the workers read
@@ -125,6 +137,7 @@ class ParallelPoses:
 
     def close(self) -> None:
         """Stop the workers (at once if the analysis was cut short)."""
+        self._local.close()
         processes = list((getattr(self._pool, "_processes", None) or {}).values())
         self._pool.shutdown(wait=False, cancel_futures=True)
         for process in processes:

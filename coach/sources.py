@@ -136,6 +136,7 @@ class Camera:
             raise CameraError(self._unavailable())
         self._lock = threading.Condition()
         self._frame: np.ndarray | None = None
+        self._frame_t = 0.0                # when the newest frame was captured, on the session's clock
         self._seq = 0
         self._seen = 0
         self._ended = False
@@ -180,8 +181,10 @@ class Camera:
                 delay = next_due - time.monotonic()
                 if delay > 0:
                     self._stop.wait(delay)
+            captured = time.monotonic() - self._t0
             with self._lock:
                 self._frame = image
+                self._frame_t = captured
                 self._seq += 1
                 self._lock.notify_all()
         with self._lock:
@@ -196,8 +199,9 @@ class Camera:
         with self._lock:
             ready = self._lock.wait_for(lambda: self._seq > self._seen or self._ended, timeout=timeout_s)
             if self._seq > self._seen and self._frame is not None:
+                dropped = self._seq - self._seen - 1
                 self._seen = self._seq
-                return Frame(self._frame, self._seq - 1, time.monotonic() - self._t0)
+                return Frame(self._frame, self._seq - 1, self._frame_t, dropped, self._t0 + self._frame_t)
         if self._failed:
             raise CameraError(self._failed)
         if self._ended:

@@ -18,12 +18,17 @@ import numpy as np
 class Frame:
     """One decoded image and when it was taken.
 
-    ``t`` is seconds: frame index / fps for files, a monotonic clock for cameras.
+    ``t`` is seconds: frame index / fps for files, a monotonic clock for cameras,
+    read when the frame was captured (not when the loop took it). ``dropped`` is
+    how many newer frames a camera had to skip before this one, because the loop
+    was still busy.
     """
 
     image: np.ndarray
     index: int
     t: float
+    dropped: int = 0
+    captured: float | None = None      # time.monotonic() at capture, for a camera: how late the loop is
 
 
 @dataclass(frozen=True, eq=False)
