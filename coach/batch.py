@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -24,7 +24,8 @@ Progress = Callable[[int, int], None]
 def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator,
                   annotated: str | Path | None = None, events: str | Path | None = None,
                   progress: Progress | None = None, max_frames: int | None = None,
-                  html: str | Path | None = None, csv: str | Path | None = None) -> dict[str, Any]:
+                  html: str | Path | None = None, csv: str | Path | None = None,
+                  progress_days: Sequence[Any] = ()) -> dict[str, Any]:
     """Run the exercise spec over every frame of a video and return the report.
 
     Besides the report: ``annotated`` video, ``events`` log, ``html`` report
@@ -69,7 +70,7 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
     report = recorder.close(video=video, interrupted=interrupted, backend=estimator.name,
                              people_seen=estimator.most_people, started_at=recorded_at(path, info.duration_s))
     if html:
-        write_html(html, report, recorder.series, spec, moments.best() if moments else [])
+        write_html(html, report, recorder.series, spec, moments.best() if moments else [], progress_days)
     if csv:
         write_csv(csv, report, recorder.series)
     return report

@@ -93,6 +93,23 @@ def _record_history(reports: list[dict[str, Any]], mode: str, report_path: str |
         print(f"coach: warning: session not added to the history: {exc}", file=sys.stderr)
 
 
+def _recent_days(exercise: str, days: int = 7) -> list[Any]:
+    """The history's last ``days`` days with sessions of ``exercise`` (none if there is no history)."""
+    from coach.history import History
+
+    path = _history_path()
+    if not path.exists():
+        return []
+    try:
+        history = History(path)
+        try:
+            return history.days(exercise)[-days:]
+        finally:
+            history.close()
+    except CoachError:
+        return []
+
+
 def _exercise_hint(path: Path, exercise: str | None) -> str:
     """ " (did you mean 'bridge'?)" for a misspelt exercise id: the history's own or the built-in ones."""
     import difflib
@@ -209,7 +226,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
     try:
         report = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
-                               progress=progress, max_frames=args.max_frames, html=args.html, csv=args.csv)
+                               progress=progress, max_frames=args.max_frames, html=args.html, csv=args.csv,
+                               progress_days=_recent_days(spec.id) if args.html else ())
     finally:
         estimator.close()
     if report.get("interrupted"):
@@ -317,7 +335,8 @@ def cmd_live(args: argparse.Namespace) -> int:
     def save(result: Any) -> str:
         write_json_atomic(args.report, result.report)
         moments = result.moments.get(0)
-        write_html(html, result.report, program.recorder.series, spec, moments.best() if moments else [])
+        write_html(html, result.report, program.recorder.series, spec, moments.best() if moments else [],
+                   _recent_days(spec.id))
         write_csv(Path(args.report).with_suffix(""), result.report, program.recorder.series)
         _record_history([result.report], "live", args.report)
         return Path(html).name

@@ -15,6 +15,7 @@ import csv
 import html
 import io
 import math
+from collections.abc import Sequence
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -147,7 +148,21 @@ def _when(report: dict[str, Any]) -> str:
     return f"{when:%d %b %Y, %H:%M}{zone}{approx}, {length} \u00b7 "
 
 
-def render_html(report: dict[str, Any], series: Series, spec: ExerciseSpec, moments: list[Moment]) -> str:
+def _progress(rows: Sequence[Any], kind: str) -> str:
+    """The last days of this exercise from the history: a short strip for the physiotherapist."""
+    if not rows:
+        return ""
+    amount = "reps" if kind == "reps" else "s held in good form"
+    cells = "".join(
+        f"<tr><td>{html.escape(r.day)}</td><td>{r.sessions}</td>"
+        f"<td>{r.reps if kind == 'reps' else f'{r.in_form_s:.0f}'}</td>"
+        f"<td>{'-' if r.good_share is None else f'{100 * r.good_share:.0f} %'}</td></tr>" for r in rows)
+    return (f"<h2>The last days</h2><table><tr><th>day</th><th>sessions</th><th>{amount}</th>"
+            f"<th>in good form</th></tr>{cells}</table>")
+
+
+def render_html(report: dict[str, Any], series: Series, spec: ExerciseSpec, moments: list[Moment],
+                progress: Sequence[Any] = ()) -> str:
     title = f"{spec.name}: session report"
     summary = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(report)[1:])
     video = report.get("video") or {}
@@ -185,6 +200,7 @@ def render_html(report: dict[str, Any], series: Series, spec: ExerciseSpec, mome
 Blue: reps (grey: partial).</p>
 {'<img class="plot" alt="metric over time" src="data:image/png;base64,' + plot + '">' if plot else '<p>No frames.</p>'}
 {moments_html}
+{_progress(progress, spec.kind)}
 <h2>About this exercise</h2><p>{html.escape(spec.instructions)}</p>
 <p class="sub">Camera: {html.escape(spec.camera)}</p>
 </body></html>
@@ -192,9 +208,10 @@ Blue: reps (grey: partial).</p>
 
 
 def write_html(path: str | Path, report: dict[str, Any], series: Series, spec: ExerciseSpec,
-               moments: list[Moment]) -> None:
+               moments: list[Moment], progress: Sequence[Any] = ()) -> None:
+    """The page; ``progress``: the history's last days of this exercise (``coach.history.DayRow``)."""
     try:
-        Path(path).write_text(render_html(report, series, spec, moments), encoding="utf-8")
+        Path(path).write_text(render_html(report, series, spec, moments, progress), encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc}") from None
 

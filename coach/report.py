@@ -145,10 +145,16 @@ def summary_lines(report: dict[str, Any]) -> list[str]:
             line += f", and {reps['partial']} partial"
         lines.append(line)
     hold = report["hold"]
-    line = f"hold: {hold['in_form_s']:.1f} s in good form of {hold['total_s']:.1f} s in position, longest {hold['longest_s']:.1f} s"
-    if target["hold_s"]:
-        line += f" (target {target['hold_s']:g} s per hold)"
-    lines.append(line)
+    if report.get("kind") == "reps":
+        # For reps, "hold" is the time at the top of each rep: the same figure as the reps table's.
+        tops = [r["hold_s"] for r in reps["items"] if r["complete"]]
+        if tops:
+            line = f"at the top: {sum(tops) / len(tops):.1f} s a rep on average, longest {max(tops):.1f} s"
+            lines.append(line + (f" (target {target['hold_s']:g} s)" if target["hold_s"] else ""))
+    else:
+        line = (f"hold: {hold['in_form_s']:.1f} s in good form of {hold['total_s']:.1f} s in position, "
+                f"longest {hold['longest_s']:.1f} s")
+        lines.append(line + (f" (target {target['hold_s']:g} s per hold)" if target["hold_s"] else ""))
     if hold.get("by_side"):
         lines.append(side_comparison(hold["by_side"], target))
     counts: dict[str, int] = {}

@@ -121,3 +121,16 @@ def test_the_report_says_when_the_session_was_and_names_the_file_not_its_path(tm
     assert "05 Dec 2026, 07:40 UTC+01:00, 1 min 12 s" in text
     assert "plank.mp4" in text and "/home/someone" not in text
     assert "Lift your hips" in text                                      # the cue's words, not its id
+
+
+def test_the_page_shows_the_last_days_from_the_history_and_one_meaning_of_hold(bridge_session, tmp_path):
+    from coach.history import DayRow
+
+    spec, report, series = bridge_session[:3]
+    days = [DayRow("bridge", "2026-12-03", 1, 6, 0.0, 0.0, 0.8, None),
+            DayRow("bridge", "2026-12-04", 2, 14, 0.0, 0.0, 0.9, "hips_low")]
+    write_html(tmp_path / "r.html", report, series, spec, [], days)
+    text = (tmp_path / "r.html").read_text()
+    assert "The last days" in text and "<td>2026-12-04</td><td>2</td><td>14</td><td>90 %</td>" in text
+    # For reps, the summary's time held is the time at the top of each rep, as in the reps table.
+    assert "at the top:" in text and "hold: " not in text
