@@ -293,7 +293,7 @@ def test_eval_mirrored_reads_the_sample_clips_the_other_way_round(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "| bridge_demo.mp4 | bridge | 1 / 1 +1p |" in result.stdout
     assert "| bird_dog_demo.mp4 | bird_dog | 2 / 2 (L1 R1) |" in result.stdout
-    assert "counts (3 clips): exact 100 %" in result.stdout
+    assert "counts (7 clips): exact 100 %" in result.stdout
     rejected = coach("eval", str(SAMPLES), "--mirror", "--exact-joints")
     assert rejected.returncode == 1 and "--exact-joints reads no video" in rejected.stderr
 
