@@ -253,14 +253,14 @@ def cmd_analyze(args: argparse.Namespace) -> int:
 
 def _analysis_estimator(args: argparse.Namespace, frames: int, fps: float) -> Any:
     """The pose model in this process, or one per worker process on segments of a long video."""
-    from coach.parallel import ParallelPoses, plan_segments
+    from coach.parallel import ParallelPoses, worth_it
     from coach.pose import create_estimator
 
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
         raise CoachError(f"--workers must be at least 1, got {workers}")
     limit = args.max_frames if args.max_frames is not None else frames
-    if workers > 1 and len(plan_segments(min(frames, limit), fps, workers)) > 1:
+    if worth_it(min(frames, limit), fps, workers):
         return ParallelPoses(args.video, min(frames, limit), fps, workers, args.model, args.people)
     return create_estimator(args.model, people=args.people)
 

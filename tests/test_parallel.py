@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from coach.batch import analyze_video
-from coach.parallel import ParallelPoses, plan_segments
+from coach.parallel import ParallelPoses, plan_chunks, worth_it
 from coach.pose import create_estimator
 from coach.sources import VideoFile
 from coach.specs import find_spec
@@ -16,14 +16,22 @@ ROOT = Path(__file__).resolve().parent.parent
 FROG_PUMPS = ROOT.parent / "shared" / "videos" / "glute_bridge" / "pal_frog_pump.mp4"
 
 
-@pytest.mark.parametrize("frames, fps, workers, starts", [
-    (2400, 30.0, 2, [0, 1200]),
-    (2400, 30.0, 8, [0, 600, 1200, 1800]),        # no segment shorter than 20 s
-    (900, 30.0, 2, [0]),                          # 30 s: one process is quicker than loading the model twice
-    (2400, 30.0, 1, [0]),
+@pytest.mark.parametrize("frames, fps, workers, chunks", [
+    (2400, 30.0, 2, [(0, 1200), (1200, 2400)]),               # 80 s: at least one chunk per worker
+    (10800, 30.0, 2, [(i * 1800, (i + 1) * 1800) for i in range(6)]),   # 6 min: a chunk a minute
+    (2400, 30.0, 4, [(0, 600), (600, 1200), (1200, 1800), (1800, 2400)]),
 ])
-def test_segments(frames, fps, workers, starts):
-    assert plan_segments(frames, fps, workers) == starts
+def test_chunks(frames, fps, workers, chunks):
+    assert plan_chunks(frames, fps, workers) == chunks
+
+
+@pytest.mark.parametrize("frames, fps, workers, parallel", [
+    (1199, 30.0, 2, False),              # under 40 s: one process is quicker than loading the model twice
+    (1200, 30.0, 2, True),
+    (2400, 30.0, 1, False),
+])
+def test_when_it_is_worth_several_processes(frames, fps, workers, parallel):
+    assert worth_it(frames, fps, workers) is parallel
 
 
 def _both(clip: Path, exercise: str) -> tuple[dict, dict]:
@@ -35,9 +43,8 @@ def _both(clip: Path, exercise: str) -> tuple[dict, dict]:
         one.close()
     with VideoFile(clip) as video:
         info = video.info
-    many = ParallelPoses(clip, info.frames, info.fps, workers=2, min_segment_s=3.0)
+    many = ParallelPoses(clip, info.frames, info.fps, workers=2, chunk_s=3.0)   # 4 or more chunks
     try:
-        assert many.workers == 2
         parallel = analyze_video(clip, spec, many)
     finally:
         many.close()
@@ -57,13 +64,13 @@ def _same(sequential: dict, parallel: dict, frame_s: float) -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize("clip, exercise", [("bridge_demo", "bridge"), ("plank_demo", "plank"),
                                             ("dead_bug_demo", "dead_bug")])
-def test_a_synthetic_clip_in_two_segments_reads_as_in_one(clip, exercise):
+def test_a_synthetic_clip_in_chunks_reads_as_in_one(clip, exercise):
     sequential, parallel = _both(ROOT / "sample_videos" / f"{clip}.mp4", exercise)
     _same(sequential, parallel, frame_s=1 / 15)
 
 
 @pytest.mark.slow
-def test_a_real_clip_in_two_segments_reads_as_in_one():
+def test_a_real_clip_in_chunks_reads_as_in_one():
     if not FROG_PUMPS.is_file():
         pytest.skip(f"real clip not found: {FROG_PUMPS} (../shared/videos is not part of the repository)")
     sequential, parallel = _both(FROG_PUMPS, "bridge")
