@@ -98,11 +98,19 @@ class History:
                                f"this one knows {SCHEMA_VERSION}); upgrade coach")
         if version == SCHEMA_VERSION:
             return
-        with self.db:                                       # one transaction: all or nothing
+        # One writer at a time, all or nothing: a second coach opening a new history at the same
+        # moment waits here, then finds the schema made (and makes nothing twice).
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
             for step in range(version + 1, SCHEMA_VERSION + 1):
                 for statement in MIGRATIONS[step]:
                     self.db.execute(statement)
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            self.db.commit()
+        except BaseException:
+            self.db.rollback()
+            raise
 
     def add(self, report: dict[str, Any], mode: str, started_at: datetime | None = None,
             report_path: str | None = None) -> None:
