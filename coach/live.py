@@ -207,6 +207,7 @@ class _Session:
     shown: np.ndarray | None = None
     last_exercise_screen: np.ndarray | None = None
     moments: dict[int, WorstMoments] = field(default_factory=dict)
+    _picture_renderers: dict[str, OverlayRenderer] = field(default_factory=dict)   # worst-moment pictures
     dropped: int = 0
     latencies: array = field(default_factory=lambda: array("d"))    # capture to shown, seconds
     _recent_drops: deque = field(default_factory=lambda: deque(maxlen=SLOW_WINDOW))
@@ -231,7 +232,9 @@ class _Session:
         elapsed = time.monotonic() - self.started
         self.fps = self.frames / elapsed if elapsed > 0 else 0.0
         if snapshot is not None and snapshot.warnings:
-            renderer = OverlayRenderer(program.spec)
+            if program.spec.id not in self._picture_renderers:
+                self._picture_renderers[program.spec.id] = OverlayRenderer(program.spec)
+            renderer = self._picture_renderers[program.spec.id]
             self.moments.setdefault(program.index, WorstMoments(program.spec)).update(
                 snapshot, partial(renderer.annotate, frame.image, snapshot))
         if self.draw:

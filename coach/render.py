@@ -194,14 +194,9 @@ def _fmt(value: float) -> str:
     return f"{value:.0f}" if abs(value) >= 10 else f"{value:.1f}"
 
 
-def _metric_points(spec: ExerciseSpec, name: str, seen: frozenset[str] = frozenset()) -> tuple[str, ...]:
+def _metric_points(spec: ExerciseSpec, name: str) -> tuple[str, ...]:
     """The landmark names a metric is measured between (through the metrics it is made of)."""
-    metric = spec.metrics.get(name)
-    if metric is None or name in seen:
-        return ()
-    if metric.points:
-        return metric.points
-    return tuple(p for part in metric.of for p in _metric_points(spec, part, seen | {name}))
+    return tuple(p for leaf in _leaf_metrics(spec, name) for p in spec.metrics[leaf].points)
 
 
 def _metric_anchor(spec: ExerciseSpec, name: str, side: str) -> int | None:
