@@ -24,11 +24,11 @@ import cv2
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.batch import analyze_video  # noqa: E402
-from coach.models import default_model  # noqa: E402
-from coach.people import MAX_PEOPLE  # noqa: E402
-from coach.pose import DETECTION_CONFIDENCE, TRACKING_CONFIDENCE, create_estimator, native_chatter_filtered  # noqa: E402
-from coach.specs import find_spec  # noqa: E402
+from coach.app.batch import analyze_video  # noqa: E402
+from coach.io.models import default_model  # noqa: E402
+from coach.io.people import MAX_PEOPLE  # noqa: E402
+from coach.io.pose import DETECTION_CONFIDENCE, TRACKING_CONFIDENCE, create_estimator, native_chatter_filtered  # noqa: E402
+from coach.specs.reader import find_spec  # noqa: E402
 
 DEFAULT = [
     ("plank/gymnai_forearm_plank.mp4", "plank"),

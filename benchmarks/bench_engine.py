@@ -16,9 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.engine import run_poses  # noqa: E402
-from coach.replay import Trace  # noqa: E402
-from coach.specs import find_spec  # noqa: E402
+from coach.analysis.recorder import run_poses  # noqa: E402
+from coach.io.replay import Trace  # noqa: E402
+from coach.specs.reader import find_spec  # noqa: E402
 
 
 def main() -> None:

@@ -32,12 +32,12 @@ from coach import geometry, landmarks  # noqa: E402
 from coach.analysis.metrics import MetricComputer  # noqa: E402
 from coach.analysis.side import SideChooser  # noqa: E402
 from coach.analysis.view import camera_tilt_deg  # noqa: E402
-from coach.pose import create_estimator  # noqa: E402
-from coach.sources import VideoFile  # noqa: E402
-from coach.specs import find_spec  # noqa: E402
-from coach.synth.cli import TIMELINES  # noqa: E402
-from coach.synth.generate import camera_for, generate  # noqa: E402
-from coach.synth.timeline import load_timeline  # noqa: E402
+from coach.io.pose import create_estimator  # noqa: E402
+from coach.io.sources import VideoFile  # noqa: E402
+from coach.lab.synth.cli import TIMELINES  # noqa: E402
+from coach.lab.synth.generate import camera_for, generate  # noqa: E402
+from coach.lab.synth.timeline import load_timeline  # noqa: E402
+from coach.specs.reader import find_spec  # noqa: E402
 
 CASES = (("bridge_demo", "bridge", "hip_line"), ("plank_demo", "plank", "hip_line"))
 

@@ -31,11 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach import geometry, landmarks  # noqa: E402
-from coach.engine import run_poses  # noqa: E402
-from coach.evaluate import markdown, score, synthetic_cases  # noqa: E402
-from coach.pose import create_estimator  # noqa: E402
-from coach.sources import VideoFile  # noqa: E402
-from coach.specs import builtin_spec_paths, find_spec  # noqa: E402
+from coach.analysis.recorder import run_poses  # noqa: E402
+from coach.io.pose import create_estimator  # noqa: E402
+from coach.io.sources import VideoFile  # noqa: E402
+from coach.lab.evaluate import markdown, score, synthetic_cases  # noqa: E402
+from coach.specs.reader import builtin_spec_paths, find_spec  # noqa: E402
 
 BASE = ["bridge_demo", "plank_demo", "bird_dog_demo", "side_plank_demo", "superman_demo", "dead_bug_demo",
         "childs_pose_demo", "cat_cow_demo", "bridge_arched", "plank_pike", "bird_dog_errors", "bridge_setup",

@@ -3,7 +3,7 @@
     python3 benchmarks/people.py [--out DIR] [--timelines bridge_demo plank_demo]
 
 Renders each timeline alone and with each scene of
-``coach.synth.scene.BYSTANDER_SCENES`` (a person standing beside the mat,
+``coach.lab.synth.scene.BYSTANDER_SCENES`` (a person standing beside the mat,
 walking through between camera and mat, sitting on the floor beside it), reads
 every clip looking for up to 3 people and for 1, and prints reps, hold
 seconds and warnings against the clip's labels, with the most people seen.
@@ -19,13 +19,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.batch import analyze_video  # noqa: E402
-from coach.pose import create_estimator  # noqa: E402
-from coach.specs import find_spec  # noqa: E402
-from coach.synth.cli import TIMELINES  # noqa: E402
-from coach.synth.generate import generate  # noqa: E402
-from coach.synth.scene import BYSTANDER_SCENES, with_bystanders  # noqa: E402
-from coach.synth.timeline import load_timeline  # noqa: E402
+from coach.app.batch import analyze_video  # noqa: E402
+from coach.io.pose import create_estimator  # noqa: E402
+from coach.lab.synth.cli import TIMELINES  # noqa: E402
+from coach.lab.synth.generate import generate  # noqa: E402
+from coach.lab.synth.scene import BYSTANDER_SCENES, with_bystanders  # noqa: E402
+from coach.lab.synth.timeline import load_timeline  # noqa: E402
+from coach.specs.reader import find_spec  # noqa: E402
 
 
 def analyse(video: Path, exercise: str, people: int) -> dict:

@@ -2,7 +2,7 @@
 
     python benchmarks/robustness.py
 
-The exact landmark sequences of coach.synth.exact (a perfect pose model) are
+The exact landmark sequences of coach.lab.synth.exact (a perfect pose model) are
 disturbed the ways issue 5 lists, one at a time, and each spec's report is
 scored against the timeline's own truth:
 
@@ -34,14 +34,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach import landmarks  # noqa: E402
+from coach.analysis.recorder import run_poses  # noqa: E402
+from coach.analysis.report import ReportBuilder  # noqa: E402
 from coach.analysis.session import Session  # noqa: E402
-from coach.engine import run_poses  # noqa: E402
-from coach.evaluate import Case, score  # noqa: E402
-from coach.report import ReportBuilder  # noqa: E402
-from coach.specs import builtin_spec_paths, find_spec  # noqa: E402
-from coach.synth import exact  # noqa: E402
-from coach.synth.cli import TIMELINES  # noqa: E402
-from coach.synth.timeline import Timeline, load_timeline  # noqa: E402
+from coach.lab.evaluate import Case, score  # noqa: E402
+from coach.lab.synth import exact  # noqa: E402
+from coach.lab.synth.cli import TIMELINES  # noqa: E402
+from coach.lab.synth.timeline import Timeline, load_timeline  # noqa: E402
+from coach.specs.reader import builtin_spec_paths, find_spec  # noqa: E402
 from coach.types import Pose  # noqa: E402
 
 Poses = Iterator[tuple[float, Pose | None]]

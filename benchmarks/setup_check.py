@@ -3,7 +3,7 @@
     python3 benchmarks/setup_check.py [--traces tests/data/traces] [--labels ../shared/videos/labels.json]
 
 Replays the landmarks recorded from every scored real clip (``tests/data/traces``,
-no video or model needed) through :class:`coach.setup_check.SetupCheck` under
+no video or model needed) through :class:`coach.app.setup_check.SetupCheck` under
 the clip's own spec, as if the clip were the camera, and prints per clip when
 the check handed over (``passed`` after the countdown, ``gave up`` after 10 s
 with its advice) and when the clip's first rep or hold began, so a check that
@@ -16,10 +16,10 @@ import argparse
 import tomllib
 from pathlib import Path
 
-from coach.evaluate import REAL_LABELS_FILE
-from coach.replay import Trace
-from coach.setup_check import SetupCheck
-from coach.specs import find_spec
+from coach.app.setup_check import SetupCheck
+from coach.io.replay import Trace
+from coach.lab.evaluate import REAL_LABELS_FILE
+from coach.specs.reader import find_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,9 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.engine import Recorder  # noqa: E402
-from coach.replay import Trace  # noqa: E402
-from coach.specs import find_spec  # noqa: E402
+from coach.analysis.recorder import Recorder  # noqa: E402
+from coach.io.replay import Trace  # noqa: E402
+from coach.output.sinks import EventLog
+from coach.specs.reader import find_spec  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -43,7 +44,7 @@ def main() -> None:
     poses = [p for path in sorted((ROOT / "tests" / "data" / "traces").glob("*.npz")) for p, _ in Trace(path).poses()]
     frames = int(args.minutes * 60 * 30)
     with tempfile.TemporaryDirectory() as tmp:
-        recorder = Recorder(find_spec(args.exercise), Path(tmp) / "events.jsonl")
+        recorder = Recorder(find_spec(args.exercise), EventLog(Path(tmp) / "events.jsonl"))
         tracemalloc.start()
         start_heap = tracemalloc.get_traced_memory()[0] / 1e6
         start_rss = rss_mb()

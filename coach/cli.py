@@ -78,44 +78,22 @@ def _history_path() -> Path:
     return Path(os.environ.get("COACH_HISTORY") or _data_dir() / "history.sqlite")
 
 
-def _record_history(reports: list[dict[str, Any]], mode: str, report_path: str | None) -> None:
-    """Add sessions to the history; a damaged or locked history is a warning, never a failure."""
-    from coach.history import History
-
-    try:
-        history = History(_history_path())
-        try:
-            for report in reports:
-                history.add(report, mode, report_path=report_path)
-        finally:
-            history.close()
-    except CoachError as exc:
-        print(f"coach: warning: session not added to the history: {exc}", file=sys.stderr)
+def _history(args: argparse.Namespace) -> Path | None:
+    """The history file sessions go to, unless --no-history."""
+    return None if getattr(args, "no_history", False) else _history_path()
 
 
-def _recent_days(exercise: str, days: int = 7) -> list[Any]:
-    """The history's last ``days`` days with sessions of ``exercise`` (none if there is no history)."""
-    from coach.history import History
-
-    path = _history_path()
-    if not path.exists():
-        return []
-    try:
-        history = History(path)
-        try:
-            return history.days(exercise)[-days:]
-        finally:
-            history.close()
-    except CoachError:
-        return []
+def _warn(problems: list[str]) -> None:
+    for problem in problems:
+        print(f"coach: warning: {problem}", file=sys.stderr)
 
 
 def _exercise_hint(path: Path, exercise: str | None) -> str:
     """ " (did you mean 'bridge'?)" for a misspelt exercise id: the history's own or the built-in ones."""
     import difflib
 
-    from coach.history import History
-    from coach.specs import builtin_spec_paths
+    from coach.output.history import History
+    from coach.specs.reader import builtin_spec_paths
 
     if not exercise:
         return ""
@@ -131,7 +109,7 @@ def _exercise_hint(path: Path, exercise: str | None) -> str:
 def cmd_history(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
-    from coach.history import History, plot_days
+    from coach.output.history import History, plot_days
 
     path = Path(args.db) if args.db else _history_path()
     if not path.exists():
@@ -156,7 +134,7 @@ def cmd_history(args: argparse.Namespace) -> int:
         print(f"  {row.day:10}  {row.sessions:8}  {row.reps:5}  {row.hold_s:7.1f}  {row.in_form_s:9.1f}  {share:>9}  "
               f"{row.top_warning or '-'}")
     if args.plot:
-        from coach.sinks import check_writable
+        from coach.output.sinks import check_writable
 
         check_writable(args.plot)
         plot_days(rows, args.plot)
@@ -164,8 +142,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _print_summary(report: dict[str, Any]) -> None:
-    from coach.report import summary_lines
+def _print_summary(report: Any) -> None:
+    from coach.output.text import summary_lines
 
     for line in summary_lines(report):
         print(line)
@@ -173,8 +151,8 @@ def _print_summary(report: dict[str, Any]) -> None:
 
 def cmd_analyze_many(args: argparse.Namespace) -> int:
     """Several videos (or folders of them): a report each and a summary, spread over the cores."""
-    from coach.many import analyze_many, collect, write_summary
-    from coach.specs import find_spec
+    from coach.app.many import analyze_many, collect, write_summary
+    from coach.specs.reader import find_spec
 
     if not args.out:
         raise CoachError("several videos need --out DIR, the folder for their reports and the summary")
@@ -188,7 +166,7 @@ def cmd_analyze_many(args: argparse.Namespace) -> int:
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
 
     def done(outcome: Any, finished: int, total: int) -> None:
-        what = f"{outcome.report['reps']['count']} reps, {outcome.report['hold']['total_s']:.1f} s held" \
+        what = f"{outcome.report.reps.count} reps, {outcome.report.hold.total_s:.1f} s held" \
             if outcome.report else f"error: {outcome.error}"
         if not args.quiet:
             print(f"[{finished}/{total}] {outcome.video.name}: {what}", file=sys.stderr, flush=True)
@@ -196,8 +174,11 @@ def cmd_analyze_many(args: argparse.Namespace) -> int:
     outcomes = analyze_many(videos, args.exercise, out, min(workers, len(videos)), args.model, args.people, done,
                             cluster=args.cluster)
     write_summary(outcomes, out)
-    if not args.no_history:
-        _record_history([o.report for o in outcomes if o.report], "video", None)
+    from coach.output.write import record_history
+
+    history = _history(args)
+    if history is not None:
+        _warn(record_history(history, [o.report for o in outcomes if o.report], "video", None))
     failed = [o for o in outcomes if o.report is None]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} videos analysed; reports, summary.csv and "
           f"index.html in {out}")
@@ -212,10 +193,11 @@ def cmd_analyze(args: argparse.Namespace) -> int:
         from coach.errors import VideoError
 
         raise VideoError(f"{args.video} is a folder: to analyse every video in it, add --out DIR for the reports")
-    from coach.batch import analyze_video
-    from coach.sinks import check_writable, write_json_atomic
-    from coach.sources import VideoFile
-    from coach.specs import find_spec
+    from coach.app.batch import analyze_video
+    from coach.io.sources import VideoFile
+    from coach.output.sinks import check_writable
+    from coach.output.write import Outputs, write_outputs
+    from coach.specs.reader import find_spec
 
     spec = find_spec(args.exercise)
     for path in (args.report, args.annotated, args.events, args.html, args.csv and f"{args.csv}.frames.csv"):
@@ -225,19 +207,16 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     estimator = _analysis_estimator(args, info.frames, info.fps)
     progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
     try:
-        report = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
-                               progress=progress, max_frames=args.max_frames, html=args.html, csv=args.csv,
-                               progress_days=_recent_days(spec.id) if args.html else ())
+        done = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
+                             progress=progress, max_frames=args.max_frames, pictures=bool(args.html))
     finally:
         estimator.close()
-    if report.get("interrupted"):
+    report = done.report
+    if report.interrupted:
         progress.done()
-    if args.report:
-        write_json_atomic(args.report, report)
-    if not args.no_history:
-        _record_history([report], "video", args.report)
+    _warn(write_outputs(done, Outputs(json=args.report, html=args.html, csv=args.csv, history=_history(args))))
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report.to_dict(), indent=2))
     else:
         _print_summary(report)
         if args.report:
@@ -248,13 +227,13 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"HTML report: {args.html}")
         if args.csv:
             print(f"CSV: {args.csv}.frames.csv, {args.csv}.reps.csv, {args.csv}.holds.csv")
-    return 130 if report.get("interrupted") and not args.report else 0
+    return 130 if report.interrupted and not args.report else 0
 
 
 def _analysis_estimator(args: argparse.Namespace, frames: int, fps: float) -> Any:
     """The pose model in this process, or one per worker process on segments of a long video."""
-    from coach.parallel import ParallelPoses, worth_it
-    from coach.pose import create_estimator
+    from coach.app.parallel import ParallelPoses, worth_it
+    from coach.io.pose import create_estimator
 
     workers = args.workers if args.workers is not None else (os.cpu_count() or 1)
     if workers < 1:
@@ -274,8 +253,8 @@ def _default_report(name: str) -> str:
 
 def _run_live_program(args: argparse.Namespace, program: Any, save: Any):
     """The live window for one exercise or a routine, with the options `live` and `routine` share."""
-    from coach.live import run_live
-    from coach.pose import create_estimator
+    from coach.app.live import run_live
+    from coach.io.pose import create_estimator
 
     estimator = create_estimator(args.model, people=args.people)
     camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
@@ -291,7 +270,7 @@ def _run_live_program(args: argparse.Namespace, program: Any, save: Any):
 
 def _require_display(args: argparse.Namespace) -> None:
     """No screen for the window: say so before the model loads or any file is made."""
-    from coach.live import require_display
+    from coach.app.live import require_display
 
     if not args.no_display:
         require_display()
@@ -299,7 +278,7 @@ def _require_display(args: argparse.Namespace) -> None:
 
 def _voice(args: argparse.Namespace):
     """A voice unless --no-voice, or when --voice is not given and no speech engine is installed."""
-    from coach.voice import Voice, speech_engine
+    from coach.output.voice import Voice, speech_engine
 
     if args.voice is False or (args.voice is None and speech_engine() is None):
         return None
@@ -309,16 +288,16 @@ def _voice(args: argparse.Namespace):
 
 
 def _print_safety() -> None:
-    from coach.safety import SAFETY_LINES
+    from coach.output.safety import SAFETY_LINES
 
     print("Safety: " + "\n        ".join(SAFETY_LINES) + "\n")
 
 
 def cmd_live(args: argparse.Namespace) -> int:
-    from coach.html_report import write_csv, write_html
-    from coach.live import SingleExercise
-    from coach.sinks import check_writable, write_json_atomic
-    from coach.specs import find_spec
+    from coach.app.live import SingleExercise
+    from coach.output.sinks import check_writable
+    from coach.output.write import Outputs, write_outputs
+    from coach.specs.reader import find_spec
 
     spec = find_spec(args.exercise)
     _require_display(args)
@@ -333,12 +312,8 @@ def cmd_live(args: argparse.Namespace) -> int:
     program = SingleExercise(spec, events, header)
 
     def save(result: Any) -> str:
-        write_json_atomic(args.report, result.report)
-        moments = result.moments.get(0)
-        write_html(html, result.report, program.recorder.series, spec, moments.best() if moments else [],
-                   _recent_days(spec.id))
-        write_csv(Path(args.report).with_suffix(""), result.report, program.recorder.series)
-        _record_history([result.report], "live", args.report)
+        _warn(write_outputs(result.exercises[0], Outputs(json=args.report, html=html, csv=Path(args.report).with_suffix(""),
+                                                         history=_history_path(), mode="live")))
         return Path(html).name
 
     html = str(Path(args.report).with_suffix(".html"))
@@ -350,10 +325,11 @@ def cmd_live(args: argparse.Namespace) -> int:
 
 
 def cmd_routine(args: argparse.Namespace) -> int:
-    from coach.html_report import write_html
-    from coach.report import summary_lines
-    from coach.routines import RoutinePlayer, builtin_routine_paths, describe_target, find_routine
-    from coach.sinks import check_writable, write_json_atomic
+    from coach.app.routine_player import RoutinePlayer
+    from coach.output.sinks import check_writable, write_json_atomic
+    from coach.output.text import summary_lines
+    from coach.output.write import Outputs, write_outputs
+    from coach.specs.routine import builtin_routine_paths, describe_target, find_routine
 
     if args.routine in (None, "list"):
         routines = [find_routine(routine_id) for routine_id in builtin_routine_paths()]
@@ -375,31 +351,28 @@ def cmd_routine(args: argparse.Namespace) -> int:
     player = RoutinePlayer(routine, events_dir)
 
     def save(result: Any) -> str:
-        write_json_atomic(args.report, result.report)
-        _record_history(list(player.reports.values()), "routine", args.report)
-        if player.reports:
+        write_json_atomic(args.report, result.report.to_dict())
+        if result.exercises:
             events_dir.mkdir(parents=True, exist_ok=True)
-        for index, report in player.reports.items():      # one HTML page per exercise done
-            item_spec = routine.items[index].spec
-            moments = result.moments.get(index)
-            write_html(events_dir / f"{index + 1:02d}-{item_spec.id}.html", report, player.series[index], item_spec,
-                       moments.best() if moments else [])
+        for index, done in result.exercises.items():      # one HTML page per exercise done
+            page = events_dir / f"{index + 1:02d}-{done.spec.id}.html"
+            _warn(write_outputs(done, Outputs(html=page, history=_history_path(), mode="routine")))
         return Path(args.report).name
 
     result = _run_live_program(args, player, save)
     print(f"routine ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
-    for entry in result.report["exercises"]:
-        if entry["skipped"]:
-            print(f"- {entry['exercise_name']}: skipped")
+    for entry in result.report.exercises:
+        if entry.report is None:
+            print(f"- {entry.exercise_name}: skipped")
             continue
-        lines = summary_lines(entry["report"])
+        lines = summary_lines(entry.report)
         print(f"- {lines[0].split(':')[0]}: " + "; ".join(lines[1:]))
     print(f"report: {args.report}\nevents and an HTML page per exercise: {events_dir}")
     return 0
 
 
 def cmd_exercises(args: argparse.Namespace) -> int:
-    from coach.specs import builtin_spec_paths, find_spec
+    from coach.specs.reader import builtin_spec_paths, find_spec
 
     if args.action == "check":
         return _check_files(args.files)
@@ -423,9 +396,9 @@ def _describe_kind(spec: Any) -> str:
 
 def _show_exercise(spec: Any) -> None:
     """An exercise for a person: how to do it, where the camera goes, the cues, the sources."""
-    from coach.routines import describe_target
-    from coach.safety import SAFETY_LINES
-    from coach.specs import article_title
+    from coach.output.safety import SAFETY_LINES
+    from coach.specs.reader import article_title
+    from coach.specs.routine import describe_target
 
     print(f"{spec.name} ({spec.id}): {_describe_kind(spec)}, camera: {spec.view} view")
     print(f"Target: {describe_target(spec)}")
@@ -445,8 +418,8 @@ def _show_exercise(spec: Any) -> None:
 
 def _check_files(files: list[str]) -> int:
     """Validate spec and routine files: "ok", or every problem with its field; exit 3 if any failed."""
-    from coach.routines import load_routine
-    from coach.specs import load_spec, read_toml
+    from coach.specs.reader import load_spec, read_toml
+    from coach.specs.routine import load_routine
 
     if not files:
         raise CoachError("coach exercises check needs one or more spec or routine .toml files")
@@ -464,7 +437,7 @@ def _check_files(files: list[str]) -> int:
 
 
 def cmd_cameras(args: argparse.Namespace) -> int:
-    from coach.sources import probe_cameras
+    from coach.io.sources import probe_cameras
 
     found = probe_cameras(args.max_index)
     if not found:
@@ -476,12 +449,12 @@ def cmd_cameras(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from coach.batch import analyze_video, record_trace
-    from coach.engine import run_poses
-    from coach.evaluate import exact_clip_poses, markdown, real_cases, score, synthetic_cases
-    from coach.pose import create_estimator
-    from coach.replay import Trace
-    from coach.specs import find_spec
+    from coach.analysis.recorder import run_poses
+    from coach.app.batch import analyze_video, record_trace
+    from coach.io.pose import create_estimator
+    from coach.io.replay import Trace
+    from coach.lab.evaluate import exact_clip_poses, markdown, real_cases, score, synthetic_cases
+    from coach.specs.reader import find_spec
 
     cases = []
     for source in args.labels:
@@ -499,7 +472,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.mirror and args.exact_joints:
         raise CoachError("--mirror reads the video's frames mirrored; --exact-joints reads no video")
     if args.markdown:
-        from coach.sinks import check_writable
+        from coach.output.sinks import check_writable
 
         check_writable(args.markdown)
     reports = []
@@ -519,7 +492,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
             if cached is not None:
                 reports.append(run_poses(spec, record_trace(case.video, estimator, cached).poses()))
             else:
-                reports.append(analyze_video(case.video, spec, estimator))
+                reports.append(analyze_video(case.video, spec, estimator).report)
         finally:
             estimator.close()
     text = markdown(cases, reports, score(cases, reports))
@@ -530,14 +503,14 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from coach.synth.cli import run_synth
+    from coach.lab.synth.cli import run_synth
 
     return run_synth(args)
 
 
 def _add_model_options(p: argparse.ArgumentParser) -> None:
     """--model and --people, the same for every command that runs the pose model."""
-    from coach.people import MAX_PEOPLE
+    from coach.io.people import MAX_PEOPLE
 
     p.add_argument("--model", help="a Tasks-API pose_landmarker .task file: lite, full or heavy "
                                    "(default: the full model shipped with the coach)")
@@ -691,7 +664,7 @@ def build_parser() -> argparse.ArgumentParser:
     _history_parser(sub)
     _cameras_parser(sub)
 
-    from coach.synth.cli import add_synth_parser
+    from coach.lab.synth.cli import add_synth_parser
 
     add_synth_parser(sub, cmd_synth)
     parser.set_defaults(commands=sub.choices)
@@ -718,14 +691,15 @@ def _terminate(signum: int, frame: object) -> None:
 
 def _recover_cut_off_sessions() -> None:
     """Reports of live sessions cut off hard (kill -9, a power cut), rebuilt from their event logs."""
-    from coach.recovery import recover_sessions
+    from coach.app.recovery import recover_sessions
+    from coach.output.write import record_history
 
     try:
         recovered = recover_sessions(_data_dir() / "sessions")
     except (CoachError, OSError):
         return
     for path, report in recovered:
-        _record_history([report], "live", str(path))
+        _warn(record_history(_history_path(), [report], "live", str(path)))
         print(f"coach: a session that was cut off was recovered from its event log: {path}", file=sys.stderr)
 
 

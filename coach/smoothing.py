@@ -7,7 +7,7 @@ so the live loop and file analysis share it and give the same numbers.
 
 Coordinates are filtered in units of the image height, so the parameters do
 not depend on the resolution. MediaPipe's own legacy graph uses the same
-filter; its smoothing is switched off in :mod:`coach.pose` so that every
+filter; its smoothing is switched off in :mod:`coach.io.pose` so that every
 backend is smoothed once, here.
 """
 

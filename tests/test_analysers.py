@@ -8,7 +8,7 @@ import pytest
 from coach.analysis.form import FormChecker
 from coach.analysis.holds import HoldTimer
 from coach.analysis.reps import RepCounter
-from coach.specs import Condition, RepSpec, WarningSpec
+from coach.specs.model import Condition, RepSpec, WarningSpec
 from coach.types import Metrics, RepAborted, RepFinished, WarningEnded, WarningStarted
 
 REP = RepSpec("lift", start_above=10.0, full_at=30.0, rest_below=5.0, min_rep_s=0.8)

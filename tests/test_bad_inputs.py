@@ -39,9 +39,9 @@ def write_mp4(path: Path, frames: list[np.ndarray], fps: float) -> Path:
 
 
 def plank_frames(count: int, width: int = 480, height: int = 360) -> list[np.ndarray]:
-    from coach.synth import exercises
-    from coach.synth.body import load_body
-    from coach.synth.render import Camera, Look, render, vertex_colours
+    from coach.lab.synth import exercises
+    from coach.lab.synth.body import load_body
+    from coach.lab.synth.draw import Camera, Look, render, vertex_colours
 
     body = load_body("average_male")
     look = Look(noise=0.0)
@@ -131,9 +131,9 @@ def test_two_people_in_view_the_one_planking_is_followed(tmp_path):
     """A person planking and another standing beside the mat: the coach follows the plank
     (with one person asked of the model, it followed the standing one and timed nothing),
     times it, and warns when it sags."""
-    from coach.synth import exercises
-    from coach.synth.body import load_body
-    from coach.synth.render import Camera, Look, render, vertex_colours
+    from coach.lab.synth import exercises
+    from coach.lab.synth.body import load_body
+    from coach.lab.synth.draw import Camera, Look, render, vertex_colours
 
     planker, stander = load_body("average_male"), load_body("heavy_female")
     look = Look(noise=0.0)

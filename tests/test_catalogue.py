@@ -1,8 +1,8 @@
 """Every exercise spec of the catalogue on exact synthetic landmark sequences.
 
-Each spec's demo timeline (coach/synth/timelines/ID_demo.toml) is posed
+Each spec's demo timeline (coach/lab/synth/timelines/ID_demo.toml) is posed
 frame by frame and its joints projected through the timeline's camera
-(coach.synth.exact): a perfect pose model. The session must count the reps
+(coach.lab.synth.exact): a perfect pose model. The session must count the reps
 (or holds), give them to the right side, time the holds and raise exactly
 the warnings the timeline injects. Then each warning is provoked on its own:
 a fault is written into the correct-form sequence (a pose parameter changed,
@@ -21,13 +21,14 @@ import numpy as np
 import pytest
 
 from coach import landmarks
+from coach.analysis.report import ReportBuilder
 from coach.analysis.session import Session
-from coach.evaluate import counted, counted_by_side
-from coach.report import ReportBuilder
-from coach.specs import PER_SIDE_MODES, builtin_spec_paths, find_spec
-from coach.synth.cli import TIMELINES
-from coach.synth.exact import exact_poses
-from coach.synth.timeline import Timeline, load_timeline
+from coach.lab.evaluate import counted, counted_by_side
+from coach.lab.synth.cli import TIMELINES
+from coach.lab.synth.exact import exact_poses
+from coach.lab.synth.timeline import Timeline, load_timeline
+from coach.specs.model import PER_SIDE_MODES
+from coach.specs.reader import builtin_spec_paths, find_spec
 from coach.types import Pose
 
 #: The catalogue's ids, fixed by issue 4.
@@ -86,7 +87,7 @@ def test_demo_in_correct_form(spec_id: str) -> None:
         assert counted(report) == want
         if truth["by_side"] and spec.sides in PER_SIDE_MODES:
             assert counted_by_side(report) == truth["by_side"]
-    got_hold = report["hold"]["total_s"]
+    got_hold = report.hold.total_s
     if spec.kind == "hold":
         # Seconds in the target position. The timeline's moves into and out
         # of it pass through the target band part of the way: up to 70 % of
@@ -95,7 +96,7 @@ def test_demo_in_correct_form(spec_id: str) -> None:
         assert truth["hold_s"] - 1.0 <= got_hold
         if DIFFERENT_BY_DESIGN.get(spec_id) != "count":
             assert got_hold <= truth["hold_s"] + 0.7 * ramps
-    assert sorted({w["id"] for w in report["warnings"]}) == sorted({w["id"] for w in truth["warnings"]})
+    assert sorted({w.id for w in report.warnings}) == sorted({w["id"] for w in truth["warnings"]})
 
 
 # -- faults ---------------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def test_each_warning_alone(fault: Fault) -> None:
     clean = {w["id"] for w in demo(fault.spec_id).expected()["warnings"]}
     timeline = fault.timeline()
     report = run(timeline, fault.spec_id, fault.edit(timeline))
-    got = {w["id"] for w in report["warnings"]}
+    got = {w.id for w in report.warnings}
     assert fault.warning in got
     assert got - clean <= {fault.warning}
 
@@ -322,7 +323,7 @@ def test_real_tutorial_front_segment_is_not_judged_as_a_plank() -> None:
     """The real plank tutorial turns to a front view at about 18-30 s (trace of ../shared/videos)."""
     from conftest import TESTS
 
-    from coach.replay import Trace
+    from coach.io.replay import Trace
 
     trace = Trace(TESTS / "data" / "traces" / "malik_plank_tutorial.npz")
     session = Session(find_spec("plank"))
@@ -334,7 +335,7 @@ def test_real_tutorial_front_segment_is_not_judged_as_a_plank() -> None:
 
 def _first_rep_partial(timeline: Timeline, share: float) -> Timeline:
     """The first rep's way up and hold reach only ``share`` of their movement (a partial rep)."""
-    from coach.synth.timeline import PARAMS
+    from coach.lab.synth.timeline import PARAMS
 
     out = copy.deepcopy(timeline)
     current = dict(PARAMS[out.exercise]) | out.steps[0].values
@@ -361,6 +362,6 @@ def test_a_rep_that_stops_short_is_partial_not_counted(spec_id: str, share: floa
     timeline = _first_rep_partial(demo(spec_id), share)
     truth = timeline.expected()
     report = run(timeline, spec_id)
-    assert report["reps"]["count"] == truth["reps"]
-    assert report["reps"]["partial"] >= 1
-    assert not report["reps"]["items"][0]["complete"]
+    assert report.reps.count == truth["reps"]
+    assert report.reps.partial >= 1
+    assert not report.reps.items[0].complete

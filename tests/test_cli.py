@@ -71,12 +71,15 @@ def test_live_without_a_screen_fails_before_the_model_loads_and_leaves_no_files(
 
 def test_history_suggests_the_exercise_meant(tmp_path):
     history = tmp_path / "h.sqlite"
-    from coach.history import History
+    from coach.analysis.report import Report
+    from coach.output.history import History
 
     h = History(history)
-    h.add({"exercise": "bridge", "kind": "reps", "video": {"source": "x.mp4", "duration_s": 30.0},
-           "interrupted": False, "reps": {"count": 3, "partial": 0, "items": []},
-           "hold": {"total_s": 0.0, "in_form_s": 0.0}, "warnings": []}, "analyze")
+    h.add(Report.from_dict({"exercise": "bridge", "exercise_name": "Bridge", "kind": "reps",
+                            "targets": {"reps": 10, "holds": None, "hold_s": None, "per_side": False},
+                            "video": {"source": "x.mp4", "name": "x.mp4", "duration_s": 30.0},
+                            "reps": {"count": 3, "partial": 0, "items": []}, "hold": {"items": []}, "warnings": []}),
+          "analyze")
     h.close()
     result = coach("history", "-e", "brdge", env={"COACH_HISTORY": str(history)})
     assert result.returncode == 0 and "did you mean 'bridge'?" in result.stdout
@@ -263,7 +266,7 @@ def test_interrupted_analysis_writes_partial_report(tmp_path):
 def test_camera_reader_keeps_only_the_newest_frame():
     import time
 
-    from coach.sources import Camera
+    from coach.io.sources import Camera
 
     with Camera(str(SAMPLES / "plank_demo.mp4")) as camera:     # 15 fps, played in real time
         first = camera.read()

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.batch import analyze_video
-from coach.pose import create_estimator
-from coach.specs import find_spec
+from coach.app.batch import analyze_video
+from coach.io.pose import create_estimator
+from coach.specs.reader import find_spec
 
 pytestmark = pytest.mark.slow
 EXERCISES = ("bridge", "plank", "bird_dog")
@@ -151,9 +151,9 @@ def catalogue_clips(tmp_path_factory) -> list[Path]:
 
 def test_catalogue_demos_read_by_mediapipe(catalogue_clips):
     """Counts (holds for hold exercises), sides, warnings and holds of every catalogue demo."""
-    from coach.evaluate import counted, counted_by_side
-    from coach.synth.cli import TIMELINES
-    from coach.synth.timeline import load_timeline
+    from coach.lab.evaluate import counted, counted_by_side
+    from coach.lab.synth.cli import TIMELINES
+    from coach.lab.synth.timeline import load_timeline
 
     assert len(catalogue_clips) == len(CATALOGUE_DEMOS)
     failures = []

@@ -2,12 +2,15 @@
 
 import pytest
 
-from coach.evaluate import Case, markdown, score
+from coach.analysis.report import FormWarning, Hold, Report, Reps
+from coach.lab.evaluate import Case, markdown, score
+from coach.specs.model import Targets
 
 
 def report(reps=0, partial=0, hold=0.0, warnings=()):
-    return {"reps": {"count": reps, "partial": partial, "by_side": None},
-            "hold": {"total_s": hold}, "warnings": [dict(w) for w in warnings]}
+    return Report(exercise="bridge", exercise_name="Bridge", kind="reps", targets=Targets(None, None, None, False),
+                  reps=Reps(count=reps, partial=partial), hold=Hold(total_s=hold),
+                  warnings=[FormWarning(w["id"], "", "", w["start_s"], w["end_s"]) for w in warnings])
 
 
 def span(wid, start, end):
@@ -59,10 +62,10 @@ def test_all_warnings_together_and_the_hold_tolerance_of_the_real_targets():
 
 def test_synthetic_hold_truth_is_the_exact_bodys_time_in_the_specs_position():
     """The truth counts the part of the way in and out that is inside the spec's position."""
-    from coach.evaluate import exact_hold_s
-    from coach.specs import find_spec
-    from coach.synth.cli import TIMELINES
-    from coach.synth.timeline import load_timeline
+    from coach.lab.evaluate import exact_hold_s
+    from coach.lab.synth.cli import TIMELINES
+    from coach.lab.synth.timeline import load_timeline
+    from coach.specs.reader import find_spec
 
     timeline = load_timeline(TIMELINES / "childs_pose_demo.toml")
     labels = {"timeline": "childs_pose_demo_w7_1", "body": timeline.body, "fps": timeline.fps,
@@ -85,7 +88,7 @@ def test_synthetic_totals_by_camera():
 
 
 def test_synthetic_clips_with_a_joint_out_of_the_picture_are_told_apart():
-    from coach.evaluate import out_of_picture
+    from coach.lab.evaluate import out_of_picture
 
     inside = {"left_wrist": [10.0, 20.0], "left_knee": [300.0, 200.0]}
     outside = {"left_wrist": [-4.0, 20.0], "left_knee": [300.0, 200.0]}
@@ -105,9 +108,9 @@ def test_the_wide_corpus_names_built_in_timelines_that_a_spec_scores():
     import importlib.util
     from pathlib import Path
 
-    from coach.specs import builtin_spec_paths
-    from coach.synth.cli import TIMELINES
-    from coach.synth.timeline import load_timeline
+    from coach.lab.synth.cli import TIMELINES
+    from coach.lab.synth.timeline import load_timeline
+    from coach.specs.reader import builtin_spec_paths
 
     path = Path(__file__).resolve().parent.parent / "benchmarks" / "wide_corpus.py"
     module_spec = importlib.util.spec_from_file_location("wide_corpus", path)

@@ -8,16 +8,21 @@ from datetime import datetime
 
 import pytest
 
+from coach.analysis.report import FormWarning, Hold, Report, Reps, Video
 from coach.errors import HistoryError
-from coach.history import SCHEMA_VERSION, History, plot_days
+from coach.output.history import SCHEMA_VERSION, History, plot_days
+from coach.specs.model import Targets
+from coach.types import RepItem
 
 
 def report(exercise="bridge", kind="reps", reps=(True, True, False), warnings=("hips_low",), hold=(0.0, 0.0)):
-    items = [{"index": i + 1, "complete": c, "warnings": list(warnings) if i == 0 else []} for i, c in enumerate(reps)]
-    return {"exercise": exercise, "kind": kind, "video": {"path": "x.mp4", "duration_s": 30.0}, "interrupted": False,
-            "reps": {"count": sum(reps), "items": items},
-            "hold": {"count": 1 if hold[0] else 0, "total_s": hold[0], "in_form_s": hold[1]},
-            "warnings": [{"id": w} for w in warnings]}
+    items = [RepItem(index=i + 1, side=None, start_s=i, end_s=i + 1, complete=c, peak=0.0, hold_s=0.0,
+                     warnings=tuple(warnings) if i == 0 else ()) for i, c in enumerate(reps)]
+    return Report(exercise=exercise, exercise_name=exercise, kind=kind, targets=Targets(None, None, None, False),
+                  video=Video(source="x.mp4", name="x.mp4", duration_s=30.0),
+                  reps=Reps(count=sum(reps), items=items),
+                  hold=Hold(count=1 if hold[0] else 0, total_s=hold[0], in_form_s=hold[1]),
+                  warnings=[FormWarning(w, "", "", 0.0) for w in warnings])
 
 
 def test_sessions_add_up_per_exercise_and_day(tmp_path):

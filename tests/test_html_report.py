@@ -9,13 +9,15 @@ import subprocess
 import numpy as np
 import pytest
 
-from coach.engine import Recorder
-from coach.html_report import write_csv, write_html
-from coach.moments import WorstMoments
-from coach.specs import find_spec
-from coach.synth.cli import TIMELINES
-from coach.synth.exact import exact_poses
-from coach.synth.timeline import load_timeline
+from coach.analysis.recorder import Recorder
+from coach.analysis.report import StartedAt, Video
+from coach.lab.synth.cli import TIMELINES
+from coach.lab.synth.exact import exact_poses
+from coach.lab.synth.timeline import load_timeline
+from coach.output.html import write_html
+from coach.output.moments import WorstMoments
+from coach.output.table import write_csv
+from coach.specs.reader import find_spec
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
@@ -42,7 +44,7 @@ def test_the_moment_the_warning_appeared_is_pictured(bridge_session):
     spec, report, series, moments, drawn = bridge_session
     best = moments.best()
     assert [m.warning for m in best] == ["hips_low"]
-    start = report["warnings"][0]["start_s"]
+    start = report.warnings[0].start_s
     assert drawn == [pytest.approx(start, abs=0.001)] and best[0].t == pytest.approx(start, abs=0.001)
     i = list(series.t).index(best[0].t)
     limit = next(w.below for w in spec.warnings if w.id == "hips_low")
@@ -70,7 +72,7 @@ def test_a_session_without_warnings_has_a_report_too(tmp_path):
     for t, pose in exact_poses(timeline):
         recorder.step(pose, t)
     report = recorder.close()
-    assert report["warnings"] == []
+    assert report.warnings == []
     write_html(tmp_path / "r.html", report, recorder.series, spec, [])
     text = (tmp_path / "r.html").read_text()
     assert "form cues: none" in text and "No form warnings in this session." in text
@@ -85,7 +87,7 @@ def test_csv_has_a_row_per_frame_and_per_rep(bridge_session, tmp_path):
     assert rows[-1]["state"] in ("active", "not_in_position")
     rep_rows = list(csv.DictReader(reps.open()))
     assert [r["complete"] for r in rep_rows] == ["True", "False"]
-    assert len(list(csv.DictReader(holds.open()))) == len(report["hold"]["items"])
+    assert len(list(csv.DictReader(holds.open()))) == len(report.hold.items)
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Chromium not installed (apt-get install chromium); .ci/run installs it")
@@ -113,9 +115,8 @@ def test_the_report_says_when_the_session_was_and_names_the_file_not_its_path(tm
     recorder = Recorder(spec)
     for t, pose in exact_poses(load_timeline(TIMELINES / "plank_demo.toml")):
         recorder.step(pose, t)
-    report = recorder.close(video={"source": "/home/someone/videos/plank.mp4", "name": "plank.mp4",
-                                   "duration_s": 72.4},
-                            started_at={"at": "2026-12-05T07:40:12+01:00", "from": "clock"})
+    report = recorder.close(video=Video(source="/home/someone/videos/plank.mp4", name="plank.mp4", duration_s=72.4),
+                            started_at=StartedAt("2026-12-05T07:40:12+01:00", "clock"))
     write_html(tmp_path / "r.html", report, recorder.series, spec, [])
     text = (tmp_path / "r.html").read_text()
     assert "05 Dec 2026, 07:40 UTC+01:00, 1 min 12 s" in text
@@ -124,7 +125,7 @@ def test_the_report_says_when_the_session_was_and_names_the_file_not_its_path(tm
 
 
 def test_the_page_shows_the_last_days_from_the_history_and_one_meaning_of_hold(bridge_session, tmp_path):
-    from coach.history import DayRow
+    from coach.output.history import DayRow
 
     spec, report, series = bridge_session[:3]
     days = [DayRow("bridge", "2026-12-03", 1, 6, 0.0, 0.0, 0.8, None),

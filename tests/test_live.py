@@ -8,7 +8,7 @@ import bodies2d as b
 import numpy as np
 import pytest
 
-from coach import live
+from coach.app import live
 from coach.errors import CameraError
 from coach.types import Frame
 
@@ -52,8 +52,8 @@ def test_camera_lost_mid_session_keeps_the_report(monkeypatch, tmp_path):
     events = tmp_path / "e.jsonl"
     result = live.run_live(live.SingleExercise(live_spec(), events), 0, PlankEstimator(), display=False)
     assert result.ended_by.startswith("camera lost")
-    assert result.report["interrupted"] is True
-    assert result.report["hold"]["total_s"] == pytest.approx(3.5, abs=0.5)
+    assert result.report.interrupted is True
+    assert result.report.hold.total_s == pytest.approx(3.5, abs=0.5)
     assert any(json.loads(line)["event"] == "HoldSegment" for line in events.read_text().splitlines())
 
 
@@ -72,7 +72,7 @@ def test_ctrl_c_ends_the_session_with_a_report(monkeypatch):
 
     monkeypatch.setattr(live, "Camera", lambda source: Interrupting(source, frames=200))
     result = live.run_live(live.SingleExercise(live_spec()), 0, PlankEstimator(), display=False)
-    assert result.ended_by == "interrupted" and result.report["interrupted"] is True
+    assert result.ended_by == "interrupted" and result.report.interrupted is True
     assert result.frames == 60
 
 
@@ -85,14 +85,15 @@ def test_no_screen_is_a_clear_error(monkeypatch):
 
 
 def live_spec():
-    from coach.specs import find_spec
+    from coach.specs.reader import find_spec
 
     return find_spec("plank")
 
 
 def test_routine_runs_in_the_live_loop_to_its_end(monkeypatch, tmp_path):
     """A two-hold routine played through the live loop ends by itself, with a report per exercise."""
-    from coach.routines import RoutinePlayer, load_routine
+    from coach.app.routine_player import RoutinePlayer
+    from coach.specs.routine import load_routine
 
     path = tmp_path / "planks.toml"
     path.write_text('id = "planks"\nname = "Planks"\nrest_s = 1\n'
@@ -101,9 +102,9 @@ def test_routine_runs_in_the_live_loop_to_its_end(monkeypatch, tmp_path):
     shot = tmp_path / "last.png"
     result = live.run_live(RoutinePlayer(load_routine(path), tmp_path / "ev"), 0, PlankEstimator(),
                            display=False, screenshot=shot)
-    assert result.ended_by == "routine done" and result.report["interrupted"] is False
-    assert [e["skipped"] for e in result.report["exercises"]] == [False, False]
-    assert all(e["report"]["hold"]["in_form_s"] >= 1.8 for e in result.report["exercises"])
+    assert result.ended_by == "routine done" and result.report.interrupted is False
+    assert [e.report is None for e in result.report.exercises] == [False, False]
+    assert all(e.report.hold.in_form_s >= 1.8 for e in result.report.exercises)
     assert result.frames < 400 and shot.is_file()
 
 
@@ -116,9 +117,9 @@ def test_a_session_ended_during_the_setup_check_says_so(monkeypatch):
     """Not "no person found": the report says the set-up was not completed, and why."""
     monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=60, fail=False))
     result = live.run_live(live.SingleExercise(live_spec()), 0, NobodyEstimator(), display=False, setup_check=True)
-    setup = result.report["setup"]
-    assert setup["completed"] is False and setup["passed"] is False and setup["seconds"] == pytest.approx(2.0, abs=0.1)
-    assert result.report["message"].startswith("Set-up not completed: Step into the picture")
+    setup = result.report.setup
+    assert setup.completed is False and setup.passed is False and setup.seconds == pytest.approx(2.0, abs=0.1)
+    assert result.report.message.startswith("Set-up not completed: Step into the picture")
 
 
 def test_a_setup_that_never_passes_starts_the_session_anyway(monkeypatch):
@@ -132,9 +133,9 @@ def test_a_setup_that_never_passes_starts_the_session_anyway(monkeypatch):
 
     monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=600, fail=False))
     result = live.run_live(live.SingleExercise(live_spec()), 0, FarAway(), display=False, setup_check=True)
-    setup = result.report["setup"]
-    assert setup == {"passed": False, "completed": True, "advice": setup["advice"], "seconds": 10.0}
-    assert "bring the camera closer" in setup["advice"][0] and "message" not in result.report
+    setup = result.report.setup
+    assert (setup.passed, setup.completed, setup.seconds) == (False, True, 10.0)
+    assert "bring the camera closer" in setup.advice[0] and result.report.message is None
 
 
 @pytest.mark.parametrize("camera, mirror, shown_mirrored", [

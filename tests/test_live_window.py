@@ -152,7 +152,7 @@ def test_two_sessions_writing_the_history_at_once_both_land(tmp_path):
     history = tmp_path / "h.sqlite"
     script = (
         "import sys\n"
-        "from coach.history import History\n"
+        "from coach.output.history import History\n"
         "for i in range(25):\n"
         "    h = History(sys.argv[1])\n"
         "    h.add({'exercise': 'bridge', 'kind': 'reps', 'video': {'source': 'x', 'duration_s': 1.0},\n"
@@ -161,7 +161,7 @@ def test_two_sessions_writing_the_history_at_once_both_land(tmp_path):
         "    h.close()\n")
     procs = [subprocess.Popen([sys.executable, "-c", script, str(history)], cwd=ROOT) for _ in range(2)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]
-    from coach.history import History
+    from coach.output.history import History
 
     h = History(history)
     try:

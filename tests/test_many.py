@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from coach.many import analyze_many, collect
+from coach.app.many import analyze_many, collect
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_videos"

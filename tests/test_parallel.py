@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from coach.batch import analyze_video
-from coach.parallel import ParallelPoses, plan_chunks, worth_it
-from coach.pose import create_estimator
-from coach.sources import VideoFile
-from coach.specs import find_spec
+from coach.app.batch import analyze_video
+from coach.app.parallel import ParallelPoses, plan_chunks, worth_it
+from coach.io.pose import create_estimator
+from coach.io.sources import VideoFile
+from coach.specs.reader import find_spec
 
 ROOT = Path(__file__).resolve().parent.parent
 FROG_PUMPS = ROOT.parent / "shared" / "videos" / "glute_bridge" / "pal_frog_pump.mp4"

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from coach.engine import Recorder
-from coach.specs import find_spec
-from coach.synth.cli import TIMELINES
-from coach.synth.exact import exact_poses
-from coach.synth.timeline import load_timeline
+from coach.analysis.recorder import Recorder
+from coach.lab.synth.cli import TIMELINES
+from coach.lab.synth.exact import exact_poses
+from coach.lab.synth.timeline import load_timeline
+from coach.specs.reader import find_spec
 
 
 def _report(timeline: str, spec_id: str, camera: dict) -> dict:
@@ -25,7 +25,7 @@ def test_a_plank_with_its_feet_out_of_the_picture_is_judged_on_the_knees():
     whole plank. The hold is timed and the sag is warned about as with the whole body in view."""
     whole = _report("plank_demo", "plank", {})
     cut = _report("plank_demo", "plank", {"crop_shift_m": -0.8})
-    assert whole["not_seen"] == {} and cut["not_seen"] == {"ankles": 1.0, "feet": 1.0}
-    assert cut["hold"]["total_s"] == pytest.approx(whole["hold"]["total_s"], abs=0.2)
-    assert cut["hold"]["in_form_s"] == pytest.approx(whole["hold"]["in_form_s"], abs=0.3)
-    assert [w["id"] for w in cut["warnings"]] == [w["id"] for w in whole["warnings"]] == ["hips_sagging"]
+    assert whole.not_seen == {} and cut.not_seen == {"ankles": 1.0, "feet": 1.0}
+    assert cut.hold.total_s == pytest.approx(whole.hold.total_s, abs=0.2)
+    assert cut.hold.in_form_s == pytest.approx(whole.hold.in_form_s, abs=0.3)
+    assert [w.id for w in cut.warnings] == [w.id for w in whole.warnings] == ["hips_sagging"]

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from bodies2d import bridge, lying, make_pose, plank, standing
 
-from coach.engine import run_poses
-from coach.people import LOST_AFTER_S, PersonFollower, choose_exerciser
-from coach.specs import find_spec
+from coach.analysis.recorder import run_poses
+from coach.io.people import LOST_AFTER_S, PersonFollower, choose_exerciser
+from coach.specs.reader import find_spec
 from coach.types import Pose
 
 
@@ -89,21 +89,21 @@ def test_a_second_person_does_not_change_the_count():
         return people
 
     together = run_poses(spec, ((follower.pick(crowded(t), t), t) for t in times))
-    assert alone["reps"]["count"] == 8
-    assert together["reps"] == alone["reps"]
-    assert together["warnings"] == alone["warnings"]
+    assert alone.reps.count == 8
+    assert together.reps == alone.reps
+    assert together.warnings == alone.warnings
     assert follower.most_people == 3
 
 
 @pytest.fixture(scope="module")
 def bridge_with_bystanders(tmp_path_factory) -> dict[str, tuple[dict, dict]]:
     """The bridge demo rendered with each bystander scene and analysed: scene -> (labels, report)."""
-    from coach.batch import analyze_video
-    from coach.pose import create_estimator
-    from coach.synth.cli import TIMELINES
-    from coach.synth.generate import generate
-    from coach.synth.scene import BYSTANDER_SCENES, with_bystanders
-    from coach.synth.timeline import load_timeline
+    from coach.app.batch import analyze_video
+    from coach.io.pose import create_estimator
+    from coach.lab.synth.cli import TIMELINES
+    from coach.lab.synth.generate import generate
+    from coach.lab.synth.scene import BYSTANDER_SCENES, with_bystanders
+    from coach.lab.synth.timeline import load_timeline
 
     out = tmp_path_factory.mktemp("bystanders")
     base = load_timeline(TIMELINES / "bridge_demo.toml")
@@ -129,7 +129,7 @@ def test_mediapipe_follows_the_person_exercising_with_someone_else_in_view(bridg
     # standing or walking (faceless, their heads above a floor-level camera's picture) it
     # does not, so there only "nothing changes" is shown (the rule of whom to follow is
     # tested above on landmark lists).
-    assert report["people_seen"] == (2 if scene == "sitting_beside" else 1)
-    assert report["reps"]["count"] == expected["reps"]
-    assert report["reps"]["partial"] == expected["partial_reps"]
-    assert {w["id"] for w in report["warnings"]} == {w["id"] for w in expected["warnings"]}
+    assert report.people_seen == (2 if scene == "sitting_beside" else 1)
+    assert report.reps.count == expected["reps"]
+    assert report.reps.partial == expected["partial_reps"]
+    assert {w.id for w in report.warnings} == {w["id"] for w in expected["warnings"]}

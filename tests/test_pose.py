@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 
 from coach.errors import ModelError
+from coach.io.models import BUNDLE_SHA256, default_model
+from coach.io.pose import PoseLandmarker, TurnedWhenLost, create_estimator
+from coach.io.sources import VideoFile
 from coach.landmarks import INDEX
-from coach.models import BUNDLE_SHA256, default_model
-from coach.pose import PoseLandmarker, TurnedWhenLost, create_estimator
-from coach.sources import VideoFile
 
 pytestmark = pytest.mark.slow
 ROOT = Path(__file__).resolve().parent.parent
@@ -64,8 +64,8 @@ def test_analyze_with_model_flag(tmp_path):
 
 def test_the_model_says_nothing_on_the_terminal():
     """TFLite's and glog's start-up lines (XNNPACK, sparsity, inference_feedback_manager) stay hidden."""
-    code = ("from coach.pose import create_estimator\n"
-            "from coach.sources import VideoFile\n"
+    code = ("from coach.io.pose import create_estimator\n"
+            "from coach.io.sources import VideoFile\n"
             "e = create_estimator()\n"
             f"with VideoFile({str(CLIP)!r}) as s:\n"
             "    for f in s.frames():\n"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coach.io.pose import MirroredView
 from coach.landmarks import COUNT, INDEX, MIRRORED, NAMES
-from coach.pose import MirroredView
 from coach.types import Pose
 
 

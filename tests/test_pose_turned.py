@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from coach.io.pose import LookoutForOthers, TurnedWhenLost
 from coach.landmarks import COUNT
-from coach.pose import LookoutForOthers, TurnedWhenLost
 from coach.types import Pose
 
 

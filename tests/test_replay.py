@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from coach.engine import run_poses
-from coach.replay import Trace
-from coach.specs import find_spec
+from coach.analysis.recorder import run_poses
+from coach.io.replay import Trace
+from coach.specs.reader import find_spec
 
 TRACES = Path(__file__).resolve().parent / "data" / "traces"
 
@@ -28,15 +28,15 @@ def replay(name: str, exercise: str) -> dict:
 ])
 def test_plank_holds_match_labels(name, label_s, tolerance_s):
     report = replay(name, "plank")
-    assert report["hold"]["total_s"] == pytest.approx(label_s, abs=tolerance_s)
-    assert report["hold"]["in_form_s"] == pytest.approx(report["hold"]["total_s"], abs=0.2)  # labelled good form
-    assert report["warnings"] == []
+    assert report.hold.total_s == pytest.approx(label_s, abs=tolerance_s)
+    assert report.hold.in_form_s == pytest.approx(report.hold.total_s, abs=0.2)  # labelled good form
+    assert report.warnings == []
 
 
 def test_piked_plank_is_warned():
     report = replay("kaiakol_plank_correct_006", "plank")   # label: piked hips (~147 deg)
-    assert {w["id"] for w in report["warnings"]} == {"hips_piked"}
-    assert report["hold"]["in_form_s"] < report["hold"]["total_s"] / 2
+    assert {w.id for w in report.warnings} == {"hips_piked"}
+    assert report.hold.in_form_s < report.hold.total_s / 2
 
 
 @pytest.mark.parametrize("name, low, high", [
@@ -45,35 +45,35 @@ def test_piked_plank_is_warned():
 ])
 def test_bridge_rep_counts(name, low, high):
     report = replay(name, "bridge")
-    assert low <= report["reps"]["count"] <= high
-    assert "back_arched" not in {w["id"] for w in report["warnings"]}   # labelled good form
+    assert low <= report.reps.count <= high
+    assert "back_arched" not in {w.id for w in report.warnings}   # labelled good form
 
 
 def test_bird_dog_one_rep_with_hold():
     report = replay("gymnai_bird_dog_overlay", "bird_dog")   # 1 rep, ~4 s hold
-    assert report["reps"]["count"] == 1
-    assert 2.5 <= report["reps"]["items"][0]["hold_s"] <= 5.0
+    assert report.reps.count == 1
+    assert 2.5 <= report.reps.items[0].hold_s <= 5.0
 
 
 @pytest.mark.parametrize("name", ["mrpose_pushup_with_trainer", "nikan_squat_side"])
 @pytest.mark.parametrize("exercise", ["bridge", "bird_dog"])
 def test_controls_give_no_reps(name, exercise):
     report = replay(name, exercise)
-    assert report["reps"]["count"] == 0 and report["reps"]["partial"] == 0
-    assert report["hold"]["total_s"] == 0.0
+    assert report.reps.count == 0 and report.reps.partial == 0
+    assert report.hold.total_s == 0.0
 
 
 @pytest.mark.parametrize("name", ["mrpose_pushup_with_trainer", "nikan_squat_side"])
 def test_controls_give_no_plank_hold(name):
     # The push-up's top is a straight-arm plank for 1.3-1.6 s at a time:
     # passing through, not holding (the hold needs the arms still for 2 s).
-    assert replay(name, "plank")["hold"]["total_s"] == 0.0
+    assert replay(name, "plank").hold.total_s == 0.0
 
 
 def test_other_exercises_do_not_count_as_bridges():
     for name in ("gymnai_forearm_plank", "gymnai_bird_dog_overlay", "malik_plank_tutorial"):
         report = replay(name, "bridge")
-        assert report["reps"]["count"] == 0, name
+        assert report.reps.count == 0, name
 
 
 def test_a_lift_found_while_settling_in_counts_and_a_foreshortened_neck_is_not_judged():
@@ -83,16 +83,16 @@ def test_a_lift_found_while_settling_in_counts_and_a_foreshortened_neck_is_not_j
     height the face-down head puts the nose on the shoulder, where the neck's angle swings
     between -80 and +85 deg. Truth: one rep, head in line."""
     report = replay("synth_superman_high_camera", "superman")
-    assert report["reps"]["count"] == 1
-    assert report["warnings"] == []
+    assert report.reps.count == 1
+    assert report.warnings == []
 
 
-# --- The whole labelled dev table (coach/real_labels.toml) on the recorded traces -------------------
+# --- The whole labelled dev table (coach/lab/real_labels.toml) on the recorded traces -------------------
 
 def _real_labels() -> dict:
     import tomllib
 
-    from coach.evaluate import REAL_LABELS_FILE
+    from coach.lab.evaluate import REAL_LABELS_FILE
 
     return tomllib.loads(REAL_LABELS_FILE.read_text())
 
@@ -110,11 +110,11 @@ KNOWN_CONTROL_MISSES: set[tuple[str, str]] = set()
 def test_labelled_real_clip(clip):
     name = Path(clip["file"]).stem
     report = replay(name, clip["spec"])
-    counted = report["hold"]["count"] if report["kind"] == "hold" else report["reps"]["count"]
+    counted = report.hold.count if report.kind == "hold" else report.reps.count
     results = {
         "count": "reps" not in clip or counted == clip["reps"],
         "hold": "hold_s" not in clip or
-        abs(report["hold"]["total_s"] - clip["hold_s"]) <= max(1.0, 0.1 * clip["hold_s"]),
+        abs(report.hold.total_s - clip["hold_s"]) <= max(1.0, 0.1 * clip["hold_s"]),
     }
     wrong = {what for what, ok in results.items() if not ok}
     assert wrong == ({KNOWN_MISSES[name]} if name in KNOWN_MISSES else set())
@@ -122,12 +122,12 @@ def test_labelled_real_clip(clip):
 
 @pytest.mark.parametrize("control", _real_labels()["control"], ids=lambda c: Path(c["file"]).stem)
 def test_controls_give_nothing_under_any_spec(control):
-    from coach.specs import builtin_spec_paths
+    from coach.specs.reader import builtin_spec_paths
 
     name = Path(control["file"]).stem
     active = set()
     for exercise in builtin_spec_paths():
         report = replay(name, exercise)
-        if report["reps"]["count"] or report["reps"]["partial"] or report["hold"]["total_s"]:
+        if report.reps.count or report.reps.partial or report.hold.total_s:
             active.add((name, exercise))
     assert active == {miss for miss in KNOWN_CONTROL_MISSES if miss[0] == name}

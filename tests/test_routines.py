@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import pytest
 
+from coach.app.routine_player import RoutinePlayer
 from coach.errors import SpecError
-from coach.routines import RoutinePlayer, builtin_routine_paths, find_routine, load_routine
-from coach.synth.cli import TIMELINES
-from coach.synth.exact import exact_poses
-from coach.synth.timeline import load_timeline
+from coach.lab.synth.cli import TIMELINES
+from coach.lab.synth.exact import exact_poses
+from coach.lab.synth.timeline import load_timeline
+from coach.specs.routine import builtin_routine_paths, find_routine, load_routine
 
 
 def test_the_articles_sequences_are_shipped():
@@ -64,9 +65,9 @@ def test_player_moves_on_when_the_target_is_reached(tmp_path):
     _feed(player, "plank_demo", t + 30.5)
     assert player.finished
     report = player.close()
-    bridge, plank = report["exercises"]
-    assert bridge["report"]["reps"]["count"] >= 1 and not plank["skipped"]
-    assert plank["report"]["hold"]["in_form_s"] >= 2.7
+    bridge, plank = report.exercises
+    assert bridge.report.reps.count >= 1 and plank.report is not None
+    assert plank.report.hold.in_form_s >= 2.7
     assert sorted(p.name for p in (tmp_path / "events").iterdir()) == ["01-bridge.events.jsonl",
                                                                        "02-plank.events.jsonl"]
 
@@ -79,4 +80,4 @@ def test_next_skips_and_back_counts_afresh(tmp_path):
     player.back(2.0)                                             # back to the bridge, counted afresh
     assert player.spec.id == "bridge"
     report = player.close()
-    assert [e["skipped"] for e in report["exercises"]] == [False, True, True, True, True]
+    assert [e.skipped for e in report.exercises] == [False, True, True, True, True]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from coach.batch import analyze_video
-from coach.evaluate import counted, counted_by_side
-from coach.pose import create_estimator
-from coach.specs import find_spec
+from coach.app.batch import analyze_video
+from coach.io.pose import create_estimator
+from coach.lab.evaluate import counted, counted_by_side
+from coach.specs.reader import find_spec
 
 SAMPLES = Path(__file__).resolve().parent.parent / "sample_videos"
 #: clip -> why its partial rep is not seen (the reading is otherwise right)

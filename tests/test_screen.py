@@ -12,13 +12,13 @@ import dataclasses
 import numpy as np
 import pytest
 
-from coach.engine import Recorder
-from coach.live import DISPLAY_HEIGHT, LiveScreen, SingleExercise, paused_view
-from coach.render import COUNT_H, Canvas, OverlayRenderer, TextBox, bottom_banner, message_view, summary_view
-from coach.specs import find_spec
-from coach.synth.cli import TIMELINES
-from coach.synth.exact import exact_poses
-from coach.synth.timeline import load_timeline
+from coach.analysis.recorder import Recorder
+from coach.app.live import DISPLAY_HEIGHT, LiveScreen, SingleExercise, paused_view
+from coach.lab.synth.cli import TIMELINES
+from coach.lab.synth.exact import exact_poses
+from coach.lab.synth.timeline import load_timeline
+from coach.output.overlay import COUNT_H, Canvas, OverlayRenderer, TextBox, bottom_banner, message_view, summary_view
+from coach.specs.reader import find_spec
 from coach.types import Pose, Snapshot
 
 WINDOWS = [(640, 480), (1280, 720), (1920, 1080)]

@@ -9,8 +9,8 @@ import bodies2d as b
 import numpy as np
 import pytest
 
-from coach.engine import run_poses
-from coach.specs import find_spec
+from coach.analysis.recorder import run_poses
+from coach.specs.reader import find_spec
 from coach.types import Pose
 
 FPS = 30.0
@@ -36,7 +36,7 @@ def analyse(exercise: str, frames):
 
 
 def warning_ids(report) -> set[str]:
-    return {w["id"] for w in report["warnings"]}
+    return {w.id for w in report.warnings}
 
 
 # ---------------------------------------------------------------- bridge
@@ -55,29 +55,29 @@ def bridge_rep(top: float, hold_s: float = 2.0):
 ])
 def test_bridge(name, segments, reps, partial, warnings):
     report = analyse("bridge", sequence(*segments))
-    assert (report["reps"]["count"], report["reps"]["partial"]) == (reps, partial), name
+    assert (report.reps.count, report.reps.partial) == (reps, partial), name
     assert warning_ids(report) == warnings, name
 
 
 def test_bridge_jitter_at_the_start_threshold_makes_no_rep():
     report = analyse("bridge", sequence((b.bridge, -45, -45, 1), (b.bridge, -22, -22, 6), noise_px=3.0))
-    assert report["reps"]["count"] == 0 and report["reps"]["partial"] == 0
+    assert report.reps.count == 0 and report.reps.partial == 0
 
 
 def test_bridge_rep_hold_time_is_measured():
     report = analyse("bridge", sequence((b.bridge, -45, -45, 1), *bridge_rep(0, hold_s=5.0)))
-    item = report["reps"]["items"][0]
-    assert item["complete"] and item["hold_s"] == pytest.approx(5.5, abs=0.6)
-    assert report["hold"]["total_s"] == pytest.approx(item["hold_s"], abs=0.3)
+    item = report.reps.items[0]
+    assert item.complete and item.hold_s == pytest.approx(5.5, abs=0.6)
+    assert report.hold.total_s == pytest.approx(item.hold_s, abs=0.3)
 
 
 def test_bridge_dropout_mid_rep_still_counts_and_long_absence_does_not():
     short = sequence((b.bridge, -45, -45, 1), (b.bridge, -45, 0, 1), (b.bridge, 0, 0, 1), (None, 0, 0, 0.4),
                      (b.bridge, 0, 0, 1), (b.bridge, 0, -45, 1), (b.bridge, -45, -45, 1))
-    assert analyse("bridge", short)["reps"]["count"] == 1
+    assert analyse("bridge", short).reps.count == 1
     long = sequence((b.bridge, -45, -45, 1), (b.bridge, -45, 0, 1), (b.bridge, 0, 0, 1), (None, 0, 0, 4),
                     (b.bridge, 0, 0, 1), (b.bridge, 0, -45, 1), (b.bridge, -45, -45, 1))
-    assert analyse("bridge", long)["reps"]["count"] == 0
+    assert analyse("bridge", long).reps.count == 0
 
 
 def test_hidden_knee_pauses_and_names_it():
@@ -102,17 +102,17 @@ def test_hidden_knee_pauses_and_names_it():
 def test_plank(name, sag, elbow, hold, in_form, warnings):
     report = analyse("plank", sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(sag, elbow), 0, 0, 8.5),
                                        (lambda v: b.lying(), 0, 0, 1.5)))
-    assert report["hold"]["total_s"] == pytest.approx(hold, abs=0.7), name
-    assert report["hold"]["in_form_s"] == pytest.approx(in_form, abs=0.9), name
+    assert report.hold.total_s == pytest.approx(hold, abs=0.7), name
+    assert report.hold.in_form_s == pytest.approx(in_form, abs=0.9), name
     assert warning_ids(report) == warnings, name
 
 
 def test_plank_sag_midway_splits_in_form_time():
     report = analyse("plank", sequence((lambda v: b.plank(0), 0, 0, 4), (lambda v: b.plank(20), 0, 0, 4),
                                        (lambda v: b.plank(0), 0, 0, 4)))
-    assert report["hold"]["total_s"] == pytest.approx(11.5, abs=0.7)
-    assert report["hold"]["in_form_s"] == pytest.approx(7.5, abs=1.0)
-    assert [w["id"] for w in report["warnings"]] == ["hips_sagging"]
+    assert report.hold.total_s == pytest.approx(11.5, abs=0.7)
+    assert report.hold.in_form_s == pytest.approx(7.5, abs=1.0)
+    assert [w.id for w in report.warnings] == ["hips_sagging"]
 
 
 def test_plank_faced_from_the_right_reads_the_same():
@@ -122,13 +122,13 @@ def test_plank_faced_from_the_right_reads_the_same():
 
 def test_nobody_in_view_gives_nothing():
     report = analyse("plank", sequence((None, 0, 0, 5)))
-    assert report["pose_coverage"] == 0.0 and report["hold"]["total_s"] == 0.0 and "message" in report
+    assert report.pose_coverage == 0.0 and report.hold.total_s == 0.0 and report.message
 
 
 def test_dropout_inside_a_plank_hold_is_bridged():
     report = analyse("plank", sequence((lambda v: b.plank(0), 0, 0, 4), (None, 0, 0, 0.3),
                                        (lambda v: b.plank(0), 0, 0, 4)))
-    assert report["hold"]["longest_s"] == pytest.approx(report["hold"]["total_s"], abs=0.01)
+    assert report.hold.longest_s == pytest.approx(report.hold.total_s, abs=0.01)
 
 
 # ---------------------------------------------------------------- bird dog
@@ -146,10 +146,10 @@ def bird_rep(lift: float = 0.0, hold: float = 2.0, **form):
 ])
 def test_bird_dog(name, segments, reps, warnings):
     report = analyse("bird_dog", sequence((lambda v: b.bird_dog(-85), 0, 0, 1.0), *segments))
-    assert report["reps"]["count"] == reps, name
+    assert report.reps.count == reps, name
     assert warning_ids(report) == warnings, name
     if reps:
-        assert report["reps"]["by_side"] == {"left": 0, "right": reps}
+        assert report.reps.by_side == {"left": 0, "right": reps}
 
 
 def test_bird_dog_counts_on_a_faint_far_side_but_does_not_warn_on_it():
@@ -158,13 +158,13 @@ def test_bird_dog_counts_on_a_faint_far_side_but_does_not_warn_on_it():
     rest = lambda v: b.bird_dog(-85, far_visibility=0.4)  # noqa: E731
     report = analyse("bird_dog", sequence((rest, 0, 0, 1.0), (shape, -85, 0, 1.0), (shape, 0, 0, 3.0),
                                           (shape, 0, -85, 1.0), (rest, 0, 0, 1.0)))
-    assert report["reps"]["count"] == 1
+    assert report.reps.count == 1
     assert warning_ids(report) == set()
 
 
 def test_bird_dog_half_raised_leg_is_a_partial_rep():
     report = analyse("bird_dog", sequence((lambda v: b.bird_dog(-85), 0, 0, 1.0), *bird_rep(-30, 3.0)))
-    assert report["reps"]["partial"] == 1 and report["reps"]["count"] == 0
+    assert report.reps.partial == 1 and report.reps.count == 0
     assert {"leg_not_level", "arm_not_level"} <= warning_ids(report)
 
 
@@ -172,7 +172,7 @@ def test_bird_dog_half_raised_leg_is_a_partial_rep():
 def test_a_position_metric_out_of_sight_does_not_end_a_rep(tmp_path):
     """Lifting the chest hides the elbow beside it; the arms-by-the-sides check then cannot be
     read, which is not being out of position: the lift goes on counting."""
-    from coach.specs import load_spec
+    from coach.specs.reader import load_spec
 
     path = tmp_path / "lift.toml"
     path.write_text('''
@@ -215,7 +215,7 @@ min_rep_s = 1.0
         for _ in range(int(seconds * FPS)):
             frames.append((prone(lift, hidden), len(frames) / FPS))
     report = run_poses(spec, frames)
-    assert report["reps"]["count"] == 1
+    assert report.reps.count == 1
 
 
 # ---------------------------------------------------------------- how far off the side the camera is
@@ -291,6 +291,6 @@ def test_the_report_says_which_parts_were_not_seen():
 
     frames = [(b.plank(0.0) if i % 3 else feet_out(b.plank(0.0)), i / 15) for i in range(150)]
     report = run_poses(find_spec("plank"), frames)
-    assert set(report["not_seen"]) == {"ankles", "feet"}      # the hip line's ankles, the hip height's toes
-    assert report["not_seen"]["ankles"] == pytest.approx(1 / 3, abs=0.02)
-    assert run_poses(find_spec("plank"), ((b.plank(0.0), i / 15) for i in range(150)))["not_seen"] == {}
+    assert set(report.not_seen) == {"ankles", "feet"}      # the hip line's ankles, the hip height's toes
+    assert report.not_seen["ankles"] == pytest.approx(1 / 3, abs=0.02)
+    assert run_poses(find_spec("plank"), ((b.plank(0.0), i / 15) for i in range(150))).not_seen == {}

@@ -7,9 +7,9 @@ import json
 
 import pytest
 
-from coach import sinks
 from coach.errors import OutputError
-from coach.sinks import EventLog, write_json_atomic
+from coach.output import sinks
+from coach.output.sinks import EventLog, write_json_atomic
 from coach.types import StateChanged
 
 

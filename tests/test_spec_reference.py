@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coach.specs import METRIC_KINDS, SPEC_KEYS, Timing, builtin_spec_paths, find_spec, load_spec
+from coach.specs.model import METRIC_KINDS, Timing
+from coach.specs.reader import SPEC_KEYS, builtin_spec_paths, find_spec, load_spec
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "specs.md"
 HEADINGS = {"Top level": "", "`[metrics.NAME]`": "metrics.NAME", "`[[position]]`": "position",

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coach.errors import SpecError
-from coach.specs import builtin_spec_paths, find_spec, load_spec, parse_spec
+from coach.specs.reader import builtin_spec_paths, find_spec, load_spec, parse_spec
 
 BRIDGE = Path(__file__).resolve().parent.parent / "exercise_specs" / "bridge.toml"
 

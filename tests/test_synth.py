@@ -8,13 +8,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from coach.synth import exercises
-from coach.synth.body import body_names, load_body, skin
-from coach.synth.render import Camera, Look, render, vertex_colours
-from coach.synth.timeline import load_timeline
+from coach.lab.synth import exercises
+from coach.lab.synth.body import body_names, load_body, skin
+from coach.lab.synth.draw import Camera, Look, render, vertex_colours
+from coach.lab.synth.timeline import load_timeline
 
 DATA = Path(__file__).resolve().parent / "data"
-TIMELINES = Path(__file__).resolve().parent.parent / "coach" / "synth" / "timelines"
+TIMELINES = Path(__file__).resolve().parent.parent / "coach" / "lab" / "synth" / "timelines"
 
 
 def test_numpy_skinning_matches_anny_reference():
@@ -110,7 +110,7 @@ def test_timeline_expected_report_is_derived_from_steps():
 
 @pytest.mark.parametrize("path", sorted(TIMELINES.glob("*.toml")), ids=lambda p: p.stem)
 def test_every_builtin_timeline_poses(path):
-    from coach.synth.generate import pose_for
+    from coach.lab.synth.generate import pose_for
 
     timeline = load_timeline(path)
     frames = timeline.frames()

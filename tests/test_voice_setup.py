@@ -7,14 +7,15 @@ import time
 
 import pytest
 
+from coach.analysis.report import Setup
 from coach.analysis.session import Session
 from coach.analysis.view import camera_tilt_deg
-from coach.setup_check import SetupCheck, SetupView, problems
-from coach.specs import find_spec
-from coach.synth.cli import TIMELINES
-from coach.synth.exact import exact_poses
-from coach.synth.timeline import load_timeline
-from coach.voice import Voice
+from coach.app.setup_check import SetupCheck, SetupView, problems
+from coach.lab.synth.cli import TIMELINES
+from coach.lab.synth.exact import exact_poses
+from coach.lab.synth.timeline import load_timeline
+from coach.output.voice import Voice
+from coach.specs.reader import find_spec
 
 
 class Recorded:
@@ -107,7 +108,7 @@ def test_setup_passes_then_counts_down():
     assert views[0][1] == SetupView("CAMERA SET-UP", "Good: stay there")
     assert views[12][1] == SetupView("GET READY", "Starting Plank", 3)
     assert check.done and check.passed and views[-1][1] is None
-    assert check.result() == {"passed": True, "completed": True, "advice": [], "seconds": 4.0}
+    assert check.result() == Setup(passed=True, completed=True, advice=[], seconds=4.0)
 
 
 def test_setup_check_asks_nobody_to_step_in():
@@ -131,8 +132,8 @@ def test_a_camera_that_stays_wrong_starts_the_session_anyway_with_its_advice():
     assert all("looks down on you" in view.advice for t, view in views if t < 9.9)
     assert next(t for t, view in views if view is None) == pytest.approx(10.0)
     result = check.result()
-    assert result["completed"] and not result["passed"] and "looks down on you" in result["advice"][0]
-    assert result["seconds"] == pytest.approx(10.0)
+    assert result.completed and not result.passed and "looks down on you" in result.advice[0]
+    assert result.seconds == pytest.approx(10.0)
 
 
 def test_leaving_the_picture_during_the_countdown_starts_it_over():

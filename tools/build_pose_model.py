@@ -1,4 +1,4 @@
-"""Rebuild ``coach/models/pose_landmarker_full.task``, the pose model the coach ships.
+"""Rebuild ``coach/io/models/pose_landmarker_full.task``, the pose model the coach ships.
 
 MediaPipe 1.x wheels carry no pose model and the Tasks API wants a ``.task``
 bundle, which is published only as a web download. The same BlazePose networks
@@ -30,9 +30,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))   # the build venv has no coach installed
 
-from coach.models import BUNDLE_SHA256  # noqa: E402  (the one recorded checksum)
+from coach.io.models import BUNDLE_SHA256  # noqa: E402  (the one recorded checksum)
 
-OUT = ROOT / "coach" / "models" / "pose_landmarker_full.task"
+OUT = ROOT / "coach" / "io" / "models" / "pose_landmarker_full.task"
 SOURCE_RELEASE = "mediapipe==0.10.21"
 # file in the release -> (name in the bundle, its sha256, input mean, input std, outputs)
 NETWORKS = {

@@ -1,9 +1,9 @@
 """One-time export of anny body shapes to small numpy files (dev tool).
 
-The synthetic-video generator (:mod:`coach.synth`) runs on numpy and OpenCV
+The synthetic-video generator (:mod:`coach.lab.synth`) runs on numpy and OpenCV
 alone; this script is the only place that needs torch and anny. It writes,
 per body shape, the rest-pose mesh, triangle faces, sparse skinning weights
-and the rest bone frames to ``coach/synth/bodies/NAME.npz``, and one posed
+and the rest bone frames to ``coach/lab/synth/bodies/NAME.npz``, and one posed
 reference (anny's own bone poses and skinned vertices for a random pose) to
 ``tests/data/anny_reference.npz`` so the tests can check that our numpy
 skinning reproduces anny's.
@@ -80,7 +80,7 @@ def _export_reference(model, phenotype: dict[str, float], path: Path) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "coach" / "synth" / "bodies")
+    parser.add_argument("--out", type=Path, default=ROOT / "coach" / "lab" / "synth" / "bodies")
     args = parser.parse_args()
     import anny
 

@@ -19,21 +19,21 @@ import tempfile
 from collections import defaultdict
 from pathlib import Path
 
+from coach.analysis.report import ReportBuilder
 from coach.analysis.session import Session
-from coach.report import ReportBuilder
-from coach.specs import find_spec
-from coach.synth.timeline import load_timeline
+from coach.lab.synth.timeline import load_timeline
+from coach.specs.reader import find_spec
 
 
 def _poses(timeline, video: bool):
     if not video:
-        from coach.synth.exact import exact_poses
+        from coach.lab.synth.exact import exact_poses
 
         yield from exact_poses(timeline)
         return
-    from coach.pose import create_estimator
-    from coach.sources import VideoFile
-    from coach.synth.generate import generate
+    from coach.io.pose import create_estimator
+    from coach.io.sources import VideoFile
+    from coach.lab.synth.generate import generate
 
     out = Path(tempfile.mkdtemp()) / f"{timeline.name}.mp4"
     generate(timeline, out)

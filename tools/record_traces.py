@@ -14,8 +14,8 @@ import argparse
 import json
 from pathlib import Path
 
-from coach.batch import record_trace
-from coach.pose import create_estimator
+from coach.app.batch import record_trace
+from coach.io.pose import create_estimator
 
 ROOT = Path(__file__).resolve().parent.parent
 

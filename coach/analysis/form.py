@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coach.analysis.holds import conditions_hold
-from coach.specs import WarningSpec
+from coach.specs.model import WarningSpec
 from coach.types import Event, Metrics, WarningEnded, WarningStarted
 
 #: A fault (or its end) pending while its metric cannot be read for longer than this starts

@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import deque
 
-from coach.specs import Condition
+from coach.specs.model import Condition
 from coach.types import Event, HoldSegment, Metrics
 
 #: Seconds of values the rate of change of a ``max_rate`` condition is fitted over.
@@ -56,7 +56,7 @@ class HoldTimer:
     top is a straight-arm plank for half a second) and are not counted.
 
     Example:
-        >>> from coach.specs import Condition
+        >>> from coach.specs.model import Condition
         >>> from coach.types import Metrics
         >>> timer = HoldTimer((Condition("line", min=-10, max=10),), min_hold_s=1.0)
         >>> for i in range(31):

@@ -6,7 +6,7 @@ import math
 
 from coach import geometry, landmarks
 from coach.analysis.view import across
-from coach.specs import DERIVED_KINDS, ExerciseSpec, MetricSpec
+from coach.specs.model import DERIVED_KINDS, ExerciseSpec, MetricSpec
 from coach.types import Metrics, Pose
 
 #: Form warnings judge only landmarks at least this visible (MediaPipe's own

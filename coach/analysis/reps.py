@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from collections import deque
 
-from coach.specs import RepSpec
+from coach.specs.model import RepSpec
 from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepStarted
 
 #: How far below its peak so far a rep still counts as "at the top" (metric units, degrees).

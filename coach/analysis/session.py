@@ -27,7 +27,7 @@ from coach.analysis.reps import RepCounter
 from coach.analysis.side import SideChooser
 from coach.analysis.view import ADVICE, TiltEstimate, ViewCheck
 from coach.smoothing import LandmarkSmoother
-from coach.specs import PER_SIDE_MODES, Condition, ExerciseSpec
+from coach.specs.model import PER_SIDE_MODES, Condition, ExerciseSpec
 from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
 
 MESSAGES = {
@@ -68,7 +68,7 @@ class Session:
     """Runs one exercise spec over a stream of poses.
 
     Example:
-        >>> from coach.specs import find_spec
+        >>> from coach.specs.reader import find_spec
         >>> session = Session(find_spec("plank"))
         >>> snapshot = session.update(None, 0.0)
         >>> snapshot.state

@@ -1,0 +1,310 @@
+"""The session report: a typed record built from the session's events, written as JSON.
+
+One builder serves file analysis, replayed landmarks and live sessions, and one
+:class:`Report` type carries the result to every writer (``coach.output.write``),
+so a report means the same thing whichever way it was made. ``Report.to_dict``
+is the JSON contract (versioned by ``report_version``); ``Report.from_dict``
+reads it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+from coach.analysis.session import Session
+from coach.specs.model import PER_SIDE_MODES, Targets
+from coach.types import Event, RepItem, Snapshot, WarningEnded, WarningStarted
+
+REPORT_VERSION = 6   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
+                     # 5: started_at, video.source and video.name for every source, warnings[].cue;
+                     # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only)
+#: A part hidden in at least this share of the frames with a person is reported as not seen.
+NOT_SEEN_SHARE = 0.1
+SIDES_IN_TURN_NOTE = "sides given in turn, left first: one camera cannot tell which side is worked"
+NO_PERSON = "No person was found in the video."
+
+
+@dataclass
+class StartedAt:
+    """When the session began (ISO 8601 with time zone), and how that is known: ``clock`` for a live
+    session, ``file time`` for a recording (its file's time less its duration)."""
+
+    at: str
+    known_from: str
+
+    def to_dict(self) -> dict[str, str]:
+        return {"at": self.at, "from": self.known_from}
+
+
+@dataclass
+class Video:
+    """What was watched: a file, a camera or a replayed trace; the same shape for every source."""
+
+    source: str
+    name: str
+    duration_s: float
+    frames: int | None = None
+    fps: float | None = None
+    width: int | None = None
+    height: int | None = None
+    fps_note: str | None = None
+
+
+@dataclass
+class Reps:
+    count: int = 0
+    partial: int = 0
+    by_side: dict[str, int] | None = None
+    items: list[RepItem] = field(default_factory=list)
+
+
+@dataclass
+class HoldItem:
+    start_s: float
+    end_s: float
+    in_form_s: float
+    side: str | None
+
+
+@dataclass
+class Hold:
+    count: int = 0
+    total_s: float = 0.0
+    in_form_s: float = 0.0
+    longest_s: float = 0.0
+    by_side: dict[str, dict[str, float]] | None = None
+    items: list[HoldItem] = field(default_factory=list)
+
+
+@dataclass
+class FormWarning:
+    """A form warning as it was shown: from ``start_s`` to ``end_s`` (None while still shown)."""
+
+    id: str
+    message: str
+    cue: str
+    start_s: float
+    end_s: float | None = None
+
+
+@dataclass
+class Setup:
+    """The live set-up check: did placement pass, was it finished, what was left to change."""
+
+    passed: bool
+    completed: bool
+    advice: list[str]
+    seconds: float
+
+
+@dataclass
+class Latency:
+    p50: float
+    p95: float
+    max: float
+
+
+@dataclass
+class Report:
+    """Everything a session found; the fields after ``not_seen`` are set only where they apply."""
+
+    exercise: str
+    exercise_name: str
+    kind: str
+    targets: Targets
+    video: Video | None = None
+    started_at: StartedAt | None = None
+    pose_backend: str | None = None
+    people_seen: int | None = None        # the most people the pose model saw in one frame
+    pose_coverage: float | None = 0.0     # share of frames with a person; None when rebuilt from events
+    camera_tilt_deg: float | None = None
+    interrupted: bool = False
+    reps: Reps = field(default_factory=Reps)
+    hold: Hold = field(default_factory=Hold)
+    warnings: list[FormWarning] = field(default_factory=list)
+    # Parts the exercise measures that were out of the picture or hidden for a while (share of the
+    # frames with a person): what was judged without them, or not judged.
+    not_seen: dict[str, float] = field(default_factory=dict)
+    sides_note: str | None = None
+    message: str | None = None
+    setup: Setup | None = None            # live only
+    ended_by: str | None = None           # live only: quit, end of video, time limit, ...
+    live_fps: float | None = None
+    frames_dropped: int | None = None
+    latency_ms: Latency | None = None
+    recovered: bool = False               # rebuilt from the event log of a session cut off
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract: every field under its own name, optional ones only when set."""
+        out: dict[str, Any] = {"report_version": REPORT_VERSION}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in _OPTIONAL and value in (None, False):
+                continue
+            out[f.name] = _plain(value)
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Report:
+        """A report read back from its JSON (any version since 5: a missing ``holds`` target is
+        read from ``reps`` for a hold exercise)."""
+        targets = dict(data["targets"])
+        if "holds" not in targets:
+            is_hold = data.get("kind") == "hold"
+            targets["holds"] = targets.get("reps") if is_hold else None
+            targets["reps"] = None if is_hold else targets.get("reps")
+        reps, hold = data["reps"], data["hold"]
+        started = data.get("started_at")
+        return cls(
+            exercise=data["exercise"], exercise_name=data["exercise_name"], kind=data.get("kind", "reps"),
+            targets=Targets(**targets),
+            video=Video(**data["video"]) if data.get("video") else None,
+            started_at=StartedAt(started["at"], started["from"]) if started else None,
+            pose_backend=data.get("pose_backend"), people_seen=data.get("people_seen"),
+            pose_coverage=data.get("pose_coverage"), camera_tilt_deg=data.get("camera_tilt_deg"),
+            interrupted=bool(data.get("interrupted")),
+            reps=Reps(count=reps["count"], partial=reps["partial"], by_side=reps.get("by_side"),
+                      items=[RepItem(**{**r, "warnings": tuple(r["warnings"])}) for r in reps["items"]]),
+            hold=Hold(**{**hold, "items": [HoldItem(**h) for h in hold["items"]]}),
+            warnings=[FormWarning(**w) for w in data["warnings"]],
+            not_seen=data.get("not_seen") or {},
+            sides_note=data.get("sides_note"), message=data.get("message"),
+            setup=Setup(**data["setup"]) if data.get("setup") else None,
+            ended_by=data.get("ended_by"), live_fps=data.get("live_fps"), frames_dropped=data.get("frames_dropped"),
+            latency_ms=Latency(**data["latency_ms"]) if data.get("latency_ms") else None,
+            recovered=bool(data.get("recovered")),
+        )
+
+_OPTIONAL = {"sides_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered"}
+
+
+def _plain(value: Any) -> Any:
+    """A report field as JSON data: rep items rounded as they always were, ``started_at``'s ``from``."""
+    if isinstance(value, StartedAt):
+        return value.to_dict()
+    if isinstance(value, Reps):
+        return {"count": value.count, "partial": value.partial, "by_side": value.by_side,
+                "items": [r.as_dict() for r in value.items]}
+    if hasattr(value, "__dataclass_fields__"):
+        return asdict(value)
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+class ReportBuilder:
+    """Collects events and per-frame coverage while a session runs."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.frames = 0
+        self.frames_with_pose = 0
+        self.warnings: list[FormWarning] = []
+        self._open: dict[str, FormWarning] = {}
+        self._hidden_frames: dict[str, int] = {}
+        self.last_t = 0.0
+
+    def add(self, snapshot: Snapshot) -> None:
+        self.frames += 1
+        if snapshot.pose is not None:
+            self.frames_with_pose += 1
+            for part in snapshot.hidden_parts:
+                self._hidden_frames[part] = self._hidden_frames.get(part, 0) + 1
+        self.last_t = snapshot.t
+        self.add_events(snapshot.events)
+
+    def add_events(self, events: tuple[Event, ...] | list[Event]) -> None:
+        for event in events:
+            if isinstance(event, WarningStarted):
+                item = FormWarning(id=event.id, message=event.message, cue=event.cue or event.message.split(":")[0],
+                                   start_s=round(event.t, 3))
+                self._open[event.id] = item
+                self.warnings.append(item)
+            elif isinstance(event, WarningEnded) and event.id in self._open:
+                self._open.pop(event.id).end_s = round(event.t, 3)
+
+    def build(self, video: Video | None = None, interrupted: bool = False, backend: str | None = None,
+              people_seen: int | None = None, started_at: StartedAt | None = None) -> Report:
+        """The report (call after ``session.finish``)."""
+        spec = self.session.spec
+        coverage = self.frames_with_pose / self.frames if self.frames else 0.0
+        for item in self._open.values():
+            item.end_s = round(self.last_t, 3)
+        tilt = self.session.tilt.value
+        return Report(
+            exercise=spec.id, exercise_name=spec.name, kind=spec.kind,
+            targets=spec.targets,
+            video=video, started_at=started_at, pose_backend=backend, people_seen=people_seen,
+            pose_coverage=round(coverage, 4), camera_tilt_deg=round(tilt, 1) if tilt is not None else None,
+            interrupted=interrupted, reps=self._reps(), hold=self._hold(), warnings=self.warnings,
+            not_seen=self._not_seen(),
+            sides_note=SIDES_IN_TURN_NOTE if spec.sides == "in_turn" else None,
+            message=NO_PERSON if coverage == 0.0 else None,
+        )
+
+    def _reps(self) -> Reps:
+        reps = self.session.reps
+        if reps is None:
+            return Reps()
+        by_side = reps.count_by_side() if self.session.spec.sides in PER_SIDE_MODES else None
+        return Reps(count=reps.count, partial=reps.partial, by_side=by_side, items=list(reps.items))
+
+    def _hold(self) -> Hold:
+        hold = self.session.hold
+        return Hold(
+            count=hold.count, total_s=round(hold.total_s, 2), in_form_s=round(hold.in_form_s, 2),
+            longest_s=round(hold.longest_s, 2),
+            by_side=hold.by_side() if self.session.spec.sides in PER_SIDE_MODES else None,
+            items=[HoldItem(start_s=round(s.start_s, 3), end_s=round(s.end_s, 3), in_form_s=round(s.in_form_s, 2),
+                            side=s.side) for s in hold.segments],
+        )
+
+    def _not_seen(self) -> dict[str, float]:
+        if not self.frames_with_pose:
+            return {}
+        shares = {part: n / self.frames_with_pose for part, n in sorted(self._hidden_frames.items())}
+        return {part: round(share, 2) for part, share in shares.items() if share >= NOT_SEEN_SHARE}
+
+
+@dataclass
+class RoutineEntry:
+    """One exercise of a routine: its report, or None when it was skipped."""
+
+    exercise: str
+    exercise_name: str
+    report: Report | None = None
+
+    @property
+    def skipped(self) -> bool:
+        return self.report is None
+
+
+@dataclass
+class RoutineReport:
+    """A routine's report: one entry per exercise, and the live session's context at the top."""
+
+    routine: str
+    routine_name: str
+    exercises: list[RoutineEntry]
+    video: Video | None = None
+    started_at: StartedAt | None = None
+    pose_backend: str | None = None
+    people_seen: int | None = None
+    interrupted: bool = False
+    setup: Setup | None = None
+    ended_by: str | None = None
+    live_fps: float | None = None
+    frames_dropped: int | None = None
+    latency_ms: Latency | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "routine": self.routine, "routine_name": self.routine_name,
+            "exercises": [{"exercise": e.exercise, "exercise_name": e.exercise_name, "skipped": e.skipped,
+                           "report": e.report.to_dict() if e.report else None} for e in self.exercises]}
+        for f in fields(self)[3:]:
+            value = getattr(self, f.name)
+            if value is not None:
+                out[f.name] = _plain(value)
+        return out

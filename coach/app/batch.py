@@ -1,0 +1,91 @@
+"""Analyse a recorded video: every frame, deterministic, same engine as live."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from functools import partial
+from pathlib import Path
+
+from coach.analysis.recorder import Recorder
+from coach.analysis.report import StartedAt, Video
+from coach.io.pose import PoseEstimator
+from coach.io.replay import Trace
+from coach.io.sources import VideoFile
+from coach.output.moments import WorstMoments
+from coach.output.overlay import OverlayRenderer
+from coach.output.sinks import EventLog, VideoSink
+from coach.output.write import Finished
+from coach.specs.model import ExerciseSpec
+
+Progress = Callable[[int, int], None]
+
+
+def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator,
+                  annotated: str | Path | None = None, events: str | Path | None = None,
+                  progress: Progress | None = None, max_frames: int | None = None,
+                  pictures: bool = False) -> Finished:
+    """Run the exercise spec over every frame of a video: its report, series and, with
+    ``pictures``, the worst-form moments for the HTML page (``coach.output.write`` writes them).
+
+    Besides: the ``annotated`` video and the ``events`` log, written as the frames go.
+
+    Time is frame index / fps, so the result does not depend on how fast the
+    machine is. Ctrl-C (or SIGTERM turned into KeyboardInterrupt by the CLI)
+    stops early and returns the partial report with ``interrupted`` set.
+    """
+    with VideoFile(path) as source:
+        info = source.info
+        recorder = Recorder(spec, EventLog(events) if events else None)
+        renderer = OverlayRenderer(spec) if (annotated or pictures) else None
+        sink = VideoSink(annotated, info.fps, (info.width, info.height)) if annotated else None
+        moments = WorstMoments(spec) if pictures else None
+        interrupted = False
+        frames = 0
+        try:
+            for frame in source.frames():
+                if max_frames is not None and frames >= max_frames:
+                    break
+                snapshot = recorder.step(estimator.detect(frame.image, frame.t), frame.t)
+                if sink is not None and renderer is not None:
+                    sink.write(renderer.annotate(frame.image, snapshot))
+                if moments is not None and renderer is not None and snapshot.warnings:
+                    moments.update(snapshot, partial(renderer.annotate, frame.image, snapshot))
+                frames += 1
+                if progress is not None:
+                    progress(frames, info.frames)
+        except KeyboardInterrupt:
+            interrupted = True
+        finally:
+            if sink is not None:
+                sink.close()
+    video = Video(source=str(path), name=Path(path).name, fps=round(info.fps, 3), frames=frames,
+                  duration_s=round(frames / info.fps, 3), width=info.width, height=info.height,
+                  fps_note="the file has no usable frame rate; 30 fps assumed" if info.fps_guessed else None)
+    report = recorder.close(video=video, interrupted=interrupted, backend=estimator.name,
+                            people_seen=estimator.most_people, started_at=recorded_at(path, info.duration_s))
+    return Finished(report, recorder.series, spec, moments.best() if moments else [])
+
+
+def recorded_at(path: str | Path, duration_s: float) -> StartedAt:
+    """When a recording began, as well as a file can tell: its last change (the end of the recording,
+    for a camera's own file) less its duration; ISO 8601 with the local time zone."""
+    ended = datetime.fromtimestamp(Path(path).stat().st_mtime).astimezone()
+    return StartedAt((ended - timedelta(seconds=duration_s)).isoformat(timespec="seconds"), "file time")
+
+
+def record_trace(path: str | Path, estimator: PoseEstimator, out: str | Path,
+                 progress: Progress | None = None) -> Trace:
+    """Run the pose model over every frame once and keep its landmarks in ``out`` (.npz).
+
+    Replaying the trace (:class:`coach.io.replay.Trace`) gives the same analysis
+    without the model, so a spec can be re-scored on many clips in seconds.
+    """
+    with VideoFile(path) as source:
+        info = source.info
+        poses = []
+        for frame in source.frames():
+            poses.append(estimator.detect(frame.image, frame.t))
+            if progress is not None:
+                progress(len(poses), info.frames)
+    return Trace.save(out, poses, info.fps, (info.width, info.height), source=Path(path).name)

@@ -1,0 +1,153 @@
+"""One long video on every core: the pose model runs on chunks of it in worker processes.
+
+The pose model is nearly all of the time an analysis takes, and it runs on one
+core. :class:`ParallelPoses` cuts the video into chunks of about ``CHUNK_S``
+seconds and hands them, in order, to a pool of worker processes. Each worker
+keeps one pose model and one open video for the whole run: it reads on through
+the file (decoding only the frames that are not its own), starts the model
+``WARMUP_S`` before each chunk it is given, so that MediaPipe's tracker and
+filter have settled when the chunk's own frames begin, and throws those
+frames' landmarks away. It returns the chunk's landmarks as one compact array.
+
+The engine runs once, in order, in the main process: :class:`ParallelPoses`
+is an estimator whose ``detect`` hands out the next frame's landmarks, so the
+report, the annotated video, the HTML pictures and Ctrl-C behave as they
+always do. Only the chunks being read or waiting to be used are in memory,
+whatever the video's length.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import signal
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from coach.types import Pose
+
+#: Seconds read before a chunk begins and then dropped: MediaPipe's landmark filter and
+#: tracker settle within about half a second.
+WARMUP_S = 1.5
+#: About this long a chunk: long beside the warm-up (2.5 % more frames), short enough that
+#: memory does not grow with the video.
+CHUNK_S = 60.0
+#: Videos shorter than this are not worth more processes (each loads the model: 1-2 s).
+MIN_PARALLEL_S = 40.0
+
+# The worker's own state, kept between the chunks it is given: its model and where it is in the file.
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(path: str, model: str | None, people: int) -> None:
+    # Ctrl-C reaches every process of the terminal: the main process stops the workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _worker.update(path=path, model=model, people=people)
+
+
+def read_chunk(start: int, end: int, warmup: int) -> tuple[np.ndarray, tuple[int, int], int]:
+    """Landmarks of frames ``start`` to ``end`` as an (n, 33, 4) float32 array of x, y, visibility
+    and depth (NaN: nobody found), the frame size, and the most people seen so far."""
+    if "frames" not in _worker:
+        from coach.io.pose import create_estimator
+        from coach.io.sources import VideoFile
+
+        video = VideoFile(_worker["path"])
+        _worker.update(video=video, frames=video.frames(), size=(video.info.width, video.info.height),
+                       estimator=create_estimator(_worker["model"], people=_worker["people"]))
+    estimator = _worker["estimator"]
+    rows: list[np.ndarray] = []
+    for frame in _worker["frames"]:
+        if frame.index < start - warmup:
+            continue                                  # decoded only: cheap next to the pose model
+        pose = estimator.detect(frame.image, frame.t)
+        if frame.index >= start:
+            rows.append(_row(pose))
+        if frame.index >= end - 1:
+            break
+    array = np.stack(rows) if rows else np.zeros((0, 33, 4), np.float32)
+    return array, _worker["size"], estimator.most_people
+
+
+def _row(pose: Pose | None) -> np.ndarray:
+    if pose is None:
+        return np.full((33, 4), np.nan, np.float32)
+    return np.column_stack([pose.xy, pose.visibility, pose.depth]).astype(np.float32)
+
+
+def _pose(row: np.ndarray, size: tuple[int, int]) -> Pose | None:
+    if np.isnan(row[0, 0]):
+        return None
+    data = row.astype(float)
+    return Pose(xy=data[:, :2].copy(), visibility=data[:, 2].copy(), depth=data[:, 3].copy(), image_size=size)
+
+
+def worth_it(frames: int, fps: float, workers: int, min_parallel_s: float = MIN_PARALLEL_S) -> bool:
+    """Several workers for a video this long?"""
+    return workers > 1 and frames >= min_parallel_s * fps
+
+
+def plan_chunks(frames: int, fps: float, workers: int, chunk_s: float = CHUNK_S) -> list[tuple[int, int]]:
+    """(first frame, end) of each chunk: about ``chunk_s`` long, and at least one per worker."""
+    count = max(workers, round(frames / max(chunk_s * fps, 1.0)))
+    bounds = [round(i * frames / count) for i in range(count + 1)]
+    return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
+
+
+class ParallelPoses:
+    """An estimator whose landmarks are read ahead, chunk by chunk, by worker processes.
+
+    ``detect`` ignores the picture and returns the next frame's landmarks, in
+    order, waiting for its chunk if it must. At most ``2 * workers`` chunks are
+    asked for ahead of the one in use.
+    """
+
+    def __init__(self, path: str | Path, frames: int, fps: float, workers: int, model: str | None = None,
+                 people: int = 3, chunk_s: float = CHUNK_S, warmup_s: float = WARMUP_S) -> None:
+        self.workers = workers
+        self.name = "mediapipe-tasks (parallel)"
+        self._chunks = plan_chunks(frames, fps, workers, chunk_s)
+        self._warmup = int(round(warmup_s * fps))
+        self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
+                                         initializer=_start_worker,
+                                         initargs=(str(path), str(model) if model else None, people))
+        self._asked: list[Future] = []
+        self._chunk = -1
+        self._ask_ahead()
+        self._rows = np.zeros((0, 33, 4), np.float32)
+        self._size = (0, 0)
+        self._next = 0
+        self._most_people = 0
+
+    def _ask_ahead(self) -> None:
+        while len(self._asked) < len(self._chunks) and len(self._asked) <= self._chunk + 2 * self.workers:
+            start, end = self._chunks[len(self._asked)]
+            self._asked.append(self._pool.submit(read_chunk, start, end, self._warmup if start else 0))
+
+    @property
+    def most_people(self) -> int:
+        return self._most_people
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        while self._next >= len(self._rows):
+            if self._chunk + 1 >= len(self._chunks):
+                return None                               # more frames than the file said it had
+            self._chunk += 1
+            self._ask_ahead()
+            self._rows, self._size, people = self._asked[self._chunk].result()
+            self._asked[self._chunk] = Future()           # its landmarks are in use: let the result go
+            self._most_people = max(self._most_people, people)
+            self._next = 0
+        row = self._rows[self._next]
+        self._next += 1
+        return _pose(row, self._size)
+
+    def close(self) -> None:
+        """Stop the workers (at once if the analysis was cut short)."""
+        processes = list((getattr(self._pool, "_processes", None) or {}).values())
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
+            if process.is_alive():
+                process.terminate()

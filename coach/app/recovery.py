@@ -1,0 +1,122 @@
+"""No session lost: a live session cut off hard (kill -9, a power cut) is rebuilt from its event log.
+
+A live session writes every event to its ``.events.jsonl`` as it happens,
+starting with a ``SessionStarted`` line that names the exercise and where the
+report goes, and holds an exclusive lock on the log while it runs. Its report
+is written only at the end. At the next start of ``coach``,
+:func:`recover_sessions` finds logs in the sessions folder whose report was
+never written and whose lock is free (their session is over), rebuilds each
+report from the events (reps, holds, form cues; ``"recovered": true``) and
+adds it to the history.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from coach.analysis.report import Report
+from coach.errors import CoachError
+from coach.output.sinks import SESSION_STARTED, fcntl
+from coach.specs.reader import find_spec
+
+
+def _in_use(path: Path) -> bool:
+    if fcntl is None:  # pragma: no cover
+        import time
+
+        return time.time() - path.stat().st_mtime < 60
+    with open(path, "a") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+        fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    return False
+
+
+def _events(path: Path) -> Iterator[dict[str, Any]]:
+    with open(path, encoding="utf-8") as handle:
+        for line in handle:
+            try:
+                yield json.loads(line)
+            except json.JSONDecodeError:      # the last line, cut off mid-write
+                return
+
+
+def unfinished(sessions: Path) -> list[tuple[Path, dict[str, Any]]]:
+    """Event logs in ``sessions`` whose session ended without writing its report: (log, its header)."""
+    found = []
+    for log in sorted(sessions.glob("*.events.jsonl")) if sessions.is_dir() else []:
+        header = next(_events(log), None)
+        if not header or header.get("event") != SESSION_STARTED:
+            continue
+        report = Path(header.get("report") or log.with_name(log.name.removesuffix(".events.jsonl") + ".json"))
+        if not report.exists() and not _in_use(log):
+            found.append((log, header))
+    return found
+
+
+def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
+    """The report of a session cut off, from what its event log holds."""
+    spec = find_spec(header["exercise"])
+    reps: list[dict[str, Any]] = []
+    holds: list[dict[str, Any]] = []
+    warnings: list[dict[str, Any]] = []
+    open_warnings: dict[str, dict[str, Any]] = {}
+    last_t = 0.0
+    for event in _events(log):
+        last_t = max(last_t, float(event.get("t") or 0.0))
+        kind = event.get("event")
+        if kind == "RepFinished":
+            reps.append(event["rep"])
+        elif kind == "HoldSegment":
+            holds.append({k: event[k] for k in ("start_s", "end_s", "in_form_s", "side")})
+        elif kind == "WarningStarted":
+            item = {"id": event["id"], "message": event["message"], "cue": event.get("cue") or "",
+                    "start_s": round(event["t"], 3), "end_s": None}
+            open_warnings[event["id"]] = item
+            warnings.append(item)
+        elif kind == "WarningEnded" and event.get("id") in open_warnings:
+            open_warnings.pop(event["id"])["end_s"] = round(event["t"], 3)
+    complete = [r for r in reps if r["complete"]]
+    by_side = None
+    if spec.sides != "near" and spec.kind == "reps":
+        by_side = {side: sum(1 for r in complete if r["side"] == side) for side in ("left", "right")}
+    total = sum(h["end_s"] - h["start_s"] for h in holds)
+    return Report.from_dict({
+        "exercise": spec.id, "exercise_name": spec.name, "kind": spec.kind,
+        "started_at": header.get("started_at"),
+        "video": {"source": header.get("source", ""), "name": header.get("name", ""), "duration_s": round(last_t, 3)},
+        "recovered": True, "interrupted": True, "ended_by": "cut off (recovered from the event log)",
+        "message": "This session was cut off; its report was rebuilt from its event log.",
+        "pose_coverage": None,
+        "targets": asdict(spec.targets),
+        "reps": {"count": len(complete), "partial": len(reps) - len(complete), "by_side": by_side, "items": reps},
+        "hold": {"count": len(holds), "total_s": round(total, 2),
+                 "in_form_s": round(sum(h["in_form_s"] for h in holds), 2),
+                 "longest_s": round(max((h["end_s"] - h["start_s"] for h in holds), default=0.0), 2),
+                 "by_side": None, "items": holds},
+        "warnings": warnings,
+        "not_seen": {},
+    })
+
+
+def recover_sessions(sessions: Path) -> list[tuple[Path, Report]]:
+    """Rebuild and write the report of every session in ``sessions`` that was cut off; returns
+    (report path, report) for each. A log that cannot be read is left as it is."""
+    from coach.output.sinks import write_json_atomic
+
+    done = []
+    for log, header in unfinished(sessions):
+        try:
+            report = rebuild_report(log, header)
+            path = Path(header.get("report") or log.with_name(log.name.removesuffix(".events.jsonl") + ".json"))
+            write_json_atomic(path, report.to_dict())
+        except (CoachError, KeyError, TypeError, ValueError, OSError):
+            continue
+        done.append((path, report))
+    return done

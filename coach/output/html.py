@@ -1,0 +1,221 @@
+"""The session report as one self-contained HTML file.
+
+The HTML holds the summary (reps and holds against the targets, per side),
+the table of reps, a plot of the exercise's main metric over time (active
+time shaded, reps and holds marked, the target band drawn), a timeline of
+the warnings, and pictures of the worst-form moments with the skeleton. Plots
+are drawn with matplotlib and embedded as PNG data, pictures as JPEG data,
+so the file can be mailed to a physiotherapist as it is.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from coach.analysis.report import Report
+from coach.analysis.series import STATES, Series
+from coach.errors import OutputError
+from coach.output.moments import Moment
+from coach.output.text import summary_lines
+from coach.specs.model import ExerciseSpec, metric_unit
+
+CSS = """
+body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
+h1 { margin-bottom: 0.2em; } .sub { color: #666; margin-top: 0; }
+table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #ccc; padding: 4px 10px; }
+th { background: #f2f2f2; text-align: left; } .warn { color: #b00; } .ok { color: #070; }
+.moments { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; width: 640px; max-width: 100%; } figure img { width: 100%; }
+figcaption { font-size: 0.9em; color: #444; } img.plot { width: 100%; }
+"""
+
+
+def _png(fig) -> str:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
+    return base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _target_band(spec: ExerciseSpec, metric: str) -> tuple[float | None, float | None]:
+    """The metric's range that counts as the target position."""
+    if spec.reps is not None and spec.reps.metric == metric:
+        return spec.reps.full_at, None
+    for c in spec.hold:
+        if c.metric == metric:
+            return c.min, c.max
+    return None, None
+
+
+def plot_session(report: Report, series: Series, spec: ExerciseSpec) -> str:
+    """One panel per metric a rep or a warning is about, with the warnings timeline, as base64 PNG."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    metrics = series.plotted_metrics()
+    fig, axes = plt.subplots(len(metrics) + 1, 1, figsize=(10, 1.2 + 2.6 * len(metrics)), sharex=True,
+                             gridspec_kw={"height_ratios": [4] * len(metrics) + [1]})
+    for ax, metric in zip(axes[:-1], metrics):
+        _plot_metric(ax, report, series, spec, metric)
+    _plot_cues(axes[-1], report, spec)
+    fig.tight_layout()
+    data = _png(fig)
+    plt.close(fig)
+    return data
+
+
+def _plot_metric(ax: Any, report: Report, series: Series, spec: ExerciseSpec, metric: str) -> None:
+    t = list(series.t)
+    values = list(series.values[metric])
+    ax.plot(t, values, color="#1f5fa8", lw=1.4, label=metric.replace("_", " "))
+    active = STATES.index("active")
+    start = None
+    for i, s in enumerate(list(series.state) + [-1]):
+        if s == active and start is None:
+            start = t[i]
+        elif s != active and start is not None:
+            ax.axvspan(start, t[i - 1], color="#e8f3e8", lw=0, zorder=0)
+            start = None
+    lo, hi = _target_band(spec, metric)
+    finite = [v for v in values if not math.isnan(v)]
+    if finite and (lo is not None or hi is not None):
+        ymin, ymax = min(finite), max(finite)
+        ax.axhspan(lo if lo is not None else ymin, hi if hi is not None else max(ymax, lo or ymax),
+                   color="#ffe9b3", alpha=0.6, lw=0, zorder=0, label="target")
+    for rule in spec.warnings:
+        if rule.metric == metric:
+            for level in (rule.below, rule.above):
+                if level is not None:
+                    ax.axhline(level, color="#c0392b", lw=0.8, ls="--")
+    for rep in report.reps.items:
+        ax.axvspan(rep.start_s, rep.end_s, color="#1f5fa8" if rep.complete else "#999", alpha=0.12, lw=0)
+        ax.text((rep.start_s + rep.end_s) / 2, 1.0, str(rep.index), transform=ax.get_xaxis_transform(),
+                ha="center", va="bottom", fontsize=8)
+    unit = metric_unit(spec, metric)
+    ax.set_ylabel(f"{metric.replace('_', ' ')}" + (f" ({unit})" if unit else ""))
+    ax.legend(loc="upper right", fontsize=8)
+    ax.grid(alpha=0.3)
+
+
+def _plot_cues(wax: Any, report: Report, spec: ExerciseSpec) -> None:
+    ids = sorted({w.id for w in report.warnings})
+    for row, wid in enumerate(ids):
+        spans = [(w.start_s, (w.end_s or w.start_s) - w.start_s) for w in report.warnings if w.id == wid]
+        wax.broken_barh(spans, (row - 0.4, 0.8), color="#c0392b")
+    cues = {w.id: w.cue for w in spec.warnings}
+    wax.set_yticks(range(len(ids)), [cues.get(i, i.replace("_", " ")) for i in ids], fontsize=8)
+    wax.set_ylim(-0.6, max(0.6, len(ids) - 0.4))
+    wax.set_xlabel("time (s)")
+    wax.set_title("form cues" if ids else "no form cues", fontsize=9, loc="left")
+
+
+def _side_rows(report: Report) -> str:
+    hold_sides = report.hold.by_side
+    rep_sides = report.reps.by_side
+    if not hold_sides and not rep_sides:
+        return ""
+    rows = []
+    for side in ("left", "right"):
+        cells = [side]
+        if rep_sides:
+            cells.append(str(rep_sides[side]))
+        if hold_sides:
+            cells += [str(hold_sides[side]["holds"]), f"{hold_sides[side]['in_form_s']:.1f}"]
+        rows.append("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in cells) + "</tr>")
+    head = ["side"] + (["reps"] if rep_sides else []) + (["holds", "s in good form"] if hold_sides else [])
+    note = f"<p class='sub'>{html.escape(report.sides_note)}</p>" if report.sides_note else ""
+    return ("<h2>Left and right</h2><table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
+            + "".join(rows) + "</table>" + note)
+
+
+def _when(report: Report) -> str:
+    """ "5 Dec 2026, 07:40 (UTC+01:00), 1 min 12 s · " from the report's start and duration."""
+    started = report.started_at.at if report.started_at else None
+    duration = float(report.video.duration_s if report.video else 0.0)
+    length = f"{int(duration // 60)} min {duration % 60:.0f} s" if duration >= 60 else f"{duration:.0f} s"
+    if not started:
+        return f"{length} \u00b7 "
+    when = datetime.fromisoformat(started)
+    approx = " (from the file's time)" if report.started_at and report.started_at.known_from == "file time" else ""
+    zone = f" UTC{when.isoformat()[-6:]}" if when.utcoffset() is not None else ""
+    return f"{when:%d %b %Y, %H:%M}{zone}{approx}, {length} \u00b7 "
+
+
+def _progress(rows: Sequence[Any], kind: str) -> str:
+    """The last days of this exercise from the history: a short strip for the physiotherapist."""
+    if not rows:
+        return ""
+    amount = "reps" if kind == "reps" else "s held in good form"
+    cells = "".join(
+        f"<tr><td>{html.escape(r.day)}</td><td>{r.sessions}</td>"
+        f"<td>{r.reps if kind == 'reps' else f'{r.in_form_s:.0f}'}</td>"
+        f"<td>{'-' if r.good_share is None else f'{100 * r.good_share:.0f} %'}</td></tr>" for r in rows)
+    return (f"<h2>The last days</h2><table><tr><th>day</th><th>sessions</th><th>{amount}</th>"
+            f"<th>in good form</th></tr>{cells}</table>")
+
+
+def _coverage(report: Report) -> str:
+    if report.pose_coverage is None:
+        return " &middot; rebuilt from the event log"
+    return f" &middot; pose found in {report.pose_coverage * 100:.0f}% of frames"
+
+
+def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: list[Moment],
+                progress: Sequence[Any] = ()) -> str:
+    title = f"{spec.name}: session report"
+    summary = "".join(f"<li>{html.escape(line)}</li>" for line in summary_lines(report)[1:])
+    source = report.video.name if report.video else ""
+    cues = {w.id: w.cue for w in spec.warnings}
+    unit = metric_unit(spec, spec.reps.metric) if spec.reps else ""
+    peak_unit = " deg" if unit == "deg" else ""
+    reps = report.reps.items
+    rep_rows = "".join(
+        f"<tr><td>{r.index}</td><td>{r.side or ''}</td><td>{r.start_s:.1f}-{r.end_s:.1f} s</td>"
+        f"<td class='{'ok' if r.complete else 'warn'}'>{'full' if r.complete else 'partial'}</td>"
+        f"<td>{r.peak:.0f}{peak_unit}</td><td>{r.hold_s:.1f} s</td>"
+        f"<td class='warn'>{html.escape('; '.join(cues.get(w, w) for w in r.warnings))}</td></tr>" for r in reps)
+    rep_table = ("<h2>Reps</h2><table><tr><th>#</th><th>side</th><th>time</th><th>range</th>"
+                 f"<th>peak ({html.escape(unit)})</th><th>at the top</th><th>form cues</th></tr>{rep_rows}</table>"
+                 ) if reps else ""
+    plot = plot_session(report, series, spec) if len(series) else ""
+    pictures = "".join(
+        f"<figure><img alt='{html.escape(m.warning)}' src='data:image/jpeg;base64,"
+        f"{base64.b64encode(m.jpeg).decode('ascii')}'><figcaption>{m.t:.1f} s: {html.escape(m.message)}"
+        f"</figcaption></figure>" for m in moments)
+    moments_html = (f"<h2>Worst-form moments</h2><div class='moments'>{pictures}</div>" if moments
+                    else "<h2>Worst-form moments</h2><p>No form warnings in this session.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{CSS}</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p class="sub">{html.escape(_when(report))}{html.escape(source)}{_coverage(report)}
+{' &middot; <b>interrupted</b>' if report.interrupted else ''}</p>
+<h2>Summary</h2><ul>{summary}</ul>
+{_side_rows(report)}
+{rep_table}
+<h2>Over time: {html.escape(', '.join(m.replace('_', ' ') for m in series.plotted_metrics()))}</h2>
+<p class="sub">Green: in position and tracked. Yellow band: the target. Red dashes: where a form cue starts.
+Blue: reps (grey: partial).</p>
+{'<img class="plot" alt="metric over time" src="data:image/png;base64,' + plot + '">' if plot else '<p>No frames.</p>'}
+{moments_html}
+{_progress(progress, spec.kind)}
+<h2>About this exercise</h2><p>{html.escape(spec.instructions)}</p>
+<p class="sub">Camera: {html.escape(spec.camera)}</p>
+</body></html>
+"""
+
+
+def write_html(path: str | Path, report: Report, series: Series, spec: ExerciseSpec,
+               moments: list[Moment], progress: Sequence[Any] = ()) -> None:
+    """The page; ``progress``: the history's last days of this exercise (``coach.output.history.DayRow``)."""
+    try:
+        Path(path).write_text(render_html(report, series, spec, moments, progress), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc}") from None

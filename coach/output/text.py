@@ -1,0 +1,116 @@
+"""A report in words: the terminal summary and the end-of-session screen's lines."""
+
+from __future__ import annotations
+
+from coach.analysis.report import Report, Targets
+
+
+def side_comparison(by_side: dict[str, dict[str, float]], target: Targets) -> str:
+    """One line comparing left and right holds, e.g. for a one-sided stretch."""
+    left, right = by_side["left"], by_side["right"]
+    per = f" of {target.holds}" if target.holds and target.per_side else ""
+    line = (f"sides: left {left['holds']}{per} holds, {left['in_form_s']:.1f} s in form; "
+            f"right {right['holds']}{per} holds, {right['in_form_s']:.1f} s in form")
+    lo, hi = sorted((left["in_form_s"], right["in_form_s"]))
+    if hi > 0 and lo == 0:
+        line += f" ({'left' if left['in_form_s'] == 0 else 'right'} side not done)"
+    elif hi > 0 and lo < 0.8 * hi:
+        weaker = "left" if left["in_form_s"] < right["in_form_s"] else "right"
+        line += f" ({weaker} side {100 * (1 - lo / hi):.0f} % shorter)"
+    return line
+
+
+def summary_lines(report: Report) -> list[str]:
+    """A short human summary of a report, for the terminal."""
+    coverage = f"pose found in {report.pose_coverage * 100:.0f}% of frames" if report.pose_coverage is not None \
+        else "rebuilt from its event log"
+    lines = [f"{report.exercise_name}: {coverage}"]
+    if report.message:
+        lines.append(report.message)
+    lines += _count_lines(report)
+    if report.hold.by_side:
+        lines.append(side_comparison(report.hold.by_side, report.targets))
+    counts: dict[str, int] = {}
+    words: dict[str, str] = {}
+    for w in report.warnings:
+        counts[w.id] = counts.get(w.id, 0) + 1
+        words[w.id] = w.cue or w.message.split(":")[0]
+    if counts:
+        lines.append("form cues: " + "; ".join(f"{words[k]} ({_times(v)}) [{k}]" for k, v in counts.items()))
+    else:
+        lines.append("form cues: none")
+    if report.not_seen:
+        lines.append("not seen: " + ", ".join(f"{part} ({share * 100:.0f} % of the time)"
+                                               for part, share in report.not_seen.items()))
+    if report.interrupted:
+        lines.append("(interrupted: partial result)")
+    return lines
+
+
+def _count_lines(report: Report) -> list[str]:
+    """The reps or holds against the target, and the time at the top or in position."""
+    reps, hold, target = report.reps, report.hold, report.targets
+    per_side = " per side" if target.per_side else ""
+    lines = []
+    if report.kind == "hold":
+        if target.holds:
+            lines.append(f"holds: {hold.count} / target {target.holds}{per_side}")
+    elif reps.items or target.reps:
+        line = f"reps: {reps.count}" + (f" / target {target.reps}{per_side}" if target.reps else "")
+        if reps.by_side:
+            line += f" (left {reps.by_side['left']}, right {reps.by_side['right']})"
+        if reps.partial:
+            line += f", and {reps.partial} partial"
+        lines.append(line)
+    if report.kind == "reps":
+        # For reps, "hold" is the time at the top of each rep: the same figure as the reps table's.
+        tops = [r.hold_s for r in reps.items if r.complete]
+        if tops:
+            line = f"at the top: {sum(tops) / len(tops):.1f} s a rep on average, longest {max(tops):.1f} s"
+            lines.append(line + (f" (target {target.hold_s:g} s)" if target.hold_s else ""))
+    else:
+        line = (f"hold: {hold.in_form_s:.1f} s in good form of {hold.total_s:.1f} s in position, "
+                f"longest {hold.longest_s:.1f} s")
+        lines.append(line + (f" (target {target.hold_s:g} s per hold)" if target.hold_s else ""))
+    return lines
+
+
+
+def _times(n: int) -> str:
+    return "once" if n == 1 else f"{n} times"
+
+
+def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
+    """The end-of-session screen, in a few big lines: the count or the hold against the target, the
+    share in good form, the most frequent cue (``cues`` maps warning ids to their words)."""
+    if report.message:
+        return [report.message]
+    lines = []
+    target, reps, hold = report.targets, report.reps, report.hold
+    if report.kind == "reps":
+        line = f"Reps: {reps.count}" + (f" of {target.reps}" if target.reps else "")
+        if reps.by_side:
+            per = f" of {target.reps}" if target.reps else ""
+            line = f"Reps: left {reps.by_side['left']}{per}, right {reps.by_side['right']}{per}"
+        if reps.partial:
+            line += f" (+ {reps.partial} partial)"
+        lines.append(line)
+        if reps.items:
+            clean = sum(1 for item in reps.items if not item.warnings)
+            lines.append(f"In good form: {clean} of {len(reps.items)} reps")
+    else:
+        goal = f" of {target.hold_s:g} s" if target.hold_s else ""
+        lines.append(f"Held {hold.in_form_s:.0f} s in good form{goal}"
+                     + (f" ({hold.count} holds)" if hold.count > 1 else ""))
+        if hold.total_s > 0:
+            lines.append(f"In good form: {100 * hold.in_form_s / hold.total_s:.0f} % of the time in position")
+    counts: dict[str, int] = {}
+    for w in report.warnings:
+        counts[w.id] = counts.get(w.id, 0) + 1
+    if counts:
+        top = max(counts, key=lambda k: counts[k])
+        lines.append(f"Most frequent cue: {cues.get(top, top)} ({_times(counts[top])})")
+    else:
+        lines.append("No form cues: well done")
+    return lines
+

@@ -1,0 +1,1 @@
+"""Exercise and routine specs: the model (``model``), the file reader (``reader``), routines (``routine``)."""
