@@ -254,12 +254,20 @@ def test_after_a_drop_only_a_lift_still_rising_counts():
 HOLD = (Condition("line", min=-10.0, max=10.0),)
 
 
+def step_hold(timer, metrics, t, in_form=True):
+    """One frame of a hold, in the order the session calls them."""
+    timer.observe(metrics, t)
+    held = timer.in_target(metrics)
+    timer.learn_rest(metrics, t)
+    return timer.advance(held, metrics.side if metrics is not None else None, t, in_form)
+
+
 def run_hold(values, timer=None, in_form=None):
     timer = timer or HoldTimer(HOLD, dropout_grace_s=0.5, min_hold_s=1.0)
     events = []
     for i, v in enumerate(values):
         m = None if v is None else Metrics({"line": v}, "left")
-        events += timer.update(m, i / FPS, in_form=True if in_form is None else in_form(i / FPS))
+        events += step_hold(timer, m, i / FPS, in_form=True if in_form is None else in_form(i / FPS))
     events += timer.close(len(values) / FPS)
     return timer, events
 
@@ -346,18 +354,18 @@ def test_hold_with_max_rate_needs_stillness():
     # Push-up-like: the arm sweeps 0 -> 90 -> 0 every 3 s, pausing 1.5 s at the top.
     cycle = trace((0, 90, 0.75), (90, 90, 1.5), (90, 0, 0.75))
     for i, v in enumerate(cycle * 4):
-        timer.update(Metrics({"arm": v}, "left"), i / FPS)
+        step_hold(timer, Metrics({"arm": v}, "left"), i / FPS)
     assert timer.total_s == 0.0
     timer = HoldTimer(still, dropout_grace_s=0.5, min_hold_s=2.0)
     rng = np.random.default_rng(1)
     for i in range(150):   # a real 5 s plank: still, with a degree of jitter
-        timer.update(Metrics({"arm": 85 + rng.normal(0, 0.5)}, "left"), i / FPS)
+        step_hold(timer, Metrics({"arm": 85 + rng.normal(0, 0.5)}, "left"), i / FPS)
     assert timer.total_s == pytest.approx(5.0, abs=0.2)
     # Floor-level camera, 15 fps: the elbow jitters by 3 deg a frame (45 deg/s frame to frame)
     # while the person is still; that is not movement.
     timer = HoldTimer(still, dropout_grace_s=0.5, min_hold_s=2.0)
     for i in range(75):
-        timer.update(Metrics({"arm": 75 + rng.normal(0, 3.0)}, "left"), i / 15)
+        step_hold(timer, Metrics({"arm": 75 + rng.normal(0, 3.0)}, "left"), i / 15)
     assert timer.total_s == pytest.approx(74 / 15, abs=0.2)
 
 
@@ -411,7 +419,7 @@ def test_a_hold_level_relative_to_the_persons_own_rest():
         timer = HoldTimer(knees, dropout_grace_s=0.5, min_hold_s=2.0)
         values = trace((rest, rest, 2), (rest, lowered, 1), (lowered, lowered, 5), (lowered, rest, 1), (rest, rest, 1))
         for i, v in enumerate(values):
-            timer.update(Metrics({"knee": v + rng.normal(0, 0.01)}, "left"), i / FPS)
+            step_hold(timer, Metrics({"knee": v + rng.normal(0, 0.01)}, "left"), i / FPS)
         timer.close(len(values) / FPS)
         return timer
 
@@ -423,7 +431,7 @@ def test_a_hold_level_relative_to_the_persons_own_rest():
     # Without a rest seen (already lowered at the start) only max applies.
     timer = HoldTimer(knees, dropout_grace_s=0.5, min_hold_s=2.0)
     for i in range(150):
-        timer.update(Metrics({"knee": 0.55}, "left"), i / FPS)
+        step_hold(timer, Metrics({"knee": 0.55}, "left"), i / FPS)
     assert timer.total_s == 0.0
 
 

@@ -55,12 +55,19 @@ class HoldTimer:
     shorter than ``min_hold_s`` are passing through the position (a push-up's
     top is a straight-arm plank for half a second) and are not counted.
 
+    Per frame the session calls :meth:`observe` (the rates' windows), then
+    :meth:`in_target` (a check: it changes nothing), then :meth:`learn_rest`
+    (so what a frame teaches counts from the next one), and :meth:`advance`
+    with the answer.
+
     Example:
         >>> from coach.specs.model import Condition
         >>> from coach.types import Metrics
         >>> timer = HoldTimer((Condition("line", min=-10, max=10),), min_hold_s=1.0)
         >>> for i in range(31):
-        ...     _ = timer.update(Metrics({"line": 0.0}, "left"), i * 0.1, in_form=True)
+        ...     metrics = Metrics({"line": 0.0}, "left")
+        ...     timer.observe(metrics, i * 0.1)
+        ...     _ = timer.advance(timer.in_target(metrics), "left", i * 0.1, in_form=True)
         >>> round(timer.total_s, 1)
         3.0
     """
@@ -87,8 +94,6 @@ class HoldTimer:
         self._relative = [c for c in conditions if c.max_of_rest is not None]
         self._rest_window: dict[str, deque[tuple[float, float]]] = {c.metric: deque() for c in self._relative}
         self.rest: dict[str, float] = {}       # the person's own resting value per metric, once learnt
-        self._state_t: float | None = None
-        self._state: bool | None = None
 
     @property
     def total_s(self) -> float:
@@ -139,24 +144,11 @@ class HoldTimer:
         """Length of the hold in progress (0 when none)."""
         return self._seg_total if self._open else 0.0
 
-    def in_target(self, metrics: Metrics | None, t: float) -> bool | None:
-        """Whether the target position is held at ``t`` (None: cannot tell).
-
-        Conditions with ``max_rate`` also need the metric's rate of change to
-        stay below it: the slope of a straight line fitted to the last
-        :data:`RATE_WINDOW_S` of values. A fitted slope follows a real
-        movement (a push-up sweeps the upper arm at 100-200 deg/s) but not
-        the pose model's frame-to-frame jitter, which an average of frame
-        differences reads as speed (an elbow jittering 5 deg at 15 fps is
-        75 deg/s frame to frame). Calling twice for the same ``t`` is harmless.
-        """
-        if self._state_t == t:
-            return self._state
-        state = conditions_hold(self.conditions, metrics, self.rest)
-        self._learn_rest(metrics, t)
+    def observe(self, metrics: Metrics | None, t: float) -> None:
+        """Keep the last :data:`RATE_WINDOW_S` of each ``max_rate`` metric, afresh when the side changes
+        (another side's limb is not the same limb moving)."""
         side = metrics.side if metrics is not None else None
         if side != self._rate_side:
-            # Another side's limb is not the same limb moving: start the rates afresh.
             for recent in self._recent.values():
                 recent.clear()
             self._rate_side = side
@@ -167,12 +159,24 @@ class HoldTimer:
                 recent.append((t, value))
             while recent and t - recent[0][0] > RATE_WINDOW_S:
                 recent.popleft()
-            if state and condition.max_rate is not None and _slope(recent) > condition.max_rate:
-                state = False
-        self._state_t, self._state = t, state
-        return state
 
-    def _learn_rest(self, metrics: Metrics | None, t: float) -> None:
+    def in_target(self, metrics: Metrics | None) -> bool | None:
+        """Whether the target position is held (None: cannot tell), on what :meth:`observe` kept.
+
+        Conditions with ``max_rate`` also need the metric's rate of change to
+        stay below it: the slope of a straight line fitted to the last
+        :data:`RATE_WINDOW_S` of values. A fitted slope follows a real
+        movement (a push-up sweeps the upper arm at 100-200 deg/s) but not
+        the pose model's frame-to-frame jitter, which an average of frame
+        differences reads as speed (an elbow jittering 5 deg at 15 fps is
+        75 deg/s frame to frame).
+        """
+        state = conditions_hold(self.conditions, metrics, self.rest)
+        if not state:
+            return state
+        return not any(c.max_rate is not None and _slope(self._recent[c.metric]) > c.max_rate for c in self._rated)
+
+    def learn_rest(self, metrics: Metrics | None, t: float) -> None:
         """Learn the resting value of ``max_of_rest`` metrics: the highest still second above the hold's level.
 
         Above the level, so a hold itself is not taken for the rest; the
@@ -196,18 +200,14 @@ class HoldTimer:
             if middle > 0 and max(values) - min(values) <= REST_SPREAD * middle:
                 self.rest[c.metric] = max(middle, self.rest.get(c.metric, middle))
 
-    def update(self, metrics: Metrics | None, t: float, in_form: bool = True, allowed: bool = True) -> list[Event]:
-        """Advance to ``t``; ``in_form`` is False while a form warning is shown.
-
-        ``allowed`` False means "not in target whatever the metrics say" (a
-        rep exercise only holds at the top of a rep in progress).
-        """
-        state = self.in_target(metrics, t) if allowed else False
+    def advance(self, state: bool | None, side: str | None, t: float, in_form: bool = True) -> list[Event]:
+        """Advance to ``t`` with the position held (True), left (False) or unknown (None);
+        ``side`` is the side the metrics show, ``in_form`` False while a form warning is shown."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         if state:
             if not self._open:
-                self._side = self.turn_side() if self.in_turn else (metrics.side if metrics is not None else None)
+                self._side = self.turn_side() if self.in_turn else side
                 self._open = True
                 self._start = t
                 self._seg_total = self._seg_form = 0.0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections import deque
+from dataclasses import dataclass, field
 
 from coach.specs.model import RepSpec
 from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepStarted
@@ -26,6 +27,162 @@ OWN_RANGE_REPS = 3
 OWN_RANGE_MIN_REPS = 2
 
 
+
+class LearntRest:
+    """The person's own resting value, learnt while they lie at rest or still.
+
+    Two windows of the last second: rest samples (their median is the rest,
+    robust to a glitch frame) and every reading while not in a rep (to see
+    stillness). Writing happens in :meth:`note` and :meth:`observe` only; the
+    checks (:meth:`still`, :meth:`level`, :meth:`lowest_recent`) change nothing.
+    """
+
+    def __init__(self) -> None:
+        self.value: float | None = None                            # the rest learnt, if any
+        self._samples: deque[tuple[float, float]] = deque()         # (t, value) at rest, last second
+        self._recent: deque[tuple[float, float]] = deque()          # (t, value) while not up, last second
+
+    def note(self, value: float, t: float) -> None:
+        """A reading at rest; from three samples on, the rest is their median.
+
+        The median of two is their mean, and one far wrist drawn hanging for a
+        frame (-78 deg) would drag it half-way.
+        """
+        _keep_last_second(self._samples, value, t)
+        if len(self._samples) >= 3:
+            self.value = statistics.median(v for _, v in self._samples)
+
+    def observe(self, value: float, t: float) -> None:
+        """A reading while not in a rep (or coming down from one), for :meth:`still`."""
+        _keep_last_second(self._recent, value, t)
+
+    def relearn(self) -> None:
+        """Learn the rest afresh from the next samples."""
+        self._samples.clear()
+        self.value = None
+
+    def assume(self, value: float) -> None:
+        """The rest is ``value`` (known another way); the samples stay until newer ones replace it."""
+        self.value = value
+
+    def forget(self) -> None:
+        self._samples.clear()
+        self._recent.clear()
+        self.value = None
+
+    def clear_recent(self) -> None:
+        self._recent.clear()
+
+    def lowest_recent(self, value: float) -> float:
+        """The lowest reading of the last second, or ``value``: a rep's base."""
+        return min([v for _, v in self._recent] + [value])
+
+    def still(self, value: float, t: float, spec: RepSpec) -> bool:
+        """Lying still short of full range, wherever that reads (specs with ``rest_rise``).
+
+        A camera above the person or turned off the side can read the resting
+        value above ``rest_below`` (a prone chest lift lying flat reads +5 to
+        +6 from 0.6 m and 37 deg). A second in which the metric moves less
+        than ``rest_rise`` and stays below ``full_at`` is rest too, so the
+        person's own rest is learnt and the thresholds follow it.
+        """
+        if spec.rest_rise is None or value >= spec.full_at or not self._recent or t - self._recent[0][0] < 0.8:
+            return False
+        values = [v for _, v in self._recent]
+        return max(values) - min(values) <= spec.rest_rise
+
+    def level(self, absolute: float, rise: float | None, rest_below: float) -> float:
+        """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
+
+        A rest that reads below the absolute scale can only lower the
+        threshold (a camera reading the whole movement lower), never to
+        within half the rise of that rest: a prone chest lift learnt resting
+        at 2.9 against an absolute rest level of 3 read 3.0-3.5 lying between
+        two lifts, which never ended the first. A rest that reads above
+        ``rest_below`` (a camera reading it higher) leaves only the relative level.
+        """
+        if rise is None or self.value is None:
+            return absolute
+        if self.value >= rest_below:
+            return self.value + rise
+        return max(min(absolute, self.value + rise), self.value + rise / 2)
+
+
+class FirstReading:
+    """The first reading of a session (or since the person was lost): rest, or a lift under way?
+
+    MediaPipe often finds a person lying face down only once they lift, and
+    the position must hold for ``settle_s`` before the counter sees anything,
+    so the first value may be half-way up a rep. :meth:`settle` keeps the
+    readings of that settling stretch; :meth:`take` hands the earliest one
+    over as the first reading (once); a first reading above the rest becomes
+    the :attr:`candidate`, and :meth:`rising` tells whether the readings since
+    rose a band within :data:`FIRST_RISE_S` (a check: it changes nothing;
+    :meth:`expire` drops a candidate too old to be a lift).
+    """
+
+    def __init__(self) -> None:
+        self.pending = True                                   # no reading taken yet
+        self.candidate: tuple[float, float] | None = None     # (t, value) of a first reading above rest
+        self._earliest: tuple[float, float] | None = None     # (t, value): earliest reading while settling in
+        self._settled: deque[tuple[float, float]] = deque()   # readings of the last second settling in
+
+    def settle(self, value: float | None, t: float) -> None:
+        """A reading while the person settles into position; None (out of position) forgets them."""
+        if value is None:
+            self._earliest = None
+            self._settled.clear()
+            return
+        if self._earliest is None:
+            self._earliest = (t, value)
+        _keep_last_second(self._settled, value, t)
+
+    def take(self, value: float, t: float) -> tuple[tuple[float, float], list[tuple[float, float]]]:
+        """The first reading (the earliest while settling in, or this one) and the settling readings."""
+        first = self._earliest or (t, value)
+        settled = list(self._settled)
+        self.pending = False
+        self._earliest = None
+        self._settled.clear()
+        return first, settled
+
+    def expire(self, t: float) -> None:
+        if self.candidate is not None and t - self.candidate[0] > FIRST_RISE_S:
+            self.candidate = None
+
+    def rising(self, value: float, band: float) -> bool:
+        """The candidate has risen by ``band`` since it was read."""
+        return self.candidate is not None and value - self.candidate[1] >= band
+
+    def reset(self) -> None:
+        """Lost or out of position: the next reading is a first one again."""
+        self.pending = True
+        self.candidate = None
+
+
+@dataclass
+class RepInProgress:
+    """A rep from its start to its end: where it rose from, how high it went, how long at the top."""
+
+    start_t: float
+    peak: float
+    full: float                     # the peak that makes this rep complete, fixed when it starts
+    base: float                     # the lowest reading in the second before it rose
+    side: str | None
+    from_first: float | None = None     # the first reading's value it rose from, if it was under way then
+    hold_s: float = 0.0
+    warnings: dict[str, None] = field(default_factory=dict)
+    parts_at_start: dict[str, float | None] = field(default_factory=dict)
+    parts_at_peak: dict[str, float | None] = field(default_factory=dict)
+    down_since: float | None = None     # when it first read as over
+
+
+def _keep_last_second(window: deque[tuple[float, float]], value: float, t: float) -> None:
+    window.append((t, value))
+    while window and t - window[0][0] > 1.0:
+        window.popleft()
+
+
 class RepCounter:
     """Counts reps on one metric of a spec.
 
@@ -33,17 +190,14 @@ class RepCounter:
     None while the person is not tracked; a rep in progress survives such a gap
     up to ``lost_reset_s`` and is then dropped, never counted, so someone
     walking out of view cannot produce a phantom rep. A rep can only start
-    after the metric has been seen at rest, so someone who comes back already
-    at the top is not counted for it. The one exception is a first reading
-    (of the session, or after the person was lost or left the position):
-    MediaPipe often finds a person lying face down only once
-    they lift (a flat body on a mat is hard to see), or the first second
-    is too short to learn a rest that reads high. A first reading above the
-    rest level that goes on rising by the hysteresis band within
-    :data:`FIRST_RISE_S` is a lift under way: it counts once it comes back
-    down (to rest, or to that first reading), never at the session's end. A
-    first reading that stays put is someone resting where the camera reads
-    high, and is learnt as such.
+    after the metric has been seen at rest (the counter is *armed*), so someone
+    who comes back already at the top is not counted for it. The one exception
+    is a first reading (:class:`FirstReading`) above the rest level that goes
+    on rising by the hysteresis band within :data:`FIRST_RISE_S`: a lift under
+    way, which counts once it comes back down (to rest, or to that first
+    reading), never at the session's end. A first reading that stays put is
+    someone resting where the camera reads high, and is learnt as such
+    (:class:`LearntRest`).
 
     Example:
         >>> from coach.types import Metrics
@@ -62,121 +216,52 @@ class RepCounter:
         # straightens the hips. A rep is the movement only if each part is higher at the rep's
         # peak than when it started.
         self.must_rise = must_rise
-        self._parts_at_start: dict[str, float | None] = {}
-        self._parts_at_peak: dict[str, float | None] = {}
         self.in_turn = in_turn     # sides given left, right, left... by order, not seen
         self.lost_reset_s = lost_reset_s
         self.items: list[RepItem] = []
-        self.up = False
-        self._start_t = 0.0
-        self._peak = 0.0
-        self._full = spec.full_at      # the peak that makes this rep complete, fixed when it starts
-        self._side: str | None = None
-        self._hold_s = 0.0
+        self.rep: RepInProgress | None = None
+        self.rest = LearntRest()
+        self.first = FirstReading()
+        self._armed = False            # seen at rest: a rise from here is a rep
         self._last_t: float | None = None
         self._last_known_t = 0.0
-        self._warnings: dict[str, None] = {}
-        self._armed = False
-        self._rest_samples: deque[tuple[float, float]] = deque()   # (t, value) at rest, last second
-        self._rest_low: float | None = None   # median of those: the person's own resting value
-        self._recent: deque[tuple[float, float]] = deque()         # (t, value) while not up, last second
-        self._first_reading = True     # no value seen yet (this session, or since the last abort)
-        self._first: tuple[float, float] | None = None   # (t, value) of a first reading above the rest level
-        self._from_first: float | None = None   # the first reading's value the rep in progress rose from
-        self._settling: tuple[float, float] | None = None   # (t, value): earliest reading while settling in
-        self._settled: deque[tuple[float, float]] = deque()   # readings of the last second settling in
-        self._down_since: float | None = None   # when the rep in progress first read as over
-        self._base = 0.0               # the lowest reading in the second before the rep in progress rose
         self._full_rises: deque[float] = deque(maxlen=OWN_RANGE_REPS)   # rises of the latest full reps
 
-    def _level(self, absolute: float, rise: float | None) -> float:
-        """A threshold: ``absolute``, or ``rise`` above the person's own rest where the spec allows it.
-
-        A rest that reads below the absolute scale can only lower the
-        threshold (a camera reading the whole movement lower), never to
-        within half the rise of that rest: a prone chest lift learnt resting
-        at 2.9 against an absolute rest level of 3 read 3.0-3.5 lying between
-        two lifts, which never ended the first. A rest that reads above
-        ``rest_below`` (a camera reading it higher) leaves only the relative level.
-        """
-        if rise is None or self._rest_low is None:
-            return absolute
-        if self._rest_low >= self.spec.rest_below:
-            return self._rest_low + rise
-        return max(min(absolute, self._rest_low + rise), self._rest_low + rise / 2)
+    @property
+    def up(self) -> bool:
+        """A rep is in progress."""
+        return self.rep is not None
 
     def _start_level(self) -> float:
-        return self._level(self.spec.start_above, self.spec.start_rise)
+        return self.rest.level(self.spec.start_above, self.spec.start_rise, self.spec.rest_below)
 
     def _rest_level(self) -> float:
-        return self._level(self.spec.rest_below, self.spec.rest_rise)
+        return self.rest.level(self.spec.rest_below, self.spec.rest_rise, self.spec.rest_below)
 
     def _full_level(self) -> float:
         """The peak of a complete rep: ``full_at``, or ``full_rise`` above the rest."""
-        return self._level(self.spec.full_at, self.spec.full_rise)
+        return self.rest.level(self.spec.full_at, self.spec.full_rise, self.spec.rest_below)
 
-    def _still_low(self, value: float, t: float) -> bool:
-        """Lying still short of full range, wherever that reads (specs with ``rest_rise``).
+    def _band(self) -> float:
+        """How far a lift rises from its start to count as started: the hysteresis band."""
+        spec = self.spec
+        return spec.start_rise if spec.start_rise is not None else spec.start_above - spec.rest_below
 
-        A camera above the person or turned off the side can read the resting
-        value above ``rest_below`` (a prone chest lift lying flat reads +5 to
-        +6 from 0.6 m and 37 deg). A second in which the metric moves less
-        than ``rest_rise`` and stays below ``full_at`` is rest too, so the
-        person's own rest is learnt and the thresholds follow it.
+    def _take_first_reading(self, value: float, t: float) -> None:
+        """The first reading: a lift under way (a candidate), rest seen while settling in, or neither.
+
+        Past the top by more than a rep's own way from start to top is not this exercise
+        (a bird dog's hips read a bridge's hip line of +60 to +110).
         """
-        recent = self._recent
-        recent.append((t, value))
-        while recent and t - recent[0][0] > 1.0:
-            recent.popleft()
-        if self.spec.rest_rise is None or value >= self.spec.full_at or t - recent[0][0] < 0.8:
-            return False
-        values = [v for _, v in recent]
-        return max(values) - min(values) <= self.spec.rest_rise
-
-    def _lift_under_way(self, value: float, t: float) -> bool:
-        """The first reading was not at rest and has risen a band since."""
-        if self._first_reading:
-            self._first_reading = False
-            first = self._settling or (t, value)
-            self._settling = None
-            settled, self._settled = list(self._settled), deque()
-            # Past the top by more than a rep's own way from start to top is not this exercise
-            # (a bird dog's hips read a bridge's hip line of +60 to +110).
-            beyond = self._full_level() + (self._full_level() - self._start_level())
-            if self._rest_level() <= first[1] <= beyond:
-                self._first = first
-            elif first[1] < self._rest_level():
-                self._armed = True      # seen at rest while settling in: the lift since is a rep,
-                for t_rest, v_rest in settled:   # measured from the rest seen then
-                    if v_rest < self.spec.rest_below:
-                        self._note_rest(v_rest, t_rest)
-            return False
-        if self._first is None:
-            return False
-        band = self.spec.start_rise if self.spec.start_rise is not None else self.spec.start_above - self.spec.rest_below
-        since = t - self._first[0]
-        rise = value - self._first[1]
-        if since > FIRST_RISE_S:
-            self._first = None
-            return False
-        return rise >= band
-
-    def _note_rest(self, value: float, t: float) -> None:
-        """Track the median resting value over the last second (robust to a glitch frame).
-
-        From three samples on: the median of two is their mean, and one far
-        wrist drawn hanging for a frame (-78 deg) would drag it half-way.
-        """
-        self._rest_samples.append((t, value))
-        while self._rest_samples and t - self._rest_samples[0][0] > 1.0:
-            self._rest_samples.popleft()
-        if len(self._rest_samples) >= 3:
-            self._rest_low = statistics.median(v for _, v in self._rest_samples)
-
-    def _forget_rest(self) -> None:
-        self._rest_samples.clear()
-        self._recent.clear()
-        self._rest_low = None
+        first, settled = self.first.take(value, t)
+        beyond = self._full_level() + (self._full_level() - self._start_level())
+        if self._rest_level() <= first[1] <= beyond:
+            self.first.candidate = first
+        elif first[1] < self._rest_level():
+            self._armed = True           # seen at rest while settling in: the lift since is a rep,
+            for t_rest, v_rest in settled:   # measured from the rest seen then
+                if v_rest < self.spec.rest_below:
+                    self.rest.note(v_rest, t_rest)
 
     @property
     def count(self) -> int:
@@ -190,7 +275,7 @@ class RepCounter:
     @property
     def side(self) -> str | None:
         """The side of the rep in progress, if any."""
-        return self._side if self.up else None
+        return self.rep.side if self.rep else None
 
     def at_top(self, value: float | None, tolerance: float = PEAK_TOLERANCE) -> bool:
         """A rep is up and the metric is at (or near) the highest point it reached so far.
@@ -198,17 +283,17 @@ class RepCounter:
         Form rules about the top of a rep apply only then: not on the way
         down, where every bridge passes below the line.
         """
-        return self.up and value is not None and value >= self._peak - tolerance
+        return self.rep is not None and value is not None and value >= self.rep.peak - tolerance
 
     def at_full(self, value: float | None) -> bool:
         """A rep is up and at full range (an unknown value does not end that: the hold's grace decides)."""
-        return self.up and (value is None or value >= self._full)
+        return self.rep is not None and (value is None or value >= self.rep.full)
 
     def phase(self, value: float | None) -> str:
         """``rest``, ``up`` (rising, not yet full) or ``top`` (at or past full range)."""
-        if not self.up:
+        if self.rep is None:
             return "rest"
-        return "top" if value is not None and value >= self._full else "up"
+        return "top" if value is not None and value >= self.rep.full else "up"
 
     def count_by_side(self) -> dict[str, int]:
         out = {"left": 0, "right": 0}
@@ -220,44 +305,27 @@ class RepCounter:
     def settling(self, metrics: Metrics | None, t: float) -> None:
         """A reading while the person settles into position, before the session counts.
 
-        The position must hold for the spec's ``settle_s`` before any reading
-        reaches :meth:`update`, and a lift that MediaPipe only finds as it
-        starts (a prone body) can be half-way up by then. The earliest reading
-        of the settling stretch is taken as the first reading instead, and
-        when that was at rest, the rest readings of the last second are learnt
-        as the person's rest, so a lift that began while the position was
-        being confirmed is measured from them and counts (a real alternating
-        superman lifted 0.5 s after it was first seen). None (out of position,
-        unseen) forgets them.
+        The earliest reading of the settling stretch becomes the first reading,
+        and when that was at rest, the rest readings of the last second are
+        learnt as the person's rest, so a lift that began while the position
+        was being confirmed is measured from them and counts (a real
+        alternating superman lifted 0.5 s after it was first seen).
         """
-        value = metrics.get(self.spec.metric) if metrics is not None else None
-        if value is None:
-            self._settling = None
-            self._settled.clear()
-            return
-        if self._settling is None:
-            self._settling = (t, value)
-        self._settled.append((t, value))
-        while t - self._settled[0][0] > 1.0:
-            self._settled.popleft()
+        self.first.settle(metrics.get(self.spec.metric) if metrics is not None else None, t)
 
     def note_warning(self, warning_id: str) -> None:
         """Record that a warning was shown during the rep in progress."""
-        if self.up:
-            self._warnings[warning_id] = None
+        if self.rep is not None:
+            self.rep.warnings[warning_id] = None
 
     def abort(self, t: float, reason: str) -> list[Event]:
         """Drop the rep in progress without counting it; the next reading is a first one again."""
         self._last_t = None
         self._armed = False
-        self._first_reading = True
-        self._first = None
-        self._forget_rest()
-        self._down_since = None
-        if not self.up:
-            return []
-        self.up = False
-        return [RepAborted(t=t, reason=reason)]
+        self.first.reset()
+        self.rest.forget()
+        rep, self.rep = self.rep, None
+        return [RepAborted(t=t, reason=reason)] if rep is not None else []
 
     def finish(self, t: float) -> list[Event]:
         """End of the session: a rep that already reached full range counts.
@@ -265,39 +333,42 @@ class RepCounter:
         Someone who stops the camera (or whose video ends) while still up at
         the top of a bridge has done the lift; only the way down is missing,
         so half the minimum rep time is asked of it. A rep that had not
-        reached full range, or was shorter, is dropped.
+        reached full range, or was shorter, is dropped. So is a lift that was
+        under way at the first reading and never came down.
         """
-        if self.up and self._down_since is not None and self._down_since - self._start_t >= self.spec.min_rep_s:
-            events = self._end_rep(self._down_since)
-            self.abort(t, "session ended")
-            return events
-        if self.up and self._peak >= self._full and t - self._start_t >= self.spec.min_rep_s / 2 \
-                and self._from_first is None:
-            events = self._end_rep(t)
-            self.abort(t, "session ended")
-            return events
-        return self.abort(t, "session ended")
+        rep = self.rep
+        ended_at = None
+        if rep is not None and rep.down_since is not None and rep.down_since - rep.start_t >= self.spec.min_rep_s:
+            ended_at = rep.down_since
+        elif rep is not None and rep.peak >= rep.full and t - rep.start_t >= self.spec.min_rep_s / 2 \
+                and rep.from_first is None:
+            ended_at = t
+        if rep is None or ended_at is None:
+            return self.abort(t, "session ended")
+        events = self._end_rep(rep, ended_at)
+        self.abort(t, "session ended")
+        return events
 
     def _parts(self, metrics: Metrics | None) -> dict[str, float | None]:
         return {name: metrics.get(name) if metrics is not None else None for name in self.must_rise}
 
-    def _reached_own_range(self) -> bool:
+    def _reached_own_range(self, rep: RepInProgress) -> bool:
         """The rep rose at least :data:`OWN_RANGE_SHARE` of the person's recent full rises."""
         if len(self._full_rises) < OWN_RANGE_MIN_REPS:
             return False
-        return self._peak - self._base >= OWN_RANGE_SHARE * statistics.median(self._full_rises)
+        return rep.peak - rep.base >= OWN_RANGE_SHARE * statistics.median(self._full_rises)
 
-    def _end_rep(self, t: float) -> list[Event]:
-        full = self._peak >= self._full
+    def _end_rep(self, rep: RepInProgress, t: float) -> list[Event]:
+        full = rep.peak >= rep.full
         if full:
-            self._full_rises.append(self._peak - self._base)
+            self._full_rises.append(rep.peak - rep.base)
         item = RepItem(
-            index=len(self.items) + 1, side=self._side, start_s=self._start_t, end_s=t,
-            complete=full or self._reached_own_range(), peak=self._peak, hold_s=self._hold_s,
-            warnings=tuple(self._warnings),
+            index=len(self.items) + 1, side=rep.side, start_s=rep.start_t, end_s=t,
+            complete=full or self._reached_own_range(rep), peak=rep.peak, hold_s=rep.hold_s,
+            warnings=tuple(rep.warnings),
         )
         self.items.append(item)
-        self.up = False
+        self.rep = None
         return [RepFinished(t=t, rep=item)]
 
     def update(self, metrics: Metrics | None, t: float) -> list[Event]:
@@ -305,94 +376,117 @@ class RepCounter:
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         if metrics is None or value is None:
-            if self.up and t - self._last_known_t > self.lost_reset_s:
+            if self.rep is not None and t - self._last_known_t > self.lost_reset_s:
                 return self.abort(t, "lost from view")
             return []
         self._last_known_t = t
-        if not self.up:
+        if self.rep is None:
             return self._while_resting(value, metrics, t)
-        return self._while_up(value, metrics, t, dt)
+        return self._while_up(self.rep, value, metrics, t, dt)
 
     def _while_resting(self, value: float, metrics: Metrics, t: float) -> list[Event]:
         """Not in a rep: learn the rest, or start a rep."""
-        still = self._still_low(value, t)
-        under_way = self._lift_under_way(value, t)
+        self.rest.observe(value, t)
+        still = self.rest.still(value, t, self.spec)
+        if self.first.pending:
+            self._take_first_reading(value, t)
+            under_way = False
+        else:
+            self.first.expire(t)
+            under_way = self.first.rising(value, self._band())
         if value < self._rest_level() or still:
             self._armed = True
-            self._first = None
-            self._note_rest(value, t)
+            self.first.candidate = None
+            self.rest.note(value, t)
         elif value > self._start_level() and (self._armed or under_way):
-            self._from_first = None
-            self._start_t = t
-            if under_way and not self._armed and self._first is not None:
-                self._start_t, self._from_first = self._first
-            self.up = True
-            self._full = self._full_level()
-            self._first = None
-            self._peak = value
-            self._parts_at_start = self._parts(metrics)
-            self._parts_at_peak = dict(self._parts_at_start)
-            self._base = min([v for _, v in self._recent] + [value])
-            self._side = ("left", "right")[self.count % 2] if self.in_turn else metrics.side
-            self._hold_s = 0.0
-            self._warnings = {}
-            self._recent.clear()
-            return [RepStarted(t=t, side=self._side)]
+            return self._start_rep(value, metrics, t, under_way)
         return []
 
-    def _while_up(self, value: float, metrics: Metrics, t: float, dt: float) -> list[Event]:
+    def _start_rep(self, value: float, metrics: Metrics, t: float, under_way: bool) -> list[Event]:
+        """A rise past the start level: a rep begins (at the first reading, for a lift under way)."""
+        start_t, from_first = t, None
+        if under_way and not self._armed and self.first.candidate is not None:
+            start_t, from_first = self.first.candidate
+        self.first.candidate = None
+        parts = self._parts(metrics)
+        side = ("left", "right")[self.count % 2] if self.in_turn else metrics.side
+        self.rep = RepInProgress(start_t=start_t, peak=value, full=self._full_level(),
+                                 base=self.rest.lowest_recent(value), side=side, from_first=from_first,
+                                 parts_at_start=parts, parts_at_peak=dict(parts))
+        self.rest.clear_recent()
+        return [RepStarted(t=t, side=side)]
+
+    def _while_up(self, rep: RepInProgress, value: float, metrics: Metrics, t: float, dt: float) -> list[Event]:
         """In a rep: follow its peak and time at the top, and end it once it is over."""
-        if value > self._peak:
-            self._peak = value
-            self._parts_at_peak = self._parts(metrics)
-        if value >= self._full:
-            self._hold_s += dt
-        fallen = self.spec.rest_fall is not None and value < self._peak - self.spec.rest_fall
-        # A lift that started at the first reading rose from there: back down to it, it is over
-        # (with relative levels, that reading may have been the person's own rest, reading
-        # above the absolute ones).
-        back = self._from_first is not None and self.spec.rest_rise is not None and \
-            value < self._from_first + self.spec.rest_rise
-        # Come down from the top (by a start's rise) to lie still below the absolute rest level:
-        # the rep is over even if a rest learnt lower than that (from a few misread frames
-        # before a gap) is never reached. A partial rep held still is not lying down.
-        settled = (self.spec.start_rise is not None and value < self.spec.rest_below
-                   and self._peak - value >= self.spec.start_rise and self._still_low(value, t))
-        if not (value < self._rest_level() or fallen or back or settled):
-            self._down_since = None
-        else:
-            # Down for a frame or two is the pose model losing the limb (a bird dog's leg
-            # raised too high read as both thighs down for two frames, twice in 0.3 s):
-            # the rep ends once it has read as over for REST_CONFIRM_S, at the first such reading.
-            if self._down_since is None:
-                self._down_since = t
-            if t - self._down_since < REST_CONFIRM_S:
-                return []
-            t = self._down_since
-            self._down_since = None
-            self.up = False
-            # The next rep needs the metric at rest again: after a rep ended
-            # by falling from its peak, a wobble must not start another.
-            self._armed = value < self._rest_level()
-            if back and not self._armed:
-                # Back where it was first seen: that was the person's rest.
-                self._armed = True
-                self._rest_low = self._from_first
-            if settled and not self._armed:
-                self._armed = True
-                self._rest_samples.clear()
-                self._rest_low = None          # learnt afresh from this rest
-            # The learnt rest stays until the next rest samples replace it
-            # (they are over a second newer): between reps the levels keep
-            # following the person, not jumping back to the absolute scale.
-            self._recent.clear()
-            if t - self._start_t < self.spec.min_rep_s:
-                return [RepAborted(t=t, reason="too short to be a rep")]
-            fell = [n for n in self.must_rise if not _rose(self._parts_at_start.get(n), self._parts_at_peak.get(n))]
-            if fell:
-                return [RepAborted(t=t, reason=f"not the exercise's movement: {', '.join(fell)} fell")]
-            return self._end_rep(t)
-        return []
+        if value > rep.peak:
+            rep.peak = value
+            rep.parts_at_peak = self._parts(metrics)
+        if value >= rep.full:
+            rep.hold_s += dt
+        if self._coming_down(rep, value):
+            self.rest.observe(value, t)        # the last second coming down, to see the person lie still
+        over = self._over(rep, value, t)
+        if not over:
+            rep.down_since = None
+            return []
+        # Down for a frame or two is the pose model losing the limb (a bird dog's leg
+        # raised too high read as both thighs down for two frames, twice in 0.3 s):
+        # the rep ends once it has read as over for REST_CONFIRM_S, at the first such reading.
+        if rep.down_since is None:
+            rep.down_since = t
+        if t - rep.down_since < REST_CONFIRM_S:
+            return []
+        return self._rep_over(rep, value, rep.down_since, over)
+
+    def _coming_down(self, rep: RepInProgress, value: float) -> bool:
+        """Down from the top by a start's rise, below the absolute rest level (relative specs)."""
+        spec = self.spec
+        return spec.start_rise is not None and value < spec.rest_below and rep.peak - value >= spec.start_rise
+
+    def _over(self, rep: RepInProgress, value: float, t: float) -> frozenset[str]:
+        """Why the rep reads as over now, if it does (none: not over).
+
+        - ``rest``: below the rest level;
+        - ``fallen``: fallen from its peak by the spec's ``rest_fall``;
+        - ``back``: a lift that started at the first reading rose from there, and is back down to
+          it (with relative levels, that reading may have been the person's own rest, reading
+          above the absolute ones);
+        - ``settled``: come down from the top to lie still below the absolute rest level: over
+          even if a rest learnt lower than that (from a few misread frames before a gap) is never
+          reached. A partial rep held still is not lying down.
+        """
+        spec = self.spec
+        reasons = {
+            "rest": value < self._rest_level(),
+            "fallen": spec.rest_fall is not None and value < rep.peak - spec.rest_fall,
+            "back": rep.from_first is not None and spec.rest_rise is not None
+            and value < rep.from_first + spec.rest_rise,
+            "settled": self._coming_down(rep, value) and self.rest.still(value, t, spec),
+        }
+        return frozenset(name for name, yes in reasons.items() if yes)
+
+    def _rep_over(self, rep: RepInProgress, value: float, t: float, why: frozenset[str]) -> list[Event]:
+        """The rep has read as over since ``t``: count it, or say why not."""
+        self.rep = None
+        # The next rep needs the metric at rest again: after a rep ended
+        # by falling from its peak, a wobble must not start another.
+        self._armed = value < self._rest_level()
+        if "back" in why and not self._armed and rep.from_first is not None:
+            self._armed = True              # back where it was first seen: that was the person's rest
+            self.rest.assume(rep.from_first)
+        if "settled" in why and not self._armed:
+            self._armed = True
+            self.rest.relearn()             # learnt afresh from this rest
+        # The learnt rest stays until the next rest samples replace it
+        # (they are over a second newer): between reps the levels keep
+        # following the person, not jumping back to the absolute scale.
+        self.rest.clear_recent()
+        if t - rep.start_t < self.spec.min_rep_s:
+            return [RepAborted(t=t, reason="too short to be a rep")]
+        fell = [n for n in self.must_rise if not _rose(rep.parts_at_start.get(n), rep.parts_at_peak.get(n))]
+        if fell:
+            return [RepAborted(t=t, reason=f"not the exercise's movement: {', '.join(fell)} fell")]
+        return self._end_rep(rep, t)
 
 
 def _rose(start: float | None, peak: float | None) -> bool:

@@ -173,7 +173,7 @@ class Session:
         in_rep = self.reps is None or self.reps.up
         if self.reps is not None and not self.spec.hold:
             in_rep = self.reps.at_full(metrics.get(self.reps.spec.metric) if metrics is not None else None)
-        in_target = in_rep and self.hold.in_target(metrics, t)
+        in_target = self._judge_hold(metrics, t) if in_rep else False
         phases = set()
         if metrics is not None:
             phases.add("active")
@@ -186,8 +186,15 @@ class Session:
         if self.reps is not None:
             for w in active:
                 self.reps.note_warning(w.id)
-        events += self.hold.update(metrics, t, in_form=not active, allowed=in_rep)
+        events += self.hold.advance(in_target, metrics.side if metrics is not None else None, t, in_form=not active)
         return events
+
+    def _judge_hold(self, metrics: Metrics | None, t: float) -> bool | None:
+        """Is the target position held now? What this frame teaches the timer counts from the next one."""
+        self.hold.observe(metrics, t)
+        held = self.hold.in_target(metrics)
+        self.hold.learn_rest(metrics, t)
+        return held
 
     def _pause(self, t: float, reason: str, ending: bool = False) -> list[Event]:
         events: list[Event] = []
