@@ -72,10 +72,10 @@ def coach_loop(path: Path, exercise: str, people: int) -> tuple[int, float, int]
     estimator = create_estimator(people=people)
     spec = find_spec(exercise)
     start = time.perf_counter()
-    report = analyze_video(path, spec, estimator)
+    report = analyze_video(path, spec, estimator).report
     elapsed = time.perf_counter() - start
     estimator.close()
-    return report["video"]["frames"], elapsed, report["people_seen"]
+    return report.video.frames or 0, elapsed, report.people_seen or 0
 
 
 def main() -> None:

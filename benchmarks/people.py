@@ -31,7 +31,7 @@ from coach.specs.reader import find_spec  # noqa: E402
 def analyse(video: Path, exercise: str, people: int) -> dict:
     estimator = create_estimator(people=people)
     try:
-        return analyze_video(video, find_spec(exercise), estimator)
+        return analyze_video(video, find_spec(exercise), estimator).report.to_dict()
     finally:
         estimator.close()
 

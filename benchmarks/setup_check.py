@@ -41,9 +41,9 @@ def main() -> None:
             if check.update(pose, t) is None:
                 break
         result = check.result(t)
-        outcome = "passed" if result["passed"] else ("gave up" if result["completed"] else "clip ended")
-        print(f"| {Path(clip['file']).stem} | {clip['spec']} | {outcome} | {result['seconds']:.1f} | "
-              f"{'; '.join(result['advice']) or '-'} |")
+        outcome = "passed" if result.passed else ("gave up" if result.completed else "clip ended")
+        print(f"| {Path(clip['file']).stem} | {clip['spec']} | {outcome} | {result.seconds:.1f} | "
+              f"{'; '.join(result.advice) or '-'} |")
 
 
 if __name__ == "__main__":

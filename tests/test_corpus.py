@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from coach.analysis.report import Report
 from coach.app.batch import analyze_video
 from coach.io.pose import create_estimator
 from coach.specs.reader import find_spec
@@ -80,10 +81,10 @@ def error_clips(tmp_path_factory) -> list[Path]:
     return sorted(out.glob("*.mp4"))
 
 
-def analyse(clip: Path, exercise: str) -> dict:
+def analyse(clip: Path, exercise: str) -> Report:
     estimator = create_estimator()
     try:
-        return analyze_video(clip, find_spec(exercise), estimator)
+        return analyze_video(clip, find_spec(exercise), estimator).report
     finally:
         estimator.close()
 
@@ -106,7 +107,7 @@ def check_against_labels(clips: list[Path]) -> None:
         labels = json.loads(clip.with_suffix(".json").read_text())
         expected, exercise = labels["expected"], labels["exercise"]
         report = analyse(clip, exercise)
-        got_warnings = {w["id"] for w in report["warnings"]}
+        got_warnings = {w.id for w in report.warnings}
         want_warnings = {w["id"] for w in expected["warnings"]}
         if exercise == "bird_dog" and "arm_not_level" not in want_warnings:
             # Known limit of one side camera, in every scene: when the far arm
@@ -115,11 +116,11 @@ def check_against_labels(clips: list[Path]) -> None:
             # measured with benchmarks/eval_synth.py).
             got_warnings.discard("arm_not_level")
         checks = {
-            "pose found": report["pose_coverage"] > 0.95,
-            "reps": report["reps"]["count"] == expected["reps"],
-            "partial reps": report["reps"]["partial"] == expected["partial_reps"],
-            "by side": report["reps"]["by_side"] == expected["by_side"],
-            "hold": abs(report["hold"]["total_s"] - expected["hold_s"]) <= max(0.7, 0.1 * expected["hold_s"]),
+            "pose found": report.pose_coverage > 0.95,
+            "reps": report.reps.count == expected["reps"],
+            "partial reps": report.reps.partial == expected["partial_reps"],
+            "by side": report.reps.by_side == expected["by_side"],
+            "hold": abs(report.hold.total_s - expected["hold_s"]) <= max(0.7, 0.1 * expected["hold_s"]),
             "warnings": got_warnings == want_warnings,
         }
         failures += [f"{clip.name}: {name}" for name, ok in checks.items() if not ok]
@@ -168,10 +169,10 @@ def test_catalogue_demos_read_by_mediapipe(catalogue_clips):
         checks = {
             "count": counted(report) == want,
             "sides": not expected["by_side"] or counted_by_side(report) in (None, expected["by_side"]),
-            "warnings": {w["id"] for w in report["warnings"]} == {w["id"] for w in expected["warnings"]},
+            "warnings": {w.id for w in report.warnings} == {w["id"] for w in expected["warnings"]},
             # As on exact landmarks (tests/test_catalogue.py), plus a second for the pose model.
             "hold": spec.kind == "reps" or
-            expected["hold_s"] - 1.5 <= report["hold"]["total_s"] <= expected["hold_s"] + 0.7 * ramps + 1.0,
+            expected["hold_s"] - 1.5 <= report.hold.total_s <= expected["hold_s"] + 0.7 * ramps + 1.0,
         }
         failures += [f"{clip.name}: {name}" for name, ok in checks.items() if not ok]
     assert sorted(set(failures) - CATALOGUE_KNOWN) == []

@@ -114,7 +114,7 @@ def bridge_with_bystanders(tmp_path_factory) -> dict[str, tuple[dict, dict]]:
         labels = generate(with_bystanders(base, scene), video)
         estimator = create_estimator()
         try:
-            results[scene] = (labels, analyze_video(video, find_spec("bridge"), estimator))
+            results[scene] = (labels, analyze_video(video, find_spec("bridge"), estimator).report)
         finally:
             estimator.close()
     return results

@@ -24,14 +24,14 @@ def test_a_sample_clip_reads_as_labelled(clip):
     expected = labels["expected"]
     estimator = create_estimator()
     try:
-        report = analyze_video(clip, find_spec(labels["exercise"]), estimator)
+        report = analyze_video(clip, find_spec(labels["exercise"]), estimator).report
     finally:
         estimator.close()
-    assert counted(report) == (expected["holds"] if report["kind"] == "hold" else expected["reps"])
+    assert counted(report) == (expected["holds"] if report.kind == "hold" else expected["reps"])
     if expected["by_side"]:
         assert counted_by_side(report) == expected["by_side"]
     if clip.stem not in PARTIAL_MISSED:
-        assert report["reps"]["partial"] == expected["partial_reps"]
-    if report["kind"] == "hold":
-        assert abs(report["hold"]["total_s"] - expected["hold_s"]) <= max(1.0, 0.1 * expected["hold_s"])
-    assert {w["id"] for w in report["warnings"]} == {w["id"] for w in expected["warnings"]}
+        assert report.reps.partial == expected["partial_reps"]
+    if report.kind == "hold":
+        assert abs(report.hold.total_s - expected["hold_s"]) <= max(1.0, 0.1 * expected["hold_s"])
+    assert {w.id for w in report.warnings} == {w["id"] for w in expected["warnings"]}

@@ -7,13 +7,15 @@ import time
 
 import pytest
 
+from coach.analysis.recorder import run_poses
 from coach.analysis.report import Setup
 from coach.analysis.session import Session
-from coach.analysis.view import camera_tilt_deg
+from coach.analysis.view import TURNED_NOTE, camera_tilt_deg
 from coach.app.setup_check import SetupCheck, SetupView, problems
 from coach.lab.synth.cli import TIMELINES
 from coach.lab.synth.exact import exact_poses
 from coach.lab.synth.timeline import load_timeline
+from coach.output.text import summary_lines
 from coach.output.voice import Voice
 from coach.specs.reader import find_spec
 
@@ -79,6 +81,7 @@ def _first_pose(camera: dict, name: str = "plank_demo"):
 @pytest.mark.parametrize("camera, expected", [
     ({}, None),
     ({"yaw_deg": 90.0}, "Turn so that your side faces the camera"),
+    ({"yaw_deg": 35.0}, "The camera sees you at an angle"),       # between the side and the front
     ({"crop_shift_m": 1.2}, "The camera can't see your shoulders"),
     ({"distance_m": 8.0}, "bring the camera closer"),
     ({"height_m": 1.3}, "The camera looks down on you"),
@@ -89,6 +92,15 @@ def test_setup_check_says_what_to_change(camera, expected):
         assert found == []
     else:
         assert any(expected in p for p in found), found
+
+
+@pytest.mark.parametrize("yaw_deg, noted", [(0.0, False), (10.0, False), (35.0, True)])
+def test_the_report_says_when_a_side_exercise_was_filmed_at_an_angle(yaw_deg, noted):
+    timeline = load_timeline(TIMELINES / "bridge_demo.toml")
+    timeline.camera.update({"yaw_deg": yaw_deg})
+    report = run_poses(find_spec("bridge"), ((pose, t) for t, pose in exact_poses(timeline)))
+    assert (report.view_note == TURNED_NOTE) is noted
+    assert (TURNED_NOTE in summary_lines(report)) is noted
 
 
 def test_camera_tilt_grows_with_camera_height():

@@ -13,12 +13,13 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from coach.analysis.session import Session
+from coach.analysis.view import TURNED_NOTE, at_an_angle
 from coach.specs.model import PER_SIDE_MODES, Targets
 from coach.types import Event, RepItem, Snapshot, WarningEnded, WarningStarted
 
 REPORT_VERSION = 6   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
                      # 5: started_at, video.source and video.name for every source, warnings[].cue;
-                     # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only)
+                     # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only), view_note
 #: A part hidden in at least this share of the frames with a person is reported as not seen.
 NOT_SEEN_SHARE = 0.1
 SIDES_IN_TURN_NOTE = "sides given in turn, left first: one camera cannot tell which side is worked"
@@ -127,6 +128,7 @@ class Report:
     # frames with a person): what was judged without them, or not judged.
     not_seen: dict[str, float] = field(default_factory=dict)
     sides_note: str | None = None
+    view_note: str | None = None          # filmed at an angle the coach is not measured reliable at
     message: str | None = None
     setup: Setup | None = None            # live only
     ended_by: str | None = None           # live only: quit, end of video, time limit, ...
@@ -169,14 +171,14 @@ class Report:
             hold=Hold(**{**hold, "items": [HoldItem(**h) for h in hold["items"]]}),
             warnings=[FormWarning(**w) for w in data["warnings"]],
             not_seen=data.get("not_seen") or {},
-            sides_note=data.get("sides_note"), message=data.get("message"),
+            sides_note=data.get("sides_note"), view_note=data.get("view_note"), message=data.get("message"),
             setup=Setup(**data["setup"]) if data.get("setup") else None,
             ended_by=data.get("ended_by"), live_fps=data.get("live_fps"), frames_dropped=data.get("frames_dropped"),
             latency_ms=Latency(**data["latency_ms"]) if data.get("latency_ms") else None,
             recovered=bool(data.get("recovered")),
         )
 
-_OPTIONAL = {"sides_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered"}
+_OPTIONAL = {"sides_note", "view_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered"}
 
 
 def _plain(value: Any) -> Any:
@@ -203,6 +205,7 @@ class ReportBuilder:
         self.warnings: list[FormWarning] = []
         self._open: dict[str, FormWarning] = {}
         self._hidden_frames: dict[str, int] = {}
+        self._angled_frames = 0        # a side exercise seen 30-45 deg off the side
         self.last_t = 0.0
 
     def add(self, snapshot: Snapshot) -> None:
@@ -211,6 +214,7 @@ class ReportBuilder:
             self.frames_with_pose += 1
             for part in snapshot.hidden_parts:
                 self._hidden_frames[part] = self._hidden_frames.get(part, 0) + 1
+            self._angled_frames += at_an_angle(self.session.spec.view, snapshot.pose)
         self.last_t = snapshot.t
         self.add_events(snapshot.events)
 
@@ -241,6 +245,7 @@ class ReportBuilder:
             not_seen=self._not_seen(),
             sides_note=SIDES_IN_TURN_NOTE if spec.sides == "in_turn" else None,
             message=NO_PERSON if coverage == 0.0 else None,
+            view_note=TURNED_NOTE if self._angled_frames > self.frames_with_pose / 2 else None,
         )
 
     def _reps(self) -> Reps:

@@ -28,6 +28,17 @@ ADVICE = {
     "side": "Turn so that your side faces the camera (or move the camera to your side)",
     "front": "Face the camera with your chest or back (or move the camera in front of you)",
 }
+#: A side exercise seen between the side and the front view: the camera is about 30-45 deg off the
+#: side, where the coach's counts are measured less reliable (docs/measurements: the wide corpus).
+AT_AN_ANGLE = "The camera sees you at an angle: move it level with your side"
+TURNED_NOTE = ("The camera saw you at an angle (about 30 deg or more off your side) most of the time: "
+               "counts and form cues are measured reliable within 30 deg of the side.")
+
+
+def at_an_angle(view: str, pose: Pose) -> bool:
+    """A side exercise seen turned between the side and the front view (30-45 deg off the side)."""
+    value = across(pose)
+    return view == "side" and value is not None and SIDE_BELOW <= value <= FRONT_ABOVE
 
 
 def across(pose: Pose) -> float | None:

@@ -50,18 +50,16 @@ def _start_worker(path: str, model: str | None, people: int) -> None:
 def read_chunk(start: int, end: int, warmup: int) -> tuple[np.ndarray, tuple[int, int], int]:
     """Landmarks of frames ``start`` to ``end`` as an (n, 33, 4) float32 array of x, y, visibility
     and depth (NaN: nobody found), the frame size, and the most people seen so far."""
-    if "frames" not in _worker:
+    if "video" not in _worker:
         from coach.io.pose import create_estimator
         from coach.io.sources import VideoFile
 
         video = VideoFile(_worker["path"])
-        _worker.update(video=video, frames=video.frames(), size=(video.info.width, video.info.height),
+        _worker.update(video=video, size=(video.info.width, video.info.height),
                        estimator=create_estimator(_worker["model"], people=_worker["people"]))
     estimator = _worker["estimator"]
     rows: list[np.ndarray] = []
-    for frame in _worker["frames"]:
-        if frame.index < start - warmup:
-            continue                                  # decoded only: cheap next to the pose model
+    for frame in _worker["video"].frames(start=start - warmup):    # the frames before: passed over
         pose = estimator.detect(frame.image, frame.t)
         if frame.index >= start:
             rows.append(_row(pose))
@@ -89,10 +87,14 @@ def worth_it(frames: int, fps: float, workers: int, min_parallel_s: float = MIN_
     return workers > 1 and frames >= min_parallel_s * fps
 
 
-def plan_chunks(frames: int, fps: float, workers: int, chunk_s: float = CHUNK_S) -> list[tuple[int, int]]:
-    """(first frame, end) of each chunk: about ``chunk_s`` long, and at least one per worker."""
+def plan_chunks(frames: int, fps: float, workers: int, chunk_s: float = CHUNK_S,
+                warmup: int = 0) -> list[tuple[int, int]]:
+    """(first frame, end) of each chunk: about ``chunk_s`` long, at least one per worker, and each
+    as much work: every chunk but the first also reads ``warmup`` frames before it, so it is that
+    much shorter (with two workers, the second would otherwise finish a warm-up after the first)."""
     count = max(workers, round(frames / max(chunk_s * fps, 1.0)))
-    bounds = [round(i * frames / count) for i in range(count + 1)]
+    work = (frames + warmup * (count - 1)) / count
+    bounds = [0] + [min(frames, round(i * work - (i - 1) * warmup)) for i in range(1, count)] + [frames]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
@@ -108,8 +110,8 @@ class ParallelPoses:
                  people: int = 3, chunk_s: float = CHUNK_S, warmup_s: float = WARMUP_S) -> None:
         self.workers = workers
         self.name = "mediapipe-tasks (parallel)"
-        self._chunks = plan_chunks(frames, fps, workers, chunk_s)
         self._warmup = int(round(warmup_s * fps))
+        self._chunks = plan_chunks(frames, fps, workers, chunk_s, self._warmup)
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_start_worker,
                                          initargs=(str(path), str(model) if model else None, people))

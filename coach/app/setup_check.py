@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from coach import landmarks
 from coach.analysis.report import Setup
-from coach.analysis.view import ADVICE, camera_tilt_deg, clearly_wrong
+from coach.analysis.view import ADVICE, AT_AN_ANGLE, at_an_angle, camera_tilt_deg, clearly_wrong
 from coach.specs.model import ExerciseSpec
 from coach.types import Pose
 
@@ -54,6 +54,8 @@ def problems(spec: ExerciseSpec, pose: Pose | None) -> list[str]:
     issues = []
     if clearly_wrong(spec.view, pose):
         issues.append(ADVICE[spec.view])
+    elif at_an_angle(spec.view, pose):
+        issues.append(AT_AN_ANGLE)
     torso = max(math.dist(pose.xy[landmarks.INDEX[f"{s}_shoulder"]], pose.xy[landmarks.INDEX[f"{s}_hip"]])
                 for s in ("left", "right"))
     if torso < MIN_TORSO_SHARE * max(width, height):

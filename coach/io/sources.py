@@ -75,6 +75,7 @@ class VideoFile:
             self._cap.release()
             raise VideoError(f"{self.path} has no decodable video frames (corrupt, truncated or audio only?)")
         self._first: np.ndarray | None = first
+        self._next = 0                      # the index of the next frame frames() gives
         fps = float(self._cap.get(cv2.CAP_PROP_FPS) or 0.0)
         guessed = not _sane_fps(fps)
         count = int(self._cap.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
@@ -92,19 +93,26 @@ class VideoFile:
     def close(self) -> None:
         self._cap.release()
 
-    def frames(self) -> Iterator[Frame]:
-        index = 0
+    def frames(self, start: int = 0) -> Iterator[Frame]:
+        """The frames from where the file was left on; those before ``start`` are passed over without
+        being decoded into pictures (a worker of ``coach.app.parallel`` starting mid-file)."""
         fps = self.info.fps
-        if self._first is not None:
-            yield Frame(self._first, 0, 0.0)
-            self._first = None
-            index = 1
         while True:
-            ok, image = self._cap.read()
-            if not ok or image is None:
-                return
-            yield Frame(image, index, index / fps)
-            index += 1
+            index = self._next
+            if self._first is not None:
+                image: np.ndarray | None = self._first
+                self._first = None
+            elif index < start:
+                image = None
+                if not self._cap.grab():
+                    return
+            else:
+                ok, image = self._cap.read()
+                if not ok or image is None:
+                    return
+            self._next += 1
+            if image is not None and index >= start:
+                yield Frame(image, index, index / fps)
 
 
 class Camera:

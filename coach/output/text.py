@@ -27,6 +27,8 @@ def summary_lines(report: Report) -> list[str]:
     lines = [f"{report.exercise_name}: {coverage}"]
     if report.message:
         lines.append(report.message)
+    if report.view_note:
+        lines.append(report.view_note)
     lines += _count_lines(report)
     if report.hold.by_side:
         lines.append(side_comparison(report.hold.by_side, report.targets))
