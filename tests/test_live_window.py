@@ -152,12 +152,15 @@ def test_two_sessions_writing_the_history_at_once_both_land(tmp_path):
     history = tmp_path / "h.sqlite"
     script = (
         "import sys\n"
+        "from coach.analysis.report import Report\n"
         "from coach.output.history import History\n"
+        "report = Report.from_dict({'exercise': 'bridge', 'exercise_name': 'Bridge', 'kind': 'reps',\n"
+        "    'targets': {'reps': 10, 'holds': None, 'hold_s': None, 'per_side': False},\n"
+        "    'video': {'source': 'x', 'name': 'x', 'duration_s': 1.0},\n"
+        "    'reps': {'count': 1, 'partial': 0, 'items': []}, 'hold': {'items': []}, 'warnings': []})\n"
         "for i in range(25):\n"
         "    h = History(sys.argv[1])\n"
-        "    h.add({'exercise': 'bridge', 'kind': 'reps', 'video': {'source': 'x', 'duration_s': 1.0},\n"
-        "           'interrupted': False, 'reps': {'count': 1, 'partial': 0, 'items': []},\n"
-        "           'hold': {'total_s': 0.0, 'in_form_s': 0.0}, 'warnings': []}, 'live')\n"
+        "    h.add(report, 'live')\n"
         "    h.close()\n")
     procs = [subprocess.Popen([sys.executable, "-c", script, str(history)], cwd=ROOT) for _ in range(2)]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]

@@ -52,6 +52,6 @@ def test_a_local_dask_cluster_of_two_workers_gives_the_plain_results(folder, tmp
     assert [o.video for o in clustered] == videos
     for a, b in zip(plain, clustered, strict=True):
         assert a.report is not None and b.report is not None
-        assert a.report["reps"] == b.report["reps"] and a.report["hold"] == b.report["hold"]
-        assert a.report["warnings"] == b.report["warnings"]
+        assert a.report.reps == b.report.reps and a.report.hold == b.report.hold
+        assert a.report.warnings == b.report.warnings
         assert (tmp_path / "cluster" / f"{a.video.stem}.json").is_file()

@@ -87,14 +87,15 @@ def worth_it(frames: int, fps: float, workers: int, min_parallel_s: float = MIN_
     return workers > 1 and frames >= min_parallel_s * fps
 
 
-def plan_chunks(frames: int, fps: float, workers: int, chunk_s: float = CHUNK_S,
-                warmup: int = 0) -> list[tuple[int, int]]:
-    """(first frame, end) of each chunk: about ``chunk_s`` long, at least one per worker, and each
-    as much work: every chunk but the first also reads ``warmup`` frames before it, so it is that
-    much shorter (with two workers, the second would otherwise finish a warm-up after the first)."""
+def plan_chunks(frames: int, fps: float, workers: int, chunk_s: float = CHUNK_S) -> list[tuple[int, int]]:
+    """(first frame, end) of each chunk: about ``chunk_s`` long, and at least one per worker.
+
+    Equal chunks: shortening the later ones by their warm-up was measured and gained nothing (the
+    workers' start dominates), and it moved a boundary next to a hold of exactly the minimum length
+    in the real frog-pump clip, which then read a frame short.
+    """
     count = max(workers, round(frames / max(chunk_s * fps, 1.0)))
-    work = (frames + warmup * (count - 1)) / count
-    bounds = [0] + [min(frames, round(i * work - (i - 1) * warmup)) for i in range(1, count)] + [frames]
+    bounds = [round(i * frames / count) for i in range(count + 1)]
     return [(a, b) for a, b in zip(bounds, bounds[1:]) if b > a]
 
 
@@ -110,8 +111,8 @@ class ParallelPoses:
                  people: int = 3, chunk_s: float = CHUNK_S, warmup_s: float = WARMUP_S) -> None:
         self.workers = workers
         self.name = "mediapipe-tasks (parallel)"
+        self._chunks = plan_chunks(frames, fps, workers, chunk_s)
         self._warmup = int(round(warmup_s * fps))
-        self._chunks = plan_chunks(frames, fps, workers, chunk_s, self._warmup)
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_start_worker,
                                          initargs=(str(path), str(model) if model else None, people))
