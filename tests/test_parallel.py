@@ -75,3 +75,20 @@ def test_a_real_clip_in_chunks_reads_as_in_one():
         pytest.skip(f"real clip not found: {FROG_PUMPS} (../shared/videos is not part of the repository)")
     sequential, parallel = _both(FROG_PUMPS, "bridge")
     _same(sequential, parallel, frame_s=1 / 30)
+
+
+def test_a_worker_reads_on_from_where_it_was_and_passes_over_frames_before_its_chunk():
+    """``VideoFile.frames(start)``: the frames before ``start`` are not given (nor decoded), the
+    indices and times stay the file's, and a later call goes on from where the last one stopped."""
+    clip = ROOT / "sample_videos" / "plank_demo.mp4"
+    with VideoFile(clip) as video:
+        everything = [(f.index, f.t, f.image.sum()) for f in video.frames()]
+    with VideoFile(clip) as video:
+        first = []
+        for frame in video.frames(start=10):
+            first.append((frame.index, frame.t, frame.image.sum()))
+            if frame.index == 19:
+                break
+        later = [(f.index, f.t, f.image.sum()) for f in video.frames(start=40)]
+    assert first == everything[10:20]
+    assert later == everything[40:]
