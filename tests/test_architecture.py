@@ -90,3 +90,12 @@ def test_no_function_is_longer_than_80_lines(path):
             if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
             and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
     assert not long, long
+
+
+def test_every_package_travels_in_the_wheel():
+    """pyproject.toml lists the packages by hand: a new folder must be added there too."""
+    import tomllib
+
+    listed = set(tomllib.loads((COACH.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    folders = {".".join(p.parent.relative_to(COACH.parent).parts) for p in COACH.rglob("__init__.py")}
+    assert folders <= listed, sorted(folders - listed)
