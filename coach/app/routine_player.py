@@ -8,7 +8,7 @@ so the live loop and the tests drive it the same way.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from coach.analysis.recorder import Recorder
 from coach.analysis.report import Report, RoutineEntry, RoutineReport
@@ -20,6 +20,9 @@ from coach.output.write import Finished
 from coach.specs.model import ExerciseSpec
 from coach.specs.routine import Routine, describe_target
 from coach.types import Pose, Snapshot
+
+if TYPE_CHECKING:
+    from coach.app.live import LiveContext
 
 
 def target_met(session: Session) -> bool:
@@ -148,7 +151,7 @@ class RoutinePlayer:
         nxt = self.routine.items[self.index + 1].spec
         return f"REST {max(0.0, self.rest_until - t):.0f} s", f"Next: {nxt.name}, {describe_target(nxt)}"
 
-    def close(self, context: Any = None) -> RoutineReport:
+    def close(self, context: LiveContext | None = None) -> RoutineReport:
         """The routine's report: one entry per exercise (None for one skipped); ``context``
         (``coach.app.live.LiveContext``: video, backend, set-up, how it ended) goes at the top."""
         if self.phase == "exercise" and self.index not in self.reports:
