@@ -32,6 +32,10 @@ def test_routine_targets_override_the_spec():
     ('id = "x"\nname = "x"\n', "exercise: missing required field"),
     ('id = "x"\nname = "x"\nrest = 5\n[[exercise]]\nid = "plank"\n', "rest: unknown key (did you mean 'rest_s'?)"),
     ('id = "x"\nname = "x"\n[[exercise]]\nid = "plank"\nhold_s = -1\n', "exercise[0].hold_s: expected a number greater than 0"),
+    ('id = "x"\nname = "x"\n[[exercise]]\nid = "side_plank"\nreps = 2\n',
+     "exercise[0].reps: Side plank is counted in holds: expected holds, found reps"),
+    ('id = "x"\nname = "x"\n[[exercise]]\nid = "bridge"\nholds = 2\n',
+     "exercise[0].holds: Glute bridge is counted in reps: expected reps, found holds"),
 ])
 def test_a_broken_routine_names_file_and_field(tmp_path, text, expected):
     path = tmp_path / "mine.toml"

@@ -48,6 +48,7 @@ def _broken(tmp_path, old: str, new: str) -> Path:
     ('kind = "reps"', 'kind = "sets"', "kind: expected one of reps, hold, found 'sets'"),
     ('id = "bridge"', 'id = 7', "id: expected a non-empty string, found 7"),
     ("reps = 5", "reps = 0", "targets.reps: expected a whole number of at least 1"),
+    ("reps = 5", "holds = 5", "targets.holds: a reps exercise counts reps: expected targets.reps, found holds"),
     ('kind = "bend"', 'kind = "eval"', "metrics.hip_line.kind: expected one of"),
     ('id = "hips_low"', 'id = "back_arched"', "warnings[1].id: duplicate warning id 'back_arched'"),
 ])

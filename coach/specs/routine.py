@@ -101,7 +101,7 @@ def load_routine(path: str | Path) -> Routine:
         wrong = "holds" if spec.kind == "reps" and holds is not None else "reps" if spec.kind == "hold" and reps else None
         if wrong:
             right = "reps" if wrong == "holds" else "holds"
-            r.error(f"{where}.{wrong}", f"{spec.name} is a {spec.kind} exercise: expected {right}, found {wrong}")
+            r.error(f"{where}.{wrong}", f"{spec.name} is counted in {right}: expected {right}, found {wrong}")
             continue
         targets = Targets(reps=reps if reps is not None else spec.targets.reps,
                           holds=holds if holds is not None else spec.targets.holds,
