@@ -112,6 +112,7 @@ class LiveContext:
     latency_ms: Latency | None
 
     def apply(self, report: Report | RoutineReport) -> None:
+        """Put the session's context into the report a program built."""
         report.video, report.started_at, report.setup = self.video, self.started_at, self.setup
         report.pose_backend, report.people_seen = self.pose_backend, self.people_seen
         report.interrupted = self.ended_by not in NORMAL_ENDS
@@ -246,6 +247,7 @@ class _Session:
     last_exercise_screen: np.ndarray | None = None
     moments: dict[int, WorstMoments] = field(default_factory=dict)
     _picture_renderers: dict[str, OverlayRenderer] = field(default_factory=dict)   # worst-moment pictures
+    size: tuple[int, int] | None = None     # the camera's picture, width and height
     dropped: int = 0
     latencies: array = field(default_factory=lambda: array("d"))    # capture to shown, seconds
     _recent_drops: deque = field(default_factory=lambda: deque(maxlen=SLOW_WINDOW))
@@ -253,6 +255,7 @@ class _Session:
     def step(self, frame: Frame) -> None:
         """Pose, set-up check or exercise, voice, worst moments and the screen, for one frame."""
         self.t = frame.t
+        self.size = (frame.image.shape[1], frame.image.shape[0])
         self.first_t = frame.t if self.first_t is None else self.first_t
         self.dropped += frame.dropped
         self._recent_drops.append(frame.dropped)
@@ -313,7 +316,8 @@ class _Session:
             latency = Latency(p50=round(ms[len(ms) // 2], 1), p95=round(ms[int(0.95 * (len(ms) - 1))], 1),
                               max=round(ms[-1], 1))
         context = LiveContext(
-            video=Video(source=str(camera), name=name, frames=self.frames, duration_s=round(self.t, 3)),
+            video=Video(source=str(camera), name=name, frames=self.frames, duration_s=round(self.t, 3),
+                        width=self.size[0] if self.size else None, height=self.size[1] if self.size else None),
             started_at=StartedAt(self.started_at, "clock"), pose_backend=self.estimator.name,
             people_seen=self.estimator.most_people, setup=self.setup.result(self.t) if self.setup else None,
             ended_by=ended_by, live_fps=round(self.fps, 1), frames_dropped=self.dropped, latency_ms=latency)
