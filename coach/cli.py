@@ -305,10 +305,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     events = args.events or str(Path(args.report).with_suffix(".events.jsonl"))
     for path in (args.report, events, args.screenshot):
         check_writable(path)
-    camera = str(args.camera)
-    header = {"exercise": args.exercise, "report": str(Path(args.report).resolve()), "source": camera,
-              "name": Path(camera).name if not camera.isdigit() else f"camera {camera}",
-              "started_at": {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "from": "clock"}}
+    header = {**_session_header(args), "exercise": args.exercise, "report": str(Path(args.report).resolve())}
     program = SingleExercise(spec, events, header)
 
     def save(result: Any) -> str:
@@ -322,6 +319,14 @@ def cmd_live(args: argparse.Namespace) -> int:
     _print_summary(result.report)
     print(f"report: {args.report} (and .html, .frames.csv, .reps.csv, .holds.csv)\nevents: {events}")
     return 0
+
+
+def _session_header(args: argparse.Namespace) -> dict[str, Any]:
+    """The first line of a live session's event log: what the camera was and when it started, so a
+    session cut off can be rebuilt (``coach.app.recovery``)."""
+    camera = str(args.camera)
+    return {"source": camera, "name": Path(camera).name if not camera.isdigit() else f"camera {camera}",
+            "started_at": {"at": datetime.now().astimezone().isoformat(timespec="seconds"), "from": "clock"}}
 
 
 def cmd_routine(args: argparse.Namespace) -> int:
@@ -348,15 +353,16 @@ def cmd_routine(args: argparse.Namespace) -> int:
     check_writable(args.report)
     check_writable(args.screenshot)
     events_dir = Path(args.report).with_suffix(".events")
-    player = RoutinePlayer(routine, events_dir)
+    player = RoutinePlayer(routine, events_dir, {**_session_header(args), "routine_report": str(Path(args.report).resolve())})
 
     def save(result: Any) -> str:
         write_json_atomic(args.report, result.report.to_dict())
         if result.exercises:
             events_dir.mkdir(parents=True, exist_ok=True)
-        for index, done in result.exercises.items():      # one HTML page per exercise done
-            page = events_dir / f"{index + 1:02d}-{done.spec.id}.html"
-            _warn(write_outputs(done, Outputs(html=page, history=_history_path(), mode="routine")))
+        for index, done in result.exercises.items():      # a report and an HTML page per exercise done
+            name = events_dir / player.file_stem(index)
+            _warn(write_outputs(done, Outputs(json=name.with_suffix(".json"), html=name.with_suffix(".html"),
+                                              history=_history_path(), mode="routine")))
         return Path(args.report).name
 
     result = _run_live_program(args, player, save)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from coach.app.recovery import recover_sessions, unfinished
 from coach.app.routine_player import RoutinePlayer
 from coach.errors import SpecError
 from coach.lab.synth.cli import TIMELINES
@@ -73,7 +74,7 @@ def test_player_moves_on_when_the_target_is_reached(tmp_path):
     assert bridge.report.reps.count >= 1 and plank.report is not None
     assert plank.report.hold.in_form_s >= 2.7
     assert sorted(p.name for p in (tmp_path / "events").iterdir()) == ["01-bridge.events.jsonl",
-                                                                       "02-plank.events.jsonl"]
+                                                                       "02-plank.events.jsonl", "routine.lock"]
 
 
 def test_next_skips_and_back_counts_afresh(tmp_path):
@@ -85,3 +86,28 @@ def test_next_skips_and_back_counts_afresh(tmp_path):
     assert player.spec.id == "bridge"
     report = player.close()
     assert [e.skipped for e in report.exercises] == [False, True, True, True, True]
+
+
+def test_a_routine_cut_off_has_each_exercise_done_rebuilt_and_one_that_ended_or_runs_is_left(tmp_path):
+    """Each exercise's event log starts with a header naming its report; the routine holds a lock
+    while it runs (in its rests no log is open) and writes its own report when it ends."""
+    sessions = tmp_path / "sessions"
+    report = sessions / "routine-two.json"
+    path = tmp_path / "two.toml"
+    path.write_text('id = "two"\nname = "Two"\nrest_s = 30\n[[exercise]]\nid = "bridge"\nreps = 1\n'
+                    '[[exercise]]\nid = "plank"\nholds = 1\nhold_s = 3\n')
+    header = {"source": "0", "name": "camera 0", "started_at": {"at": "2026-12-05T10:00:00+00:00", "from": "clock"},
+              "routine_report": str(report)}
+    player = RoutinePlayer(load_routine(path), report.with_suffix(".events"), header)
+    _feed(player, "bridge_demo", 0.0)
+    assert player.phase == "rest"                                  # the bridge's log is closed
+    assert unfinished(sessions) == []                              # but the routine runs
+    player._lock.release()                                         # cut off: the process is gone
+    [(log, found)] = unfinished(sessions)
+    assert log.name == "01-bridge.events.jsonl" and found["report"].endswith("01-bridge.json")
+    [(written, rebuilt)] = recover_sessions(sessions)
+    assert written.name == "01-bridge.json" and rebuilt.recovered and rebuilt.reps.count >= 1
+    assert unfinished(sessions) == []                              # once only
+    written.unlink()
+    report.write_text("{}")                                        # a routine that ended: nothing to rebuild
+    assert unfinished(sessions) == []

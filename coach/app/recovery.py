@@ -1,13 +1,15 @@
 """No session lost: a live session cut off hard (kill -9, a power cut) is rebuilt from its event log.
 
-A live session writes every event to its ``.events.jsonl`` as it happens,
-starting with a ``SessionStarted`` line that names the exercise and where the
-report goes, and holds an exclusive lock on the log while it runs. Its report
-is written only at the end. At the next start of ``coach``,
-:func:`recover_sessions` finds logs in the sessions folder whose report was
-never written and whose lock is free (their session is over), rebuilds each
-report from the events (reps, holds, form cues; ``"recovered": true``) and
-adds it to the history.
+A live session, and each exercise of a routine, writes every event to its
+``.events.jsonl`` as it happens, starting with a ``SessionStarted`` line that
+names the exercise and where the report goes, and holds an exclusive lock on
+the log while it runs (a routine also holds ``routine.lock`` in its folder of
+logs, for its rests). Its report is written only at the end. At the next start
+of ``coach``, :func:`recover_sessions` finds logs in the sessions folder (and
+in the routines' folders) whose report was never written and whose lock is free
+(their session is over), rebuilds each report from the events (reps, holds,
+form cues; ``"recovered": true``) and adds it to the history. The exercises of
+a routine that ended are left alone: one skipped has a log and no report.
 """
 
 from __future__ import annotations
@@ -20,7 +22,7 @@ from typing import Any
 
 from coach.analysis.report import Report
 from coach.errors import CoachError
-from coach.output.sinks import SESSION_STARTED, fcntl
+from coach.output.sinks import SESSION_LOCK, SESSION_STARTED, fcntl
 from coach.specs.reader import find_spec
 
 
@@ -38,6 +40,10 @@ def _in_use(path: Path) -> bool:
     return False
 
 
+def _locked(path: Path) -> bool:
+    return path.exists() and _in_use(path)
+
+
 def _events(path: Path) -> Iterator[dict[str, Any]]:
     with open(path, encoding="utf-8") as handle:
         for line in handle:
@@ -50,10 +56,15 @@ def _events(path: Path) -> Iterator[dict[str, Any]]:
 def unfinished(sessions: Path) -> list[tuple[Path, dict[str, Any]]]:
     """Event logs in ``sessions`` whose session ended without writing its report: (log, its header)."""
     found = []
-    for log in sorted(sessions.glob("*.events.jsonl")) if sessions.is_dir() else []:
+    logs = sorted([*sessions.glob("*.events.jsonl"), *sessions.glob("*.events/*.events.jsonl")]) \
+        if sessions.is_dir() else []
+    for log in logs:
         header = next(_events(log), None)
         if not header or header.get("event") != SESSION_STARTED:
             continue
+        if header.get("routine_report") and (Path(header["routine_report"]).exists()
+                                             or _locked(log.parent / SESSION_LOCK)):
+            continue                     # a routine that ended (an exercise skipped has no report) or runs
         report = Path(header.get("report") or log.with_name(log.name.removesuffix(".events.jsonl") + ".json"))
         if not report.exists() and not _in_use(log):
             found.append((log, header))

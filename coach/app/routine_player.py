@@ -8,13 +8,13 @@ so the live loop and the tests drive it the same way.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coach.analysis.recorder import Recorder
 from coach.analysis.report import Report, RoutineEntry, RoutineReport
 from coach.analysis.series import Series
 from coach.analysis.session import Session
-from coach.output.sinks import EventLog
+from coach.output.sinks import SESSION_LOCK, EventLog, SessionLock
 from coach.output.text import end_screen_lines
 from coach.output.write import Finished
 from coach.specs.model import ExerciseSpec
@@ -53,13 +53,18 @@ def target_met(session: Session) -> bool:
 class RoutinePlayer:
     """Runs a routine over ``step(pose, t)`` calls; ``next``/``back`` skip around.
 
-    ``events_dir`` (optional) gets one event log per exercise, so nothing is
-    lost if the session is interrupted.
+    ``events_dir`` (optional) gets one event log per exercise, each starting
+    with ``header`` (the camera, the start, the routine's report), so nothing is
+    lost if the session is cut off: ``coach.app.recovery`` rebuilds the report
+    of each exercise from its log.
     """
 
-    def __init__(self, routine: Routine, events_dir: Path | None = None) -> None:
+    def __init__(self, routine: Routine, events_dir: Path | None = None,
+                 header: dict[str, Any] | None = None) -> None:
         self.routine = routine
         self.events_dir = events_dir
+        self.header = header or {}
+        self._lock = SessionLock(events_dir / SESSION_LOCK) if events_dir is not None else None
         self.index = 0
         self.phase = "exercise"           # exercise, rest, done
         self.rest_until = 0.0
@@ -76,11 +81,17 @@ class RoutinePlayer:
     def finished(self) -> bool:
         return self.phase == "done"
 
+    def file_stem(self, index: int) -> str:
+        """The name an exercise's files share in ``events_dir``: its place and id, ``02-plank``."""
+        return f"{index + 1:02d}-{self.routine.items[index].spec.id}"
+
     def _recorder(self, index: int) -> Recorder:
-        events = None
-        if self.events_dir is not None:
-            events = self.events_dir / f"{index + 1:02d}-{self.routine.items[index].spec.id}.events.jsonl"
-        return Recorder(self.routine.items[index].spec, EventLog(events) if events else None)
+        spec = self.routine.items[index].spec
+        if self.events_dir is None:
+            return Recorder(spec)
+        stem = self.events_dir / self.file_stem(index)
+        header = {**self.header, "exercise": str(spec.path.resolve()), "report": str(stem) + ".json"}
+        return Recorder(spec, EventLog(f"{stem}.events.jsonl", header))
 
     def step(self, pose: Pose | None, t: float) -> Snapshot | None:
         """Advance to ``t``; returns the exercise's snapshot, or None while resting or done."""
@@ -157,6 +168,8 @@ class RoutinePlayer:
         if self.phase == "exercise" and self.index not in self.reports:
             self.reports[self.index] = self.recorder.close()
             self.series[self.index] = self.recorder.series
+        if self._lock is not None:
+            self._lock.release()
         entries = [RoutineEntry(item.spec.id, item.spec.name, self.reports.get(i))
                    for i, item in enumerate(self.routine.items)]
         report = RoutineReport(self.routine.id, self.routine.name, entries)

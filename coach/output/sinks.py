@@ -74,6 +74,26 @@ except ImportError:  # pragma: no cover - Windows: no lock; coach.app.recovery w
 
 #: The first line of a live session's event log: what coach.app.recovery needs to rebuild its report.
 SESSION_STARTED = "SessionStarted"
+#: The file a running routine holds locked in its folder of event logs.
+SESSION_LOCK = "routine.lock"
+
+
+class SessionLock:
+    """A file held locked while a routine runs: between its exercises (and in its rests) no event
+    log is open, and this tells ``coach.app.recovery`` the routine is not over."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            self._fh: Any = open(self.path, "a", encoding="utf-8")
+            if fcntl is not None:
+                fcntl.flock(self._fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            raise OutputError(f"cannot lock {self.path}: {exc}") from None
+
+    def release(self) -> None:
+        self._fh.close()
 
 
 class EventLog:
