@@ -20,6 +20,8 @@ FROG_PUMPS = ROOT.parent / "shared" / "videos" / "glute_bridge" / "pal_frog_pump
     (2400, 30.0, 2, [(0, 1200), (1200, 2400)]),               # 80 s: at least one chunk per worker
     (10800, 30.0, 2, [(i * 1800, (i + 1) * 1800) for i in range(6)]),   # 6 min: a chunk a minute
     (2400, 30.0, 4, [(0, 600), (600, 1200), (1200, 1800), (1800, 2400)]),
+    (4800, 30.0, 2, [(0, 2400), (2400, 4800)]),               # 160 s: two, not three with one worker idle
+    (10800, 30.0, 4, [(i * 1350, (i + 1) * 1350) for i in range(8)]),   # as many rounds for every worker
 ])
 def test_chunks(frames, fps, workers, chunks):
     assert plan_chunks(frames, fps, workers) == chunks
