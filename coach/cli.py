@@ -80,7 +80,7 @@ def _history_path() -> Path:
 
 def _history(args: argparse.Namespace) -> Path | None:
     """The history file sessions go to, unless --no-history."""
-    return None if getattr(args, "no_history", False) else _history_path()
+    return None if args.no_history else _history_path()
 
 
 def _warn(problems: list[str]) -> None:

@@ -137,8 +137,8 @@ def test_the_checks_change_nothing():
         assert rest.level(12.0, 6.0, 8.0) == pytest.approx(8.0)       # the rest (2) + 6
         assert rest.lowest_recent(5.0) == pytest.approx(2.0)
         assert first.rising(25.0, 5.0) is True and first.rising(17.0, 5.0) is False
-        assert counter._over(counter.rep, 40.0, 2.0) == frozenset()
-        assert counter._over(counter.rep, 0.0, 2.0) == {"rest"}
+        assert counter._over(counter.rep, 40.0, 2.0, coming_down=False) == frozenset()
+        assert counter._over(counter.rep, 0.0, 2.0, coming_down=False) == {"rest"}
     assert state() == before
 
 

@@ -423,9 +423,10 @@ class RepCounter:
             rep.parts_at_peak = self._parts(metrics)
         if value >= rep.full:
             rep.hold_s += dt
-        if self._coming_down(rep, value):
+        coming_down = self._coming_down(rep, value)
+        if coming_down:
             self.rest.observe(value, t)        # the last second coming down, to see the person lie still
-        over = self._over(rep, value, t)
+        over = self._over(rep, value, t, coming_down)
         if not over:
             rep.down_since = None
             return []
@@ -443,7 +444,7 @@ class RepCounter:
         spec = self.spec
         return spec.start_rise is not None and value < spec.rest_below and rep.peak - value >= spec.start_rise
 
-    def _over(self, rep: RepInProgress, value: float, t: float) -> frozenset[str]:
+    def _over(self, rep: RepInProgress, value: float, t: float, coming_down: bool) -> frozenset[str]:
         """Why the rep reads as over now, if it does (none: not over).
 
         - ``rest``: below the rest level;
@@ -461,7 +462,7 @@ class RepCounter:
             "fallen": spec.rest_fall is not None and value < rep.peak - spec.rest_fall,
             "back": rep.from_first is not None and spec.rest_rise is not None
             and value < rep.from_first + spec.rest_rise,
-            "settled": self._coming_down(rep, value) and self.rest.still(value, t, spec),
+            "settled": coming_down and self.rest.still(value, t, spec),
         }
         return frozenset(name for name, yes in reasons.items() if yes)
 

@@ -37,8 +37,10 @@ TURNED_NOTE = ("The camera saw you at an angle (about 30 deg or more off your si
 
 def at_an_angle(view: str, pose: Pose) -> bool:
     """A side exercise seen turned between the side and the front view (30-45 deg off the side)."""
+    if view != "side":
+        return False
     value = across(pose)
-    return view == "side" and value is not None and SIDE_BELOW <= value <= FRONT_ABOVE
+    return value is not None and SIDE_BELOW <= value <= FRONT_ABOVE
 
 
 def across(pose: Pose) -> float | None:
