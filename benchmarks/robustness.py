@@ -133,7 +133,7 @@ def evaluate(condition: Callable[[Timeline], Poses]) -> dict:
         truth = timeline.expected()
         # Hold truth: the undisturbed body's time in the spec's position (the
         # timeline as the condition changed it: fps, picture, longer pause).
-        exact_hold = run_poses(spec, ((p, t) for t, p in exact.exact_poses(timeline)))["hold"]["total_s"]
+        exact_hold = run_poses(spec, ((p, t) for t, p in exact.exact_poses(timeline))).hold.total_s
         cases.append(Case(name=spec_id, video=Path(spec_id), exercise=spec_id,
                           reps=truth["reps"] if spec.kind == "reps" else truth["holds"],
                           by_side=truth["by_side"], hold_s=exact_hold if spec.kind == "hold" else None,

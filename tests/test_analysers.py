@@ -88,8 +88,30 @@ def test_a_rep_of_all_of_several_parts_needs_each_of_them_to_rise(name, chest, h
 def test_quick_pulses_count_where_the_spec_allows_them():
     """A curl-up pulsed every 1.2 s (0.4 s up, 0.4 s down), as on a real table-top crunch clip."""
     pulses = trace((REST, REST, 1), *[(REST, TOP, 0.4), (TOP, REST, 0.4), (REST, REST, 0.4)] * 6)
-    assert run_reps(pulses)[0].count == 0                                   # min_rep_s 0.8: too short
+    # 0.65 s from the start level back to rest: a full rep needs 0.8 of min_rep_s.
+    assert run_reps(pulses, RepCounter(replace(REP, min_rep_s=1.0)))[0].count == 0
     assert run_reps(pulses, RepCounter(replace(REP, min_rep_s=0.5)))[0].count == 6
+
+
+def _step_pulse(value: float, frames: int, fps: float) -> list[tuple[float, float]]:
+    """(value, t): a second at rest, ``frames`` frames at ``value``, a second at rest."""
+    rest = [REST] * int(fps)
+    return [(v, i / fps) for i, v in enumerate(rest + [value] * frames + rest)]
+
+
+@pytest.mark.parametrize("name, value, frames, fps, min_rep_s, complete, partial", [
+    # Seen 0.53 s from its first frame up to its first frame down, so it lasted up to 0.57 s.
+    ("a pulse to full range, 0.53 s", TOP, 16, 30.0, 0.7, 1, 0),        # a full rep needs 0.56 s
+    ("the same short of full range", MID, 16, 30.0, 0.7, 0, 0),          # a partial one all 0.7 s
+    # At 5 fps three frames up may be a rise of 0.8 s: each end is seen up to 0.2 s late.
+    ("a partial rise seen in three frames at 5 fps", MID, 3, 5.0, 0.8, 0, 1),
+    ("the same in three frames at 30 fps", MID, 3, 30.0, 0.8, 0, 0),
+])
+def test_a_rep_is_too_short_only_if_it_surely_was(name, value, frames, fps, min_rep_s, complete, partial):
+    counter = RepCounter(replace(REP, min_rep_s=min_rep_s))
+    for v, t in _step_pulse(value, frames, fps):
+        counter.update(Metrics({"lift": v}, "left"), t)
+    assert (counter.count, counter.partial) == (complete, partial), name
 
 
 def test_noisy_reps_count_exactly():

@@ -29,3 +29,16 @@ def test_a_plank_with_its_feet_out_of_the_picture_is_judged_on_the_knees():
     assert cut.hold.total_s == pytest.approx(whole.hold.total_s, abs=0.2)
     assert cut.hold.in_form_s == pytest.approx(whole.hold.in_form_s, abs=0.3)
     assert [w.id for w in cut.warnings] == [w.id for w in whole.warnings] == ["hips_sagging"]
+
+
+@pytest.mark.parametrize("shift, not_seen", [
+    (0.6, {"wrists": 1.0}),      # the camera toward the feet: the reaching hands cut off
+    (-0.8, {"ankles": 1.0}),     # toward the head: the feet cut off
+])
+def test_a_superman_with_its_hands_or_feet_cut_off_counts_on_the_elbows_or_knees(shift, not_seen):
+    """Arms and legs are measured to the elbows and knees when the wrists or ankles are out of
+    the picture, and the arms' reach past the head (not their lift) tells a superman from a push-up."""
+    whole = _report("superman_demo", "superman", {})
+    cut = _report("superman_demo", "superman", {"crop_shift_m": shift})
+    assert cut.not_seen == not_seen
+    assert (cut.reps.count, cut.reps.partial) == (whole.reps.count, whole.reps.partial) == (1, 1)

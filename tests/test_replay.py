@@ -76,6 +76,15 @@ def test_other_exercises_do_not_count_as_bridges():
         assert report.reps.count == 0, name
 
 
+@pytest.mark.parametrize("name", ["pal_frog_pump", "malik_butt_bridge_tutorial", "tobefrank_glute_bridge",
+                                  "pal_child_pose_rock"])
+def test_bridges_and_childs_pose_are_no_supermen(name):
+    """A superman reaches forward past the head with the legs stretched out behind: a bridge's
+    arms lie by its sides (it used to count 1-8 supermen) and child's pose folds the legs under."""
+    report = replay(name, "superman")
+    assert (report.reps.count, report.reps.partial) == (0, 0)
+
+
 def test_a_lift_found_while_settling_in_counts_and_a_foreshortened_neck_is_not_judged():
     """MediaPipe on one of our synthetic clips (superman_demo, seed 13: camera 0.95 m up, 10 deg
     off the side; recorded with `coach eval --landmarks`). The body is found only 0.5 s before

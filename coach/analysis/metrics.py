@@ -38,6 +38,7 @@ class MetricComputer:
         base = [m for m in spec.metrics.values() if m.kind not in DERIVED_KINDS]
         derived = [m for m in spec.metrics.values() if m.kind in DERIVED_KINDS]
         self._order: list[MetricSpec] = base + _topological(derived)
+        self._stand_ins = _stand_ins(spec)
 
     def compute(self, pose: Pose, side: str) -> tuple[Metrics, set[int]]:
         """Metric values for ``side`` and the indices of landmarks too hidden to use."""
@@ -78,7 +79,8 @@ class MetricComputer:
             vis = pose.visibility
             blocked = [max(g, key=lambda i: vis[i]) for g in groups if max(vis[i] for i in g) < vis_min]
             if blocked:
-                hidden.update(blocked)
+                if metric.name not in self._stand_ins:
+                    hidden.update(blocked)
                 values[metric.name] = None
                 continue
             if vis_min < WARN_VISIBILITY and any(max(vis[i] for i in g) < WARN_VISIBILITY for g in groups):
@@ -96,6 +98,20 @@ class MetricComputer:
                     doubtful.add(metric.name)
             values[metric.name] = -value if (value is not None and metric.invert) else value
         return Metrics(values=values, side=side, doubtful=frozenset(doubtful)), hidden
+
+
+def _stand_ins(spec: ExerciseSpec) -> frozenset[str]:
+    """Metrics read only as a ``first_seen`` metric's later choice, whose hidden parts are not reported.
+
+    A superman's arm measured to the elbow stands in for the hand cut off by the picture's edge:
+    what the report and the screen say is not seen is the hand, the part the exercise asks for.
+    """
+    later = {name for m in spec.metrics.values() if m.kind == "first_seen" for name in m.of[1:]}
+    direct = {c.metric for c in (*spec.position, *spec.hold)} | {w.metric for w in spec.warnings}
+    direct |= set(spec.key_metrics) | set(spec.display) | {spec.reps.metric if spec.reps else "", spec.side_by or ""}
+    direct |= {name for m in spec.metrics.values() if m.kind in DERIVED_KINDS
+               for name in (m.of[:1] if m.kind == "first_seen" else m.of)}
+    return frozenset(later - direct)
 
 
 def _finite(value: float) -> float | None:

@@ -25,6 +25,11 @@ OWN_RANGE_SHARE = 2 / 3
 #: how many it needs before it counts.
 OWN_RANGE_REPS = 3
 OWN_RANGE_MIN_REPS = 2
+#: A rep that reaches full range may be this share of ``min_rep_s`` short: a pulse up to the
+#: full range and back is the exercise, however quick (the real table-top crunch done 1.5
+#: times faster reads 0.45-0.55 s), while a flicker short of it is most often the pose
+#: model (two partial "reps" of 0.33 and 0.40 s in the synthetic corpus, at 0.4 s for all).
+FULL_REP_MIN_SHARE = 0.8
 
 
 
@@ -225,6 +230,7 @@ class RepCounter:
         self._armed = False            # seen at rest: a rise from here is a rep
         self._last_t: float | None = None
         self._last_known_t = 0.0
+        self._frame_s = 0.0            # the latest interval between readings
         self._full_rises: deque[float] = deque(maxlen=OWN_RANGE_REPS)   # rises of the latest full reps
 
     @property
@@ -338,7 +344,7 @@ class RepCounter:
         """
         rep = self.rep
         ended_at = None
-        if rep is not None and rep.down_since is not None and rep.down_since - rep.start_t >= self.spec.min_rep_s:
+        if rep is not None and rep.down_since is not None and self._long_enough(rep, rep.down_since):
             ended_at = rep.down_since
         elif rep is not None and rep.peak >= rep.full and t - rep.start_t >= self.spec.min_rep_s / 2 \
                 and rep.from_first is None:
@@ -358,13 +364,27 @@ class RepCounter:
             return False
         return rep.peak - rep.base >= OWN_RANGE_SHARE * statistics.median(self._full_rises)
 
+    def _long_enough(self, rep: RepInProgress, end_t: float) -> bool:
+        """The rep may have lasted ``min_rep_s`` (less if complete): its ends were each seen up to a frame late.
+
+        It rose past the start level somewhere in the frame interval before ``start_t`` and came
+        down in the one before ``end_t``, so it lasted up to an interval longer or shorter than
+        seen. At 30 fps that is 0.03 s; at 5 fps (a GIF) 0.2 s, and a real 0.75 s crunch pulse
+        was seen as 0.5 s from its start to its end.
+        """
+        shortest = self.spec.min_rep_s * (FULL_REP_MIN_SHARE if self._complete(rep) else 1.0)
+        return end_t - rep.start_t + self._frame_s >= shortest
+
+    def _complete(self, rep: RepInProgress) -> bool:
+        return rep.peak >= rep.full or self._reached_own_range(rep)
+
     def _end_rep(self, rep: RepInProgress, t: float) -> list[Event]:
         full = rep.peak >= rep.full
         if full:
             self._full_rises.append(rep.peak - rep.base)
         item = RepItem(
             index=len(self.items) + 1, side=rep.side, start_s=rep.start_t, end_s=t,
-            complete=full or self._reached_own_range(rep), peak=rep.peak, hold_s=rep.hold_s,
+            complete=self._complete(rep), peak=rep.peak, hold_s=rep.hold_s,
             warnings=tuple(rep.warnings),
         )
         self.items.append(item)
@@ -375,6 +395,8 @@ class RepCounter:
         value = metrics.get(self.spec.metric) if metrics is not None else None
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
+        if dt > 0:
+            self._frame_s = dt
         if metrics is None or value is None:
             if self.rep is not None and t - self._last_known_t > self.lost_reset_s:
                 return self.abort(t, "lost from view")
@@ -482,7 +504,7 @@ class RepCounter:
         # (they are over a second newer): between reps the levels keep
         # following the person, not jumping back to the absolute scale.
         self.rest.clear_recent()
-        if t - rep.start_t < self.spec.min_rep_s:
+        if not self._long_enough(rep, t):
             return [RepAborted(t=t, reason="too short to be a rep")]
         fell = [n for n in self.must_rise if not _rose(rep.parts_at_start.get(n), rep.parts_at_peak.get(n))]
         if fell:

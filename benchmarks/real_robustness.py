@@ -1,0 +1,202 @@
+"""How the decisions on real people stand up when their clips are disturbed.
+
+    python benchmarks/real_robustness.py [--labels ../shared/videos/labels.json] [--traces tests/data/traces]
+
+The recorded landmark traces of the scored real clips (``coach eval``'s cases) are replayed
+through the engine, each disturbed one way at a time, the ways an unseen camera and person
+differ from the development clips:
+
+* ``fps 15`` / ``fps 10`` / ``fps 5``: every n-th frame, as near that rate as whole steps
+  allow (the clips are 24-30 fps): a cheap webcam, a GIF;
+* ``faster 1.5x`` / ``slower 2x``: the same movement at another speed (not scored on holds,
+  whose length is their label, nor the controls under hold specs: the top of a push-up done
+  at half speed is a plank held for a second or more);
+* ``mirrored``: filmed from the other side (the picture flipped, left and right swapped);
+* ``jitter 1%``: Gaussian noise of 1 % of the torso on every landmark (about three times
+  MediaPipe's own on a clean real plank);
+* ``start cut 1.5 s``: the first 1.5 s missing, so a rep may be under way in the first
+  frame (not scored on holds). The truth is a range: at least the reps the undisturbed clip
+  counts starting after the cut, at most those ending after it;
+* ``hands unseen`` / ``feet unseen``: the wrists and hands (or the ankles and feet) not seen
+  in any frame, as when the picture's edge cuts a body stretched out along it (not scored on
+  holds; reps against the full count: the elbows and knees are still there to count on).
+
+Each row scores every rep clip (exact, within one), every hold (within max(1 s, 10 %)) and
+the control clips under all 21 specs, disturbed the same way (any rep or hold is a phantom). The traces are
+recorded once by ``coach eval LABELS --landmarks DIR``; nothing is tuned here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from coach import landmarks  # noqa: E402
+from coach.analysis.recorder import run_poses  # noqa: E402
+from coach.analysis.report import Report  # noqa: E402
+from coach.io.replay import Trace  # noqa: E402
+from coach.lab.evaluate import Case, counted, real_cases  # noqa: E402
+from coach.specs.reader import find_spec  # noqa: E402
+from coach.types import Pose  # noqa: E402
+
+Frames = list[tuple[Pose | None, float]]
+HANDS = [landmarks.INDEX[f"{side}_{part}"] for side in ("left", "right") for part in ("wrist", "pinky", "index",
+                                                                                    "thumb")]
+FEET = [landmarks.INDEX[f"{side}_{part}"] for side in ("left", "right") for part in ("ankle", "heel", "foot_index")]
+START_CUT_S = 1.5
+
+
+@dataclass(frozen=True)
+class Disturbance:
+    name: str
+    change: Callable[[Frames], Frames]
+    holds: bool = True          # False: not scored on the labelled holds
+    retimed: bool = False       # the movement's speed changed: no hold or hold-spec control is scored
+
+
+def at_fps(fps: float) -> Callable[[Frames], Frames]:
+    """Every n-th frame, n the whole number nearest the clip's rate over ``fps``."""
+    def change(frames: Frames) -> Frames:
+        clip_fps = (len(frames) - 1) / frames[-1][1]
+        return frames[::max(1, round(clip_fps / fps))]
+    return change
+
+
+def speed(factor: float) -> Callable[[Frames], Frames]:
+    return lambda frames: [(pose, t / factor) for pose, t in frames]
+
+
+def mirrored(frames: Frames) -> Frames:
+    order = list(landmarks.MIRRORED)
+    out: Frames = []
+    for pose, t in frames:
+        if pose is None:
+            out.append((None, t))
+            continue
+        xy = pose.xy[order].copy()
+        xy[:, 0] = pose.image_size[0] - xy[:, 0]
+        out.append((Pose(xy=xy, visibility=pose.visibility[order], depth=pose.depth[order],
+                         image_size=pose.image_size), t))
+    return out
+
+
+def jitter(share: float) -> Callable[[Frames], Frames]:
+    def change(frames: Frames) -> Frames:
+        rng = np.random.default_rng(5)
+        i = landmarks.INDEX
+        out: Frames = []
+        for pose, t in frames:
+            if pose is None:
+                out.append((None, t))
+                continue
+            torso = float(np.linalg.norm(pose.xy[i["left_shoulder"]] - pose.xy[i["left_hip"]]))
+            out.append((pose.replace_xy(pose.xy + rng.normal(0.0, share * torso, pose.xy.shape)), t))
+        return out
+    return change
+
+
+def unseen(parts: list[int]) -> Callable[[Frames], Frames]:
+    def change(frames: Frames) -> Frames:
+        out: Frames = []
+        for pose, t in frames:
+            if pose is None:
+                out.append((None, t))
+                continue
+            visibility = pose.visibility.astype(float).copy()
+            visibility[parts] = 0.0
+            out.append((Pose(xy=pose.xy, visibility=visibility, depth=pose.depth, image_size=pose.image_size), t))
+        return out
+    return change
+
+
+def start_cut(frames: Frames) -> Frames:
+    return [(pose, t - START_CUT_S) for pose, t in frames if t >= START_CUT_S]
+
+
+DISTURBANCES = [
+    Disturbance("as recorded", lambda frames: frames),
+    Disturbance("fps 15", at_fps(15)), Disturbance("fps 10", at_fps(10)), Disturbance("fps 5", at_fps(5)),
+    Disturbance("faster 1.5x", speed(1.5), holds=False, retimed=True),
+    Disturbance("slower 2x", speed(0.5), holds=False, retimed=True),
+    Disturbance("mirrored", mirrored), Disturbance("jitter 1%", jitter(0.01)),
+    Disturbance("start cut 1.5 s", start_cut, holds=False),
+    Disturbance("hands unseen", unseen(HANDS), holds=False), Disturbance("feet unseen", unseen(FEET), holds=False),
+]
+
+
+def rep_range(case: Case, name: str, undisturbed: Report) -> tuple[int, int]:
+    """The counts that are right for a rep clip under a disturbance."""
+    truth = case.reps or 0
+    if name == "start cut 1.5 s":
+        items = undisturbed.reps.items
+        return (sum(1 for r in items if r.start_s >= START_CUT_S), sum(1 for r in items if r.end_s > START_CUT_S))
+    return truth, truth
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--labels", type=Path, default=ROOT.parent / "shared" / "videos" / "labels.json")
+    parser.add_argument("--traces", type=Path, default=ROOT / "tests" / "data" / "traces")
+    parser.add_argument("--only", nargs="*", help="disturbance names to run (default: all)")
+    parser.add_argument("--verbose", action="store_true", help="print every clip that is wrong")
+    args = parser.parse_args()
+    if not args.labels.is_file():
+        print(f"skipped: {args.labels} not found (the real clips' labels)")
+        return 0
+    cases = [c for c in real_cases(args.labels) if (args.traces / f"{c.video.stem}.npz").is_file()]
+    frames = {c.video.stem: list(Trace(args.traces / f"{c.video.stem}.npz").poses()) for c in cases}
+    undisturbed = {c.video.stem: run_poses(find_spec(c.exercise), frames[c.video.stem])
+                   for c in cases if c.reps and not c.control}
+    print("| disturbance | rep clips exact | within one | holds within max(1 s, 10 %) | controls with a rep or hold |")
+    print("|---|---|---|---|---|")
+    for disturbance in DISTURBANCES:
+        if args.only and disturbance.name not in args.only:
+            continue
+        exact = near = reps_n = holds_ok = holds_n = phantoms = controls_n = 0
+        wrong: list[str] = []
+        for case in cases:
+            if not disturbance.holds and case.hold_s is not None and not case.control:
+                continue
+            if disturbance.retimed and case.control and find_spec(case.exercise).kind == "hold":
+                continue
+            report = run_poses(find_spec(case.exercise), disturbance.change(frames[case.video.stem]))
+            if case.control:
+                controls_n += 1
+                busy = counted(report) or report.reps.partial or report.hold.total_s > 0
+                phantoms += bool(busy)
+                if busy:
+                    wrong.append(f"{case.name} under {case.exercise}: {counted(report)} counted, "
+                                 f"{report.reps.partial} partial, {report.hold.total_s:.1f} s held")
+            elif case.hold_s is not None:
+                holds_n += 1
+                ok = abs(report.hold.total_s - case.hold_s) <= max(1.0, 0.1 * case.hold_s)
+                holds_ok += ok
+                if not ok:
+                    wrong.append(f"{case.name}: held {report.hold.total_s:.1f} s of {case.hold_s:.1f}")
+            elif case.reps:
+                reps_n += 1
+                low, high = rep_range(case, disturbance.name, undisturbed[case.video.stem])
+                got = counted(report)
+                exact += low <= got <= high
+                near += low - 1 <= got <= high + 1
+                if not low <= got <= high:
+                    wrong.append(f"{case.name}: {got} reps, right is {low}" + (f"-{high}" if high != low else ""))
+        holds = f"{holds_ok} of {holds_n}" if holds_n else "-"
+        print(f"| {disturbance.name} | {exact} of {reps_n} | {near} of {reps_n} | {holds} | "
+              f"{phantoms} of {controls_n} |", flush=True)
+        if args.verbose:
+            for line in wrong:
+                print(f"    {line}", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
