@@ -473,3 +473,25 @@ def test_a_small_lift_begun_while_settling_in_is_measured_from_the_rest_seen_the
     for i, v in enumerate(values):
         counter.update(Metrics({"lift": v}, "left"), (start + i) / FPS)
     assert (counter.count, counter.partial) == (1, 0)
+
+
+@pytest.mark.parametrize("name, values, complete, partial", [
+    # Curl-ups that stop 12 short of the floor (a third of the way up) between reps: each rise
+    # from there is a rep, not one rep held at the top for the whole set.
+    ("reps that stop short of rest", trace((REST, REST, 1), (REST, TOP, 1),
+                                           *[(TOP, 12.0, 1), (12.0, TOP, 1)] * 4, (TOP, REST, 1), (REST, REST, 1)),
+     5, 0),
+    # Back down half-way for a frame or two at a time, twice, while held at the top: the pose
+    # model losing the limb, one rep.
+    ("a held top with two short dips", trace((REST, REST, 1), (REST, TOP, 1), (TOP, TOP, 1), (12.0, 12.0, 0.2),
+                                             (TOP, TOP, 0.5), (12.0, 12.0, 0.2), (TOP, TOP, 1), (TOP, REST, 1),
+                                             (REST, REST, 1)),
+     1, 0),
+    # Down only a quarter of the rise and up again: still the same rep.
+    ("a wobble at the top", trace((REST, REST, 1), (REST, TOP, 1), (TOP, 30.0, 0.5), (30.0, TOP, 0.5),
+                                  (TOP, REST, 1), (REST, REST, 1)),
+     1, 0),
+])
+def test_a_rep_is_over_when_it_turns_back_up_half_way_down(name, values, complete, partial):
+    counter, _ = run_reps(values)
+    assert (counter.count, counter.partial) == (complete, partial), name

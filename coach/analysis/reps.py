@@ -30,6 +30,14 @@ OWN_RANGE_MIN_REPS = 2
 #: times faster reads 0.45-0.55 s), while a flicker short of it is most often the pose
 #: model (two partial "reps" of 0.33 and 0.40 s in the synthetic corpus, at 0.4 s for all).
 FULL_REP_MIN_SHARE = 0.8
+#: A rep is also over when it turns back up from a low point this share of its own rise
+#: (base to peak) below its peak: people repeating curl-ups or bridges often stop short of
+#: the floor between reps, and the next rise from there is the next rep, not more of a hold.
+RETURN_SHARE = 0.5
+#: Seconds a rep must read as back down that far before a turn back up ends it: a limb
+#: misread for a few frames (a bird dog's raised thigh swapped for the one on the floor)
+#: reads as down for up to 0.2 s, and a curl-up stopped half-way stays down longer.
+RETURN_HOLD_S = 0.3
 
 
 
@@ -180,6 +188,8 @@ class RepInProgress:
     parts_at_start: dict[str, float | None] = field(default_factory=dict)
     parts_at_peak: dict[str, float | None] = field(default_factory=dict)
     down_since: float | None = None     # when it first read as over
+    low: tuple[float, float] | None = None  # (t, value): the lowest reading of the stretch back down
+    back_s: float = 0.0                 # seconds of that stretch, back down RETURN_SHARE of the rise
 
 
 def _keep_last_second(window: deque[tuple[float, float]], value: float, t: float) -> None:
@@ -424,9 +434,10 @@ class RepCounter:
             return self._start_rep(value, metrics, t, under_way)
         return []
 
-    def _start_rep(self, value: float, metrics: Metrics, t: float, under_way: bool) -> list[Event]:
-        """A rise past the start level: a rep begins (at the first reading, for a lift under way)."""
-        start_t, from_first = t, None
+    def _start_rep(self, value: float, metrics: Metrics, t: float, under_way: bool,
+                   since: float | None = None) -> list[Event]:
+        """A rise past the start level: a rep begins (at the first reading, for a lift under way, or ``since``)."""
+        start_t, from_first = (since if since is not None else t), None
         if under_way and not self._armed and self.first.candidate is not None:
             start_t, from_first = self.first.candidate
         self.first.candidate = None
@@ -443,6 +454,15 @@ class RepCounter:
         if value > rep.peak:
             rep.peak = value
             rep.parts_at_peak = self._parts(metrics)
+        back_down = value <= self._return_line(rep)
+        if back_down:
+            rep.back_s += dt
+            if rep.low is None or value < rep.low[1]:
+                rep.low = (t, value)
+        if self._turned_back_up(rep, value):
+            return self._next_from_low(rep, value, metrics, t)
+        if not back_down:
+            rep.low, rep.back_s = None, 0.0     # one stretch back down, not glitches added up
         if value >= rep.full:
             rep.hold_s += dt
         coming_down = self._coming_down(rep, value)
@@ -460,6 +480,22 @@ class RepCounter:
         if t - rep.down_since < REST_CONFIRM_S:
             return []
         return self._rep_over(rep, value, rep.down_since, over)
+
+    def _return_line(self, rep: RepInProgress) -> float:
+        """Back down :data:`RETURN_SHARE` of the rep's rise, and at least the band, from its peak."""
+        return rep.peak - max(RETURN_SHARE * (rep.peak - rep.base), self._band())
+
+    def _turned_back_up(self, rep: RepInProgress, value: float) -> bool:
+        """Back below the return line for :data:`RETURN_HOLD_S` (not a few frames' glitch), and up the band again."""
+        return rep.low is not None and rep.back_s >= RETURN_HOLD_S and value - rep.low[1] >= self._band()
+
+    def _next_from_low(self, rep: RepInProgress, value: float, metrics: Metrics, t: float) -> list[Event]:
+        """The rep ended at its low point, and the rise since is the next rep, measured from there."""
+        assert rep.low is not None
+        low_t, low_value = rep.low
+        events = self._rep_over(rep, low_value, low_t, frozenset({"returned"}))
+        self.rest.observe(low_value, low_t)
+        return events + self._start_rep(value, metrics, t, under_way=False, since=low_t)
 
     def _coming_down(self, rep: RepInProgress, value: float) -> bool:
         """Down from the top by a start's rise, below the absolute rest level (relative specs)."""
