@@ -495,3 +495,18 @@ def test_a_small_lift_begun_while_settling_in_is_measured_from_the_rest_seen_the
 def test_a_rep_is_over_when_it_turns_back_up_half_way_down(name, values, complete, partial):
     counter, _ = run_reps(values)
     assert (counter.count, counter.partial) == (complete, partial), name
+
+
+@pytest.mark.parametrize("name, gap_state, seen_out, holds, total_s", [
+    # 0.8 s and 1.1 s in the position around 0.4 s seen out of it: two glimpses, not a 2 s hold
+    # (a push-up with a trainer behind it, read for a moment as a person lying with a leg raised).
+    ("glimpses around a brief exit", None, True, 0, 0.0),
+    # The same 0.4 s with nothing seen: a dropout, the person most likely still holding.
+    ("the same around a dropout", None, False, 1, 2.3),
+])
+def test_a_hold_needs_its_minimum_in_the_position(name, gap_state, seen_out, holds, total_s):
+    timer = HoldTimer((Condition("line", min=-10, max=10),), dropout_grace_s=0.5, min_hold_s=2.0)
+    steps = [(True, False)] * 24 + [(gap_state, seen_out)] * 12 + [(True, False)] * 34 + [(False, False)] * 30
+    for i, (state, out) in enumerate(steps):
+        timer.advance(state, "left", i / FPS, seen_out=out)
+    assert (timer.count, round(timer.total_s, 1)) == (holds, total_s), name

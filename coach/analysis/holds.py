@@ -52,8 +52,11 @@ class HoldTimer:
     A dropout (landmarks unknown) or a brief exit shorter than
     ``dropout_grace_s`` does not split a hold; unknown time inside the grace
     still counts, since the person was most likely still holding. Segments
-    shorter than ``min_hold_s`` are passing through the position (a push-up's
-    top is a straight-arm plank for half a second) and are not counted.
+    with less than ``min_hold_s`` in the position are passing through it (a
+    push-up's top is a straight-arm plank for half a second) and are not
+    counted; the time of a brief exit from the exercise's whole position
+    (``seen_out``) is part of a hold's length but not of that minimum: two
+    glimpses of 0.8 and 1.1 s glued by a 0.4 s exit are not a 2 s stretch.
 
     Per frame the session calls :meth:`observe` (the rates' windows), then
     :meth:`in_target` (a check: it changes nothing), then :meth:`learn_rest`
@@ -84,8 +87,10 @@ class HoldTimer:
         self._last_in = 0.0
         self._last_t: float | None = None
         self._seg_total = 0.0
+        self._seg_held = 0.0          # of it, time not seen out of the position: what min_hold_s asks
         self._seg_form = 0.0
         self._pending = 0.0
+        self._pending_out = 0.0
         self._pending_form = 0.0
         self._side: str | None = None
         self._rated = [c for c in conditions if c.max_rate is not None]
@@ -97,11 +102,11 @@ class HoldTimer:
 
     @property
     def total_s(self) -> float:
-        return sum(s.duration_s for s in self.segments) + (self.current_s if self.current_s >= self.min_hold_s else 0.0)
+        return sum(s.duration_s for s in self.segments) + (self.current_s if self._long_enough() else 0.0)
 
     @property
     def in_form_s(self) -> float:
-        current = self._seg_form if self._open and self.current_s >= self.min_hold_s else 0.0
+        current = self._seg_form if self._long_enough() else 0.0
         return sum(s.in_form_s for s in self.segments) + current
 
     @property
@@ -117,7 +122,11 @@ class HoldTimer:
     @property
     def count(self) -> int:
         """Holds so far, the one in progress included once it is long enough."""
-        return len(self.segments) + (1 if self._open and self.current_s >= self.min_hold_s else 0)
+        return len(self.segments) + (1 if self._long_enough() else 0)
+
+    def _long_enough(self) -> bool:
+        """The hold in progress has been in the position ``min_hold_s``."""
+        return self._open and self._seg_held >= self.min_hold_s
 
     def turn_side(self) -> str:
         """With ``in_turn``: left for the 1st, 3rd... hold, right for the 2nd, 4th..."""
@@ -200,9 +209,11 @@ class HoldTimer:
             if middle > 0 and max(values) - min(values) <= REST_SPREAD * middle:
                 self.rest[c.metric] = max(middle, self.rest.get(c.metric, middle))
 
-    def advance(self, state: bool | None, side: str | None, t: float, in_form: bool = True) -> list[Event]:
+    def advance(self, state: bool | None, side: str | None, t: float, in_form: bool = True,
+                seen_out: bool = False) -> list[Event]:
         """Advance to ``t`` with the position held (True), left (False) or unknown (None);
-        ``side`` is the side the metrics show, ``in_form`` False while a form warning is shown."""
+        ``side`` is the side the metrics show, ``in_form`` False while a form warning is shown,
+        ``seen_out`` True for an unknown that is the person seen out of the exercise's position."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         if state:
@@ -210,18 +221,20 @@ class HoldTimer:
                 self._side = self.turn_side() if self.in_turn else side
                 self._open = True
                 self._start = t
-                self._seg_total = self._seg_form = 0.0
+                self._seg_total = self._seg_held = self._seg_form = 0.0
             else:
-                # Time since the last in-target update, including a short dropout.
+                # Time since the last in-target update, including a short dropout or exit.
                 self._seg_total += self._pending + dt
+                self._seg_held += self._pending - self._pending_out + dt
                 self._seg_form += self._pending_form + (dt if in_form else 0.0)
-            self._pending = self._pending_form = 0.0
+            self._pending = self._pending_form = self._pending_out = 0.0
             self._last_in = t
             return []
         if not self._open:
             return []
         if state is None and t - self._last_in <= self.dropout_grace_s:
             self._pending += dt
+            self._pending_out += dt if seen_out else 0.0
             self._pending_form += dt if in_form else 0.0
             return []
         if state is False and t - self._last_in <= self.dropout_grace_s:
@@ -232,11 +245,14 @@ class HoldTimer:
         """End the hold in progress (the person left the position)."""
         if not self._open:
             return []
-        self._open = False
-        self._pending = self._pending_form = 0.0
-        self._last_t = None
-        if self._seg_total < self.min_hold_s:
+        if not self._long_enough():
+            self._open = False
+            self._pending = self._pending_form = self._pending_out = 0.0
+            self._last_t = None
             return []
+        self._open = False
+        self._pending = self._pending_form = self._pending_out = 0.0
+        self._last_t = None
         segment = HoldSegment(t=t, start_s=self._start, end_s=self._start + self._seg_total,
                               in_form_s=self._seg_form, side=self._side)
         self.segments.append(segment)

@@ -140,7 +140,8 @@ class Session:
                 # person's elbow, hidden by the chest lifted over it) is not
                 # out of position: the gate stays as it was, and so do the
                 # analysers' metrics.
-                events += self._run(metrics if self.gate.raw is not False else None, t)
+                events += self._run(metrics if self.gate.raw is not False else None, t,
+                                    out_of_position=self.gate.raw is False)
         if state != self.state or message != self.message:
             self.state, self.message = state, message
             events.append(StateChanged(t=t, state=state, message=message))
@@ -166,7 +167,10 @@ class Session:
             lv, rv = -lv, -rv
         return left if lv >= rv else right
 
-    def _run(self, metrics: Metrics | None, t: float) -> list[Event]:
+    def _run(self, metrics: Metrics | None, t: float, out_of_position: bool = False) -> list[Event]:
+        """This frame for the analysers. ``out_of_position``: seen out of the position (the
+        metrics withheld): a hold does not split for so short an exit, and its time does not
+        make a hold of two glimpses too short to be one."""
         events: list[Event] = []
         if self.reps is not None:
             events += self.reps.update(metrics, t)
@@ -186,7 +190,8 @@ class Session:
         if self.reps is not None:
             for w in active:
                 self.reps.note_warning(w.id)
-        events += self.hold.advance(in_target, metrics.side if metrics is not None else None, t, in_form=not active)
+        events += self.hold.advance(in_target, metrics.side if metrics is not None else None, t, in_form=not active,
+                                    seen_out=out_of_position)
         return events
 
     def _judge_hold(self, metrics: Metrics | None, t: float) -> bool | None:
