@@ -459,8 +459,8 @@ class RepCounter:
             rep.back_s += dt
             if rep.low is None or value < rep.low[1]:
                 rep.low = (t, value)
-        if self._turned_back_up(rep, value):
-            return self._next_from_low(rep, value, metrics, t)
+        if rep.low is not None and self._turned_back_up(rep, rep.low[1], value):
+            return self._next_from_low(rep, rep.low, value, metrics, t)
         if not back_down:
             rep.low, rep.back_s = None, 0.0     # one stretch back down, not glitches added up
         if value >= rep.full:
@@ -485,14 +485,14 @@ class RepCounter:
         """Back down :data:`RETURN_SHARE` of the rep's rise, and at least the band, from its peak."""
         return rep.peak - max(RETURN_SHARE * (rep.peak - rep.base), self._band())
 
-    def _turned_back_up(self, rep: RepInProgress, value: float) -> bool:
+    def _turned_back_up(self, rep: RepInProgress, low: float, value: float) -> bool:
         """Back below the return line for :data:`RETURN_HOLD_S` (not a few frames' glitch), and up the band again."""
-        return rep.low is not None and rep.back_s >= RETURN_HOLD_S and value - rep.low[1] >= self._band()
+        return rep.back_s >= RETURN_HOLD_S and value - low >= self._band()
 
-    def _next_from_low(self, rep: RepInProgress, value: float, metrics: Metrics, t: float) -> list[Event]:
+    def _next_from_low(self, rep: RepInProgress, low: tuple[float, float], value: float, metrics: Metrics,
+                       t: float) -> list[Event]:
         """The rep ended at its low point, and the rise since is the next rep, measured from there."""
-        assert rep.low is not None
-        low_t, low_value = rep.low
+        low_t, low_value = low
         events = self._rep_over(rep, low_value, low_t, frozenset({"returned"}))
         self.rest.observe(low_value, low_t)
         return events + self._start_rep(value, metrics, t, under_way=False, since=low_t)
