@@ -245,14 +245,12 @@ class HoldTimer:
         """End the hold in progress (the person left the position)."""
         if not self._open:
             return []
-        if not self._long_enough():
-            self._open = False
-            self._pending = self._pending_form = self._pending_out = 0.0
-            self._last_t = None
-            return []
+        long_enough = self._long_enough()
         self._open = False
         self._pending = self._pending_form = self._pending_out = 0.0
         self._last_t = None
+        if not long_enough:
+            return []
         segment = HoldSegment(t=t, start_s=self._start, end_s=self._start + self._seg_total,
                               in_form_s=self._seg_form, side=self._side)
         self.segments.append(segment)

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 from coach.analysis.session import Session
-from coach.analysis.view import TURNED_NOTE, at_an_angle
+from coach.analysis.view import TURNED_NOTE
 from coach.specs.model import PER_SIDE_MODES, Targets
 from coach.types import Event, RepItem, Snapshot, WarningEnded, WarningStarted
 
@@ -214,7 +214,7 @@ class ReportBuilder:
             self.frames_with_pose += 1
             for part in snapshot.hidden_parts:
                 self._hidden_frames[part] = self._hidden_frames.get(part, 0) + 1
-            self._angled_frames += at_an_angle(self.session.spec.view, snapshot.pose)
+            self._angled_frames += self.session.view.angled     # read once a frame, by the view check
         self.last_t = snapshot.t
         self.add_events(snapshot.events)
 

@@ -37,9 +37,10 @@ TURNED_NOTE = ("The camera saw you at an angle (about 30 deg or more off your si
 
 def at_an_angle(view: str, pose: Pose) -> bool:
     """A side exercise seen turned between the side and the front view (30-45 deg off the side)."""
-    if view != "side":
-        return False
-    value = across(pose)
+    return view == "side" and _between_views(across(pose))
+
+
+def _between_views(value: float | None) -> bool:
     return value is not None and SIDE_BELOW <= value <= FRONT_ABOVE
 
 
@@ -135,10 +136,12 @@ class ViewCheck:
         self.view = view
         self.after_s = after_s
         self.wrong = False
+        self.angled = False     # the last pose: a side exercise seen at an angle (see at_an_angle)
         self._since: float | None = None
 
     def update(self, pose: Pose | None, t: float) -> bool:
         value = across(pose) if pose is not None else None
+        self.angled = self.view == "side" and _between_views(value)
         if self.view == "front" and pose is not None and value is not None and not _upright(pose):
             # A body lying on its side seen from the front has its shoulders
             # stacked one above the other, and the pose model often draws them
