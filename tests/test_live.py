@@ -84,6 +84,45 @@ def test_no_screen_is_a_clear_error(monkeypatch):
         live.run_live(live.SingleExercise(live_spec()), 0, PlankEstimator(), display=True)
 
 
+class SlowWindowSystem:
+    """Stands in for OpenCV's window calls: the window becomes visible only after ``shown_after``
+    frames (a busy display) and the person closes it at frame ``closed_at``, if ever."""
+
+    WND_PROP_VISIBLE = WND_PROP_FULLSCREEN = WINDOW_FULLSCREEN = WINDOW_NORMAL = 0
+    WINDOW_KEEPRATIO = WINDOW_GUI_NORMAL = 0
+
+    def __init__(self, shown_after: int, closed_at: int | None = None) -> None:
+        self.shown_after, self.closed_at, self.frames = shown_after, closed_at, 0
+
+    def imshow(self, name, image):
+        self.frames += 1
+
+    def getWindowProperty(self, name, prop):
+        closed = self.closed_at is not None and self.frames >= self.closed_at
+        return 1.0 if self.shown_after <= self.frames and not closed else 0.0
+
+    def waitKey(self, ms):
+        return 255
+
+    def namedWindow(self, *args):
+        pass
+
+    resizeWindow = setWindowProperty = destroyAllWindows = imwrite = namedWindow
+
+
+@pytest.mark.parametrize(("closed_at", "frames_seen", "ended_by"), [
+    (None, 120, "end of video"),     # shown after 10 frames, never closed: the whole video runs
+    (50, 50, "window closed"),       # closed by the person at frame 50: the session ends there
+])
+def test_a_window_shown_late_is_not_taken_for_a_closed_one(monkeypatch, tmp_path, closed_at, frames_seen, ended_by):
+    monkeypatch.setenv("DISPLAY", ":0")
+    monkeypatch.setattr(live, "cv2", SlowWindowSystem(shown_after=10, closed_at=closed_at))
+    monkeypatch.setattr(live, "Camera", lambda source: FakeCamera(source, frames=120, fail=False))
+    result = live.run_live(live.SingleExercise(live_spec()), "clip.mp4", PlankEstimator(), display=True,
+                           end_screen_s=0.0)
+    assert (result.ended_by, result.frames) == (ended_by, frames_seen)
+
+
 def live_spec():
     from coach.specs.reader import find_spec
 

@@ -13,9 +13,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import select
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -57,11 +59,24 @@ def _tools_missing() -> str:
     return ", ".join(missing)
 
 
-def _free_display() -> int:
-    for number in range(91, 120):
-        if not Path(f"/tmp/.X11-unix/X{number}").exists() and not Path(f"/tmp/.X{number}-lock").exists():
-            return number
-    pytest.skip("no free X display number")
+def _start_xvfb() -> tuple[subprocess.Popen, str]:
+    """A 1920x1080 virtual screen on a display number Xvfb picks itself (``-displayfd``): a number
+    chosen here could be taken by another X server that this machine's files do not show."""
+    read_end, write_end = os.pipe()
+    log = tempfile.TemporaryFile(mode="w+")              # a file, not a pipe nobody reads while it runs
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24",
+                             "-nolisten", "tcp"], pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=log)
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        ready, _, _ = select.select([announced], [], [], 20)
+        number = announced.readline().strip() if ready else ""
+    if not number.isdigit():
+        xvfb.kill()
+        xvfb.wait(timeout=10)
+        log.seek(0)
+        pytest.fail(f"Xvfb did not start: {log.read()[-500:]}")
+    log.close()
+    return xvfb, f":{number}"
 
 
 def _read_from_afar(png: Path) -> str:
@@ -79,7 +94,14 @@ def _read_from_afar(png: Path) -> str:
     cv2.imwrite(str(blurred), far)
     result = subprocess.run(["tesseract", str(blurred), "-", "--psm", "11"], capture_output=True, text=True,
                             timeout=60)
+    assert result.returncode == 0, f"tesseract failed on {blurred}: {result.stderr}"
     return " ".join(result.stdout.split())
+
+
+def _lit_share(png: Path) -> float:
+    """How much of the screenshot is not black: near 0 means the window never reached the screen."""
+    image = cv2.imread(str(png))
+    return float((image.max(axis=2) > 0).mean())
 
 
 def test_the_live_window_reads_from_the_mat(tmp_path):
@@ -87,14 +109,9 @@ def test_the_live_window_reads_from_the_mat(tmp_path):
     hold timer against its target, the cue, and the end screen's summary."""
     if _tools_missing():
         pytest.skip(f"not installed: {_tools_missing()} (Debian: xvfb, tesseract-ocr, imagemagick)")
-    display = f":{_free_display()}"
-    xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    xvfb, display = _start_xvfb()
     try:
         env = {**os.environ, "DISPLAY": display}
-        deadline = time.monotonic() + 10
-        while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
         proc = _coach("live", "-e", "plank", "--camera", str(SAMPLES / "plank_demo.mp4"), "--no-voice",
                       "--report", str(tmp_path / "live.json"), env=env)
         shots = []
@@ -106,17 +123,21 @@ def test_the_live_window_reads_from_the_mat(tmp_path):
                            timeout=20)
             if shot.is_file():
                 shots.append(shot)
-        proc.communicate(timeout=60)
-        assert proc.returncode == 0
+        _, err = proc.communicate(timeout=60)
+        assert proc.returncode == 0, err
     finally:
         xvfb.terminate()
         xvfb.wait(timeout=10)
+    lit = [round(_lit_share(shot), 3) for shot in shots]
+    ended = json.loads((tmp_path / "live.json").read_text())
+    assert max(lit, default=0) > 0.05, ("the window never reached the screen", lit, ended.get("ended_by"),
+                                        ended.get("video"), err)
     read = [_read_from_afar(shot) for shot in shots]
     timers = [text for text in read if re.search(r"\d+ ?/ ?10", text)]
     cues = [text for text in read if "Lift your hips" in text]
-    assert timers, read
-    assert cues, read
-    assert any("Plank: done" in text and "Held" in text for text in read), read
+    assert timers, (lit, read)
+    assert cues, (lit, read)
+    assert any("Plank: done" in text and "Held" in text for text in read), (lit, read)
 
 
 def test_a_session_killed_hard_is_recovered_at_the_next_start(tmp_path):

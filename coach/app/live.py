@@ -444,6 +444,7 @@ class _Window:
 
     def __init__(self, full_screen: bool = False) -> None:
         self._made = False
+        self._seen_open = False
         self._full = full_screen
 
     def show(self, image: np.ndarray) -> None:
@@ -464,7 +465,13 @@ class _Window:
                               cv2.WINDOW_FULLSCREEN if self._full else cv2.WINDOW_NORMAL)
 
     def closed(self) -> bool:
-        return self._made and cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) < 1
+        """The person closed the window: it was seen open and is no longer. A window the window
+        system has not shown yet (a slow or busy display) is not a closed one."""
+        if not self._made:
+            return False
+        visible = cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) >= 1
+        self._seen_open = self._seen_open or visible
+        return self._seen_open and not visible
 
     def end_screen(self, image: np.ndarray, seconds: float) -> None:
         """Show the summary until a key is pressed or ``seconds`` pass."""
@@ -477,4 +484,4 @@ class _Window:
     def close(self) -> None:
         if self._made:
             cv2.destroyAllWindows()
-            self._made = False
+            self._made = self._seen_open = False
