@@ -240,7 +240,8 @@ def _analysis_estimator(args: argparse.Namespace, frames: int, fps: float) -> An
         raise CoachError(f"--workers must be at least 1, got {workers}")
     limit = args.max_frames if args.max_frames is not None else frames
     if worth_it(min(frames, limit), fps, workers):
-        return ParallelPoses(args.video, min(frames, limit), fps, workers, args.model, args.people)
+        return ParallelPoses(args.video, min(frames, limit), fps, workers, args.model, args.people,
+                             to_the_end=limit >= frames)
     return create_estimator(args.model, people=args.people)
 
 

@@ -94,3 +94,20 @@ def test_a_worker_reads_on_from_where_it_was_and_passes_over_frames_before_its_c
         later = [(f.index, f.t, f.image.sum()) for f in video.frames(start=40)]
     assert first == everything[10:20]
     assert later == everything[40:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("to_the_end", [True, False])
+def test_the_last_chunk_reads_to_the_end_of_the_file_unless_only_the_first_frames_are_wanted(to_the_end):
+    """A header's frame count can be an estimate: told of 20 frames fewer than there are, the
+    workers still read every frame, or exactly the frames asked for."""
+    clip = ROOT / "sample_videos" / "plank_demo.mp4"
+    with VideoFile(clip) as video:
+        info = video.info
+    many = ParallelPoses(clip, info.frames - 20, info.fps, workers=2, chunk_s=3.0, to_the_end=to_the_end)
+    try:
+        poses = list(many.poses())
+    finally:
+        many.close()
+    assert len(poses) == (info.frames if to_the_end else info.frames - 20)
+    assert many.detect(None, 0.0) is None                   # past the last frame read

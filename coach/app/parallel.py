@@ -9,17 +9,19 @@ the file (decoding only the frames that are not its own), starts the model
 filter have settled when the chunk's own frames begin, and throws those
 frames' landmarks away. It returns the chunk's landmarks as one compact array.
 
-The engine runs once, in order, in the main process: :class:`ParallelPoses`
-is an estimator whose ``detect`` hands out the next frame's landmarks, so the
-report, the annotated video, the HTML pictures and Ctrl-C behave as they
-always do. Only the chunks being read or waiting to be used are in memory,
-whatever the video's length.
+The engine runs once, in order, in the main process, on :meth:`ParallelPoses.poses`:
+every frame's landmarks in order. The main process decodes the video itself only
+when it needs the pictures (an annotated video, the HTML report's moments):
+then ``detect`` hands out the next frame's landmarks beside each picture. The
+report and Ctrl-C behave as they always do. Only the chunks being read or
+waiting to be used are in memory, whatever the video's length.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import signal
+from collections.abc import Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
@@ -47,9 +49,10 @@ def _start_worker(path: str, model: str | None, people: int) -> None:
     _worker.update(path=path, model=model, people=people)
 
 
-def read_chunk(start: int, end: int, warmup: int) -> tuple[np.ndarray, tuple[int, int], int]:
-    """Landmarks of frames ``start`` to ``end`` as an (n, 33, 4) float32 array of x, y, visibility
-    and depth (NaN: nobody found), the frame size, and the most people seen so far."""
+def read_chunk(start: int, end: int | None, warmup: int) -> tuple[np.ndarray, tuple[int, int], int]:
+    """Landmarks of frames ``start`` to ``end`` (None: the end of the file, which may hold more or
+    fewer frames than its header said) as an (n, 33, 4) float32 array of x, y, visibility and depth
+    (NaN: nobody found), the frame size, and the most people seen so far."""
     if "video" not in _worker:
         from coach.io.pose import create_estimator
         from coach.io.sources import VideoFile
@@ -63,7 +66,7 @@ def read_chunk(start: int, end: int, warmup: int) -> tuple[np.ndarray, tuple[int
         pose = estimator.detect(frame.image, frame.t)
         if frame.index >= start:
             rows.append(_row(pose))
-        if frame.index >= end - 1:
+        if end is not None and frame.index >= end - 1:
             break
     array = np.stack(rows) if rows else np.zeros((0, 33, 4), np.float32)
     return array, _worker["size"], estimator.most_people
@@ -104,16 +107,22 @@ def plan_chunks(frames: int, fps: float, workers: int, chunk_s: float = CHUNK_S)
 class ParallelPoses:
     """An estimator whose landmarks are read ahead, chunk by chunk, by worker processes.
 
-    ``detect`` ignores the picture and returns the next frame's landmarks, in
-    order, waiting for its chunk if it must. At most ``2 * workers`` chunks are
-    asked for ahead of the one in use.
+    :meth:`poses` gives every frame's landmarks in order, waiting for a chunk
+    if it must; ``detect`` ignores the picture and returns the next of them. At
+    most ``2 * workers`` chunks are asked for ahead of the one in use.
+    ``to_the_end``: the last chunk runs to the end of the file, not to
+    ``frames`` (a header's frame count can be an estimate); False when only the
+    first ``frames`` are wanted.
     """
 
     def __init__(self, path: str | Path, frames: int, fps: float, workers: int, model: str | None = None,
-                 people: int = 3, chunk_s: float = CHUNK_S, warmup_s: float = WARMUP_S) -> None:
+                 people: int = 3, chunk_s: float = CHUNK_S, warmup_s: float = WARMUP_S,
+                 to_the_end: bool = True) -> None:
         self.workers = workers
         self.name = "mediapipe-tasks (parallel)"
-        self._chunks = plan_chunks(frames, fps, workers, chunk_s)
+        self._chunks: list[tuple[int, int | None]] = list(plan_chunks(frames, fps, workers, chunk_s))
+        if to_the_end and self._chunks:
+            self._chunks[-1] = (self._chunks[-1][0], None)
         self._warmup = int(round(warmup_s * fps))
         self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
                                          initializer=_start_worker,
@@ -121,10 +130,8 @@ class ParallelPoses:
         self._asked: list[Future] = []
         self._chunk = -1
         self._ask_ahead()
-        self._rows = np.zeros((0, 33, 4), np.float32)
-        self._size = (0, 0)
-        self._next = 0
         self._most_people = 0
+        self._handed_out = self._in_order()
 
     def _ask_ahead(self) -> None:
         while len(self._asked) < len(self._chunks) and len(self._asked) <= self._chunk + 2 * self.workers:
@@ -135,19 +142,24 @@ class ParallelPoses:
     def most_people(self) -> int:
         return self._most_people
 
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
-        while self._next >= len(self._rows):
-            if self._chunk + 1 >= len(self._chunks):
-                return None                               # more frames than the file said it had
+    def poses(self) -> Iterator[Pose | None]:
+        """Every frame's landmarks, in order, as the workers deliver them (the ones ``detect`` has
+        not handed out yet)."""
+        return self._handed_out
+
+    def _in_order(self) -> Iterator[Pose | None]:
+        while self._chunk + 1 < len(self._chunks):
             self._chunk += 1
             self._ask_ahead()
-            self._rows, self._size, people = self._asked[self._chunk].result()
+            rows, size, people = self._asked[self._chunk].result()
             self._asked[self._chunk] = Future()           # its landmarks are in use: let the result go
             self._most_people = max(self._most_people, people)
-            self._next = 0
-        row = self._rows[self._next]
-        self._next += 1
-        return _pose(row, self._size)
+            for row in rows:
+                yield _pose(row, size)
+
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        """The next frame's landmarks (None also past the last frame the workers read)."""
+        return next(self._handed_out, None)
 
     def close(self) -> None:
         """Stop the workers (at once if the analysis was cut short)."""
