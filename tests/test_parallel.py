@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from pathlib import Path
 
 import pytest
 
 from coach.app.batch import analyze_video
-from coach.app.parallel import ParallelPoses, plan_chunks, worth_it
+from coach.app.parallel import ParallelPoses, plan_chunks, take_own_core, worth_it
 from coach.io.pose import create_estimator
 from coach.io.sources import VideoFile
 from coach.specs.reader import find_spec
@@ -111,3 +113,18 @@ def test_the_last_chunk_reads_to_the_end_of_the_file_unless_only_the_first_frame
         many.close()
     assert len(poses) == (info.frames if to_the_end else info.frames - 20)
     assert many.detect(None, 0.0) is None                   # past the last frame read
+
+
+@pytest.mark.skipif(not hasattr(os, "sched_setaffinity"), reason="no CPU affinity on this system")
+def test_a_worker_keeps_a_core_of_its_own_only_when_there_is_one_for_every_worker():
+    before = os.sched_getaffinity(0)
+    cores = sorted(before)
+    started = multiprocessing.Value("i", 0)
+    try:
+        take_own_core(started, workers=len(cores) + 1)            # more workers than cores: they share
+        assert os.sched_getaffinity(0) == before
+        take_own_core(started, workers=len(cores))                # the second worker started
+        assert os.sched_getaffinity(0) == {cores[1 % len(cores)]}
+        assert started.value == 2
+    finally:
+        os.sched_setaffinity(0, before)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from coach.analysis.report import Report
+from coach.app.parallel import take_own_core
 from coach.errors import CoachError, OutputError
 from coach.output.write import Outputs, write_outputs
 
@@ -52,8 +53,10 @@ def collect(paths: list[str]) -> list[Path]:
     return found
 
 
-def _quiet_worker() -> None:
+def _quiet_worker(started: Any, workers: int) -> None:
+    # Ctrl-C reaches every process of the terminal: the main process stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    take_own_core(started, workers)
 
 
 def analyze_one(video: str, exercise: str, model: str | None = None, people: int = 3) -> Outcome:
@@ -118,8 +121,9 @@ def analyze_many(videos: list[Path], exercise: str, out_dir: Path, workers: int,
         for video in videos:
             arrived(analyze_one(str(video), exercise, model, people))
     else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn"),
-                                 initializer=_quiet_worker) as pool:
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_quiet_worker,
+                                 initargs=(context.Value("i", 0), workers)) as pool:
             futures = [pool.submit(analyze_one, str(v), exercise, model, people) for v in videos]
             for future in as_completed(futures):
                 arrived(future.result())
