@@ -18,11 +18,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import select
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -41,6 +41,21 @@ def run(clip: Path, exercise: str, seconds: float, window: bool, env: dict[str, 
         return json.loads(report.read_text())
 
 
+def start_xvfb() -> tuple[subprocess.Popen, str]:
+    """A virtual screen on a display number Xvfb picks itself and announces (``-displayfd``)."""
+    read_end, write_end = os.pipe()
+    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
+                            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        ready, _, _ = select.select([announced], [], [], 20)
+        number = announced.readline().strip() if ready else ""
+    if not number.isdigit():
+        xvfb.kill()
+        raise SystemExit("Xvfb did not start")
+    return xvfb, f":{number}"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clip", type=Path, default=REAL if REAL.is_file() else ROOT / "sample_videos" / "bridge_demo.mp4")
@@ -50,11 +65,7 @@ def main() -> None:
     env = dict(os.environ)
     xvfb = None
     if not env.get("DISPLAY") and shutil.which("Xvfb"):
-        display = ":97"
-        xvfb = subprocess.Popen(["Xvfb", display, "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(1.0)
-        env["DISPLAY"] = display
+        xvfb, env["DISPLAY"] = start_xvfb()
     try:
         print(f"{args.clip.name} played as the camera for {args.seconds:g} s\n")
         print("| window | latency p50 ms | p95 ms | max ms | frames dropped | fps shown |")
