@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import select
 import shutil
 import subprocess
 import sys
@@ -26,6 +25,10 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from virtual_screen import start_xvfb  # noqa: E402
+
 REAL = ROOT.parent / "shared" / "videos" / "glute_bridge" / "pal_frog_pump.mp4"
 
 
@@ -39,21 +42,6 @@ def run(clip: Path, exercise: str, seconds: float, window: bool, env: dict[str, 
         subprocess.run(args, cwd=ROOT, env={**env, "XDG_DATA_HOME": tmp, "COACH_HISTORY": f"{tmp}/h.sqlite"},
                        check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 120)
         return json.loads(report.read_text())
-
-
-def start_xvfb() -> tuple[subprocess.Popen, str]:
-    """A virtual screen on a display number Xvfb picks itself and announces (``-displayfd``)."""
-    read_end, write_end = os.pipe()
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24", "-nolisten", "tcp"],
-                            pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    os.close(write_end)
-    with os.fdopen(read_end) as announced:
-        ready, _, _ = select.select([announced], [], [], 20)
-        number = announced.readline().strip() if ready else ""
-    if not number.isdigit():
-        xvfb.kill()
-        raise SystemExit("Xvfb did not start")
-    return xvfb, f":{number}"
 
 
 def main() -> None:

@@ -13,17 +13,16 @@ from __future__ import annotations
 import json
 import os
 import re
-import select
 import shutil
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 import cv2
 import numpy as np
 import pytest
+from virtual_screen import start_xvfb
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "sample_videos"
@@ -59,26 +58,6 @@ def _tools_missing() -> str:
     return ", ".join(missing)
 
 
-def _start_xvfb() -> tuple[subprocess.Popen, str]:
-    """A 1920x1080 virtual screen on a display number Xvfb picks itself (``-displayfd``): a number
-    chosen here could be taken by another X server that this machine's files do not show."""
-    read_end, write_end = os.pipe()
-    log = tempfile.TemporaryFile(mode="w+")              # a file, not a pipe nobody reads while it runs
-    xvfb = subprocess.Popen(["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1920x1080x24",
-                             "-nolisten", "tcp"], pass_fds=(write_end,), stdout=subprocess.DEVNULL, stderr=log)
-    os.close(write_end)
-    with os.fdopen(read_end) as announced:
-        ready, _, _ = select.select([announced], [], [], 20)
-        number = announced.readline().strip() if ready else ""
-    if not number.isdigit():
-        xvfb.kill()
-        xvfb.wait(timeout=10)
-        log.seek(0)
-        pytest.fail(f"Xvfb did not start: {log.read()[-500:]}")
-    log.close()
-    return xvfb, f":{number}"
-
-
 def _read_from_afar(png: Path) -> str:
     """OCR of the window in the screenshot, shrunk to a quarter and enlarged back: detail finer
     than the eye sees from 2.5 m is gone."""
@@ -109,7 +88,7 @@ def test_the_live_window_reads_from_the_mat(tmp_path):
     hold timer against its target, the cue, and the end screen's summary."""
     if _tools_missing():
         pytest.skip(f"not installed: {_tools_missing()} (Debian: xvfb, tesseract-ocr, imagemagick)")
-    xvfb, display = _start_xvfb()
+    xvfb, display = start_xvfb()
     try:
         env = {**os.environ, "DISPLAY": display}
         proc = _coach("live", "-e", "plank", "--camera", str(SAMPLES / "plank_demo.mp4"), "--no-voice",
