@@ -108,6 +108,14 @@ class RepFinished:
 
 
 @dataclass(frozen=True)
+class RepRecounted:
+    """An earlier partial rep counts after all: the person's own range, known since, says it was a rep."""
+
+    t: float
+    rep: RepItem
+
+
+@dataclass(frozen=True)
 class RepAborted:
     """A rep in progress was dropped (person left, lost from view)."""
 
@@ -153,7 +161,7 @@ class StateChanged:
     message: str
 
 
-Event = RepStarted | RepFinished | RepAborted | HoldSegment | WarningStarted | WarningEnded | StateChanged
+Event = RepStarted | RepFinished | RepRecounted | RepAborted | HoldSegment | WarningStarted | WarningEnded | StateChanged
 
 
 @dataclass(frozen=True)

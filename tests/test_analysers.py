@@ -55,7 +55,8 @@ def test_rep_counting(name, values, complete, partial):
     # The spec's full level is 30; this person's full reps rise 34-36 from rest.
     ("at the person's own range after two full reps", [36, 34, 25], 3, 0),      # 25 = 0.71 of 35
     ("half way is still partial", [36, 34, 17], 2, 1),
-    ("short of full before the range is learnt", [25, 36, 34], 2, 1),
+    ("short of full before the range is learnt: judged again once it is", [25, 36, 34], 3, 0),
+    ("half way before the range is learnt: still partial", [17, 36, 34], 2, 1),
     ("own range learnt from the latest full reps", [36, 34, 36, 24, 24], 5, 0),
 ])
 def test_a_rep_at_the_persons_own_range_is_complete(name, rises, complete, partial):

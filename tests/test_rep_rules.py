@@ -14,8 +14,10 @@ import pytest
 
 from coach.analysis.holds import HoldTimer
 from coach.analysis.reps import FirstReading, LearntRest, RepCounter
+from coach.app.recovery import rebuild_report
+from coach.output.sinks import EventLog
 from coach.specs.model import Condition, RepSpec
-from coach.types import Metrics, RepAborted
+from coach.types import Metrics, RepAborted, RepFinished, RepRecounted
 
 FPS = 30.0
 #: Absolute levels: a rep starts above 10, is full at 30, is over below 5.
@@ -97,12 +99,34 @@ def test_each_rep_rule(rule, spec, values, settling, counted, partial, aborted):
     # The spec's full level is 30; these reps rise 34-36 from rest.
     ("own range: after two full reps, a rep at 2/3 of their rise is complete", [36, 34, 25], 3, 0),
     ("own range: half way is still partial", [36, 34, 17], 2, 1),
-    ("own range: not before two full reps", [25, 36, 34], 2, 1),
+    ("own range: a rep from before it was known is judged again once it is", [25, 36, 34], 3, 0),
+    ("own range: judged again, half way is still partial", [17, 36, 34], 2, 1),
+    ("own range: not from one full rep", [36, 25], 1, 1),
 ])
 def test_the_persons_own_range(rule, rises, counted, partial):
     values = ramps((0, 0, 1), *[seg for top in rises for seg in ((0, top, 1.0), (top, 0, 1.0), (0, 0, 0.5))])
     counter, _ = run(ABSOLUTE, values)
     assert (counter.count, counter.partial) == (counted, partial), rule
+
+
+def test_a_rep_judged_again_is_announced_and_its_log_rebuilds_the_same_count(tmp_path):
+    """The first rep (25, short of the spec's 30) counts once two full reps give the person's range:
+    a ``RepRecounted`` event says so when the third rep ends, and a report rebuilt from the event
+    log of a session cut off then counts it too."""
+    values = ramps((0, 0, 1), *[seg for top in (25, 36, 34) for seg in ((0, top, 1.0), (top, 0, 1.0), (0, 0, 0.5))])
+    counter = RepCounter(ABSOLUTE)
+    log = EventLog(tmp_path / "bridge.jsonl", header={"exercise": "bridge"})
+    recounted = []
+    for i, v in enumerate(values):
+        events = counter.update(Metrics({"lift": v}, "left"), i / FPS)
+        log.write(events)
+        recounted += [(e.rep.index, e.rep.complete, any(isinstance(f, RepFinished) for f in events))
+                      for e in events if isinstance(e, RepRecounted)]
+    log.close()
+    assert recounted == [(1, True, True)]           # with the third rep's end
+    assert [r.complete for r in counter.items] == [True, True, True]
+    rebuilt = rebuild_report(tmp_path / "bridge.jsonl", {"exercise": "bridge"})
+    assert (rebuilt.reps.count, rebuilt.reps.partial, [r.index for r in rebuilt.reps.items]) == (3, 0, [1, 2, 3])
 
 
 def test_must_rise_each_part_of_a_lowest_of_several():

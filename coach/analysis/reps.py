@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import statistics
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from coach.specs.model import RepSpec
-from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepStarted
+from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepRecounted, RepStarted
 
 #: How far below its peak so far a rep still counts as "at the top" (metric units, degrees).
 PEAK_TOLERANCE = 8.0
@@ -15,14 +15,18 @@ PEAK_TOLERANCE = 8.0
 REST_CONFIRM_S = 0.1
 #: Seconds after a first reading in which a further rise shows a lift under way.
 FIRST_RISE_S = 1.0
-#: A rep that rises this share of the person's own recent full rises is complete even
-#: short of the spec's ``full_at``: people move in their own range (a real table-top
-#: crunch peaked at 11-15 deg against a full level of 14), and a rep they repeat at
-#: their range is a rep. A rep clearly short of it stays partial: the partial reps of
-#: the synthetic timelines stop at a quarter (superman) to a half (bridge) of the way.
+#: A rep that rises this share of the person's own range is complete even short of the
+#: spec's ``full_at``: people move in their own range (a real table-top crunch peaked at
+#: 11-15 deg against a full level of 14; a dead bug's leg straightens to 150-160 deg
+#: against 160), and a rep they repeat at their range is a rep. A rep clearly short of it
+#: stays partial: the partial reps of the synthetic timelines stop at a quarter
+#: (superman) to a half (bridge) of the way.
 OWN_RANGE_SHARE = 2 / 3
-#: How many full reps the person's own range is learnt from (the latest ones), and
-#: how many it needs before it counts.
+#: The person's own range: the median rise, from their rest, of their latest full reps (those
+#: that reached the spec's level, so surely the exercise), once there are two. One is not
+#: enough: a first lift found near its top reads as a small rise (a synthetic superman's
+#: 8 deg), and the partial rep after it would count. Partial reps from before the range
+#: is known are judged again once it is.
 OWN_RANGE_REPS = 3
 OWN_RANGE_MIN_REPS = 2
 #: A rep that reaches full range may be this share of ``min_rep_s`` short: a pulse up to the
@@ -241,7 +245,8 @@ class RepCounter:
         self._last_t: float | None = None
         self._last_known_t = 0.0
         self._frame_s = 0.0            # the latest interval between readings
-        self._full_rises: deque[float] = deque(maxlen=OWN_RANGE_REPS)   # rises of the latest full reps
+        self._full_rises: deque[float] = deque(maxlen=OWN_RANGE_REPS)   # rises from rest of the latest full reps
+        self._partial_rises: dict[int, float] = {}   # index -> rise of each partial rep before the range is known
 
     @property
     def up(self) -> bool:
@@ -369,10 +374,22 @@ class RepCounter:
         return {name: metrics.get(name) if metrics is not None else None for name in self.must_rise}
 
     def _reached_own_range(self, rep: RepInProgress) -> bool:
-        """The rep rose at least :data:`OWN_RANGE_SHARE` of the person's recent full rises."""
-        if len(self._full_rises) < OWN_RANGE_MIN_REPS:
-            return False
-        return rep.peak - rep.base >= OWN_RANGE_SHARE * statistics.median(self._full_rises)
+        """The rep rose at least :data:`OWN_RANGE_SHARE` of the person's own range, once it is known."""
+        return self._range_known() and self._rise(rep) >= OWN_RANGE_SHARE * statistics.median(self._full_rises)
+
+    def _range_known(self) -> bool:
+        return len(self._full_rises) >= OWN_RANGE_MIN_REPS
+
+    def _rise(self, rep: RepInProgress) -> float:
+        """How far the rep rose from the person's rest (or from below it, where it started lower).
+
+        From the rest, not only from where it started: a rep that begins before the last
+        one is quite down (quick pulses, or a low frame rate that misses the bottom: at 5 fps
+        a real crunch's pulses started 4-9 deg above the person's rest) is measured against
+        the same floor as the others.
+        """
+        floor = rep.base if self.rest.value is None else min(rep.base, self.rest.value)
+        return rep.peak - floor
 
     def _long_enough(self, rep: RepInProgress, end_t: float) -> bool:
         """The rep may have lasted ``min_rep_s`` (less if complete): its ends were each seen up to a frame late.
@@ -389,9 +406,6 @@ class RepCounter:
         return rep.peak >= rep.full or self._reached_own_range(rep)
 
     def _end_rep(self, rep: RepInProgress, t: float) -> list[Event]:
-        full = rep.peak >= rep.full
-        if full:
-            self._full_rises.append(rep.peak - rep.base)
         item = RepItem(
             index=len(self.items) + 1, side=rep.side, start_s=rep.start_t, end_s=t,
             complete=self._complete(rep), peak=rep.peak, hold_s=rep.hold_s,
@@ -399,7 +413,28 @@ class RepCounter:
         )
         self.items.append(item)
         self.rep = None
-        return [RepFinished(t=t, rep=item)]
+        events: list[Event] = [RepFinished(t=t, rep=item)]
+        if rep.peak >= rep.full:
+            self._full_rises.append(self._rise(rep))
+        elif not self._range_known():
+            self._partial_rises[item.index] = self._rise(rep)
+        if self._range_known() and self._partial_rises:
+            events += self._judge_again(t)
+        return events
+
+    def _judge_again(self, t: float) -> list[Event]:
+        """The partial reps from before the person's range was known count if they rose that far.
+
+        They were judged on the spec's level alone (the live count goes up by them now).
+        """
+        events: list[Event] = []
+        range_ = statistics.median(self._full_rises)
+        for index, rise in self._partial_rises.items():
+            if rise >= OWN_RANGE_SHARE * range_:
+                self.items[index - 1] = replace(self.items[index - 1], complete=True)
+                events.append(RepRecounted(t=t, rep=self.items[index - 1]))
+        self._partial_rises.clear()
+        return events
 
     def update(self, metrics: Metrics | None, t: float) -> list[Event]:
         value = metrics.get(self.spec.metric) if metrics is not None else None

@@ -74,7 +74,7 @@ def unfinished(sessions: Path) -> list[tuple[Path, dict[str, Any]]]:
 def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
     """The report of a session cut off, from what its event log holds."""
     spec = find_spec(header["exercise"])
-    reps: list[dict[str, Any]] = []
+    reps_by_index: dict[int, dict[str, Any]] = {}     # a rep recounted later replaces its first reading
     holds: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
     open_warnings: dict[str, dict[str, Any]] = {}
@@ -82,8 +82,8 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
     for event in _events(log):
         last_t = max(last_t, float(event.get("t") or 0.0))
         kind = event.get("event")
-        if kind == "RepFinished":
-            reps.append(event["rep"])
+        if kind in ("RepFinished", "RepRecounted"):
+            reps_by_index[event["rep"]["index"]] = event["rep"]
         elif kind == "HoldSegment":
             holds.append({k: event[k] for k in ("start_s", "end_s", "in_form_s", "side")})
         elif kind == "WarningStarted":
@@ -93,6 +93,7 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
             warnings.append(item)
         elif kind == "WarningEnded" and event.get("id") in open_warnings:
             open_warnings.pop(event["id"])["end_s"] = round(event["t"], 3)
+    reps = [reps_by_index[i] for i in sorted(reps_by_index)]
     complete = [r for r in reps if r["complete"]]
     by_side = None
     if spec.sides != "near" and spec.kind == "reps":

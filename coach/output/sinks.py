@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from coach.errors import OutputError
-from coach.types import Event, RepFinished
+from coach.types import Event, RepFinished, RepRecounted
 
 
 def check_writable(path: str | Path | None) -> None:
@@ -122,7 +122,7 @@ class EventLog:
                 self._fh.write(json.dumps({"event": SESSION_STARTED, **self.header}) + "\n")
         for event in events:
             data = asdict(event)
-            if isinstance(event, RepFinished):
+            if isinstance(event, (RepFinished, RepRecounted)):
                 data["rep"] = event.rep.as_dict()
             self._fh.write(json.dumps({"event": type(event).__name__, **data}, default=str) + "\n")
         if events:

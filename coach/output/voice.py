@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from coach.types import HoldSegment, RepFinished, Snapshot, StateChanged, WarningStarted
+from coach.types import HoldSegment, RepFinished, RepRecounted, Snapshot, StateChanged, WarningStarted
 
 
 def speech_engine() -> str | None:
@@ -76,7 +76,7 @@ class Voice:
     def on_snapshot(self, snapshot: Snapshot) -> None:
         """Pick this frame's cue, if any: counts and holds first, then one form cue per cooldown."""
         for event in snapshot.events:
-            if isinstance(event, RepFinished) and event.rep.complete:
+            if isinstance(event, (RepFinished, RepRecounted)) and event.rep.complete:
                 self.say(str(snapshot.reps))
                 return
             if isinstance(event, HoldSegment):
