@@ -42,3 +42,13 @@ def test_a_superman_with_its_hands_or_feet_cut_off_counts_on_the_elbows_or_knees
     cut = _report("superman_demo", "superman", {"crop_shift_m": shift})
     assert cut.not_seen == not_seen
     assert (cut.reps.count, cut.reps.partial) == (whole.reps.count, whole.reps.partial) == (1, 1)
+
+
+def test_a_curl_up_with_its_feet_out_of_the_picture_is_judged_on_the_knees_above_the_hips():
+    """The camera 0.95 m toward the head: the ankles are out of the frame all along, so the knee
+    angle that says "knees bent" cannot be measured; the knees standing above the hips say it
+    instead, and the three curl-ups count as with the whole body (none did before)."""
+    whole = _report("partial_curl_demo", "partial_curl", {})
+    cut = _report("partial_curl_demo", "partial_curl", {"crop_shift_m": 0.95})
+    assert whole.not_seen == {} and cut.not_seen == {"ankles": 1.0}
+    assert (cut.reps.count, cut.reps.partial) == (whole.reps.count, whole.reps.partial) == (3, 0)

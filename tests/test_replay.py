@@ -150,3 +150,36 @@ def test_a_five_fps_crunch_counts_every_pulse():
     frames = list(Trace(TRACES / "slayer_tabletop_crunch.npz").poses())[::5]
     report = run_poses(find_spec("partial_curl"), frames)
     assert (report.reps.count, report.reps.partial) == (7, 0)
+
+
+def _feet_hidden(name: str):
+    """A recorded trace with the ankles, heels and feet not seen in any frame (cut by the picture's edge)."""
+    from coach import landmarks
+    from coach.types import Pose
+
+    feet = [landmarks.INDEX[f"{side}_{part}"] for side in ("left", "right") for part in ("ankle", "heel", "foot_index")]
+    for pose, t in Trace(TRACES / f"{name}.npz").poses():
+        if pose is not None:
+            visibility = pose.visibility.astype(float).copy()
+            visibility[feet] = 0.0
+            pose = Pose(xy=pose.xy, visibility=visibility, depth=pose.depth, image_size=pose.image_size)
+        yield pose, t
+
+
+@pytest.mark.parametrize("name, exercise, reps", [
+    ("pal_frog_pump", "bridge", 8),
+    ("tobefrank_glute_bridge", "bridge", 1),
+    ("slayer_tabletop_crunch", "partial_curl", 7),
+])
+def test_feet_out_of_the_picture_bridges_and_curl_ups_count_on_the_knees_above_the_hips(name, exercise, reps):
+    report = run_poses(find_spec(exercise), _feet_hidden(name))
+    assert report.reps.count == reps
+    assert report.not_seen.get("ankles") == 1.0
+
+
+@pytest.mark.parametrize("name", ["nikan_squat_side", "kratika_squat_front", "myoxyn_pushups_outdoor",
+                                  "mrpose_pushup_with_trainer", "tobefrank_reverse_lunge"])
+@pytest.mark.parametrize("exercise", ["bridge", "partial_curl"])
+def test_feet_out_of_the_picture_controls_are_still_no_bridge_or_curl_up(name, exercise):
+    report = run_poses(find_spec(exercise), _feet_hidden(name))
+    assert (report.reps.count, report.reps.partial, report.hold.total_s) == (0, 0, 0.0)

@@ -12,7 +12,7 @@ from coach.specs.model import METRIC_KINDS, Timing
 from coach.specs.reader import SPEC_KEYS, builtin_spec_paths, find_spec, load_spec
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "specs.md"
-HEADINGS = {"Top level": "", "`[metrics.NAME]`": "metrics.NAME", "`[[position]]`": "position",
+HEADINGS = {"Top level": "", "`[metrics.NAME]`": "metrics.NAME", "`[[position]]`": "position", "`[[position.if_unseen]]`": "position.if_unseen",
             "`[[hold]]`": "hold", "`[reps]`": "reps", "`[[warnings]]`": "warnings",
             "`[[warnings.only_if]]`": "warnings.only_if", "`[targets]`": "targets", "`[timing]`": "timing"}
 

@@ -51,6 +51,10 @@ def _broken(tmp_path, old: str, new: str) -> Path:
     ("reps = 5", "holds = 5", "targets.holds: a reps exercise counts reps: expected targets.reps, found holds"),
     ('kind = "bend"', 'kind = "eval"', "metrics.hip_line.kind: expected one of"),
     ('id = "hips_low"', 'id = "back_arched"', "warnings[1].id: duplicate warning id 'back_arched'"),
+    ('metric = "thigh_rise"\nmin = 15', 'metric = "thigh_ris"\nmin = 15',
+     "position[1].if_unseen[0].metric: unknown metric 'thigh_ris' (did you mean 'thigh_rise'?)"),
+    ('metric = "thigh_rise"\nmin = 15', 'metric = "thigh_rise"\nmin = 15\nmax_rate = 3',
+     "position[1].if_unseen[0].max_rate: unknown key"),
 ])
 def test_broken_spec_names_file_field_and_expectation(tmp_path, old, new, expected):
     with pytest.raises(SpecError) as info:

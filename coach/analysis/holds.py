@@ -33,12 +33,18 @@ def conditions_hold(conditions: tuple[Condition, ...], metrics: Metrics | None,
                     rests: dict[str, float] | None = None) -> bool | None:
     """True/False when every metric is known, None when one of them is not.
 
+    A metric that is not known is stood in for by its condition's ``if_unseen`` ones, if any.
     ``rests``: learnt resting values per metric, for ``max_of_rest`` conditions.
     """
     if metrics is None:
         return None
     for c in conditions:
         value = metrics.get(c.metric)
+        if value is None and c.if_unseen:
+            stood_in = conditions_hold(c.if_unseen, metrics, rests)
+            if stood_in is not True:
+                return stood_in
+            continue
         if value is None:
             return None
         if not c.holds(value, rests.get(c.metric) if rests else None):

@@ -82,6 +82,7 @@ class Session:
         self.metrics = MetricComputer(spec)
         self.sides = SideChooser(switch_after_s=timing.side_switch_s)
         self.gate = PositionGate(spec.position, timing.settle_s, timing.leave_after_s)
+        self._stand_ins = {c.metric: tuple(s.metric for s in c.if_unseen) for c in spec.position if c.if_unseen}
         in_turn = spec.sides == "in_turn"
         self.reps = RepCounter(spec.reps, timing.lost_reset_s, in_turn=in_turn,
                                must_rise=_all_of(spec, spec.reps.metric)) if spec.reps else None
@@ -109,7 +110,7 @@ class Session:
         else:
             self.tilt.update(pose, t)
             metrics, hidden = self._metrics_for(pose, t)
-            missing = [k for k in self.spec.key_metrics if metrics.get(k) is None]
+            missing = [k for k in self.spec.key_metrics if metrics.get(k) is None and not self._stood_in(k, metrics)]
             if missing:
                 parts = sorted({landmarks.part_label(i) for i in hidden}) or ["body"]
                 state = "cant_see"
@@ -146,6 +147,11 @@ class Session:
             self.state, self.message = state, message
             events.append(StateChanged(t=t, state=state, message=message))
         return self._snapshot(t, pose, metrics, events, hidden)
+
+    def _stood_in(self, name: str, metrics: Metrics) -> bool:
+        """A position metric out of sight whose ``if_unseen`` stand-ins are all seen."""
+        stand_ins = self._stand_ins.get(name)
+        return bool(stand_ins) and all(metrics.get(m) is not None for m in stand_ins)
 
     def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
         if self.spec.sides != "alternating":

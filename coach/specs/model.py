@@ -63,6 +63,11 @@ class Condition:
     second outside the hold (see :class:`coach.analysis.holds.HoldTimer`):
     a knee lowered into a twist reads 0.29 torso lengths on one body and 0.55
     on a leaner one, but about 0.6 of where each started on all of them.
+
+    ``if_unseen`` (position conditions only): checked instead when this
+    metric cannot be measured because a part is out of the picture. A bridge
+    needs its knees bent, which takes the ankles; with the feet cut off by
+    the picture's edge, the knees standing above the hips say the same.
     """
 
     metric: str
@@ -70,6 +75,7 @@ class Condition:
     max: float | None = None
     max_rate: float | None = None
     max_of_rest: float | None = None
+    if_unseen: tuple[Condition, ...] = ()
 
     def holds(self, value: float, rest: float | None = None) -> bool:
         """Within the bounds; ``rest`` (the learnt resting value) can only raise ``max``."""

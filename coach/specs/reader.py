@@ -125,7 +125,8 @@ SPEC_KEYS: dict[str, frozenset[str]] = {
                    "key_metrics", "position", "reps", "hold", "warnings", "targets", "timing",
                    "visibility_min", "display", "side_by", "side_pick"}),
     "metrics.NAME": frozenset({"kind", "points", "axis", "of", "note", "invert"}),
-    "position": frozenset({"metric", "min", "max", "note"}),
+    "position": frozenset({"metric", "min", "max", "if_unseen", "note"}),
+    "position.if_unseen": frozenset({"metric", "min", "max", "note"}),
     "hold": frozenset({"metric", "min", "max", "max_rate", "max_of_rest", "note"}),
     "reps": frozenset({"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
                        "rest_rise", "full_rise", "rest_fall", "note"}),
@@ -194,7 +195,12 @@ def _read_conditions(r: FieldReader, data: Any, where: str, metrics: dict[str, M
             r.error(here, "expected at least one of " + ("min, max, max_rate" if allow_rate else "min, max"))
         if lo is not None and hi is not None and lo >= hi:
             r.error(here, f"min must be lower than max (got {lo:g} >= {hi:g})")
-        out.append(Condition(metric=metric, min=lo, max=hi, max_rate=rate, max_of_rest=of_rest))
+        stand_in: tuple[Condition, ...] = ()
+        if "if_unseen" in keys and "if_unseen" in item:
+            stand_in = _read_conditions(r, item["if_unseen"], f"{here}.if_unseen", metrics,
+                                        table=f"{table}.if_unseen")
+        out.append(Condition(metric=metric, min=lo, max=hi, max_rate=rate, max_of_rest=of_rest,
+                             if_unseen=stand_in))
     return tuple(out)
 
 
