@@ -150,7 +150,7 @@ class Session:
 
     def _stood_in(self, name: str, metrics: Metrics) -> bool:
         """A position metric out of sight whose ``if_unseen`` stand-ins are all seen."""
-        stand_ins = self._stand_ins.get(name)
+        stand_ins = self._stand_ins.get(name, ())
         return bool(stand_ins) and all(metrics.get(m) is not None for m in stand_ins)
 
     def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
