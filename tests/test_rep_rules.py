@@ -74,6 +74,10 @@ def run(spec: RepSpec, values, settling=(), finish: bool = True, must_rise=()):
     ("settled: lying still below rest_below ends it, though a lower rest was learnt", replace(
         RELATIVE, start_above=10.0, full_at=18.0, rest_below=6.0, start_rise=8.0, rest_rise=4.0, full_rise=None),
      ramps((-11, -11, 0.1), (None, None, 1.0), (16, 26, 0.5), (26, 26, 3), (26, 2, 1), (2, 2, 2)), (), 1, 0, []),
+    ("returned: a way down of 0.3 s to past half-way, and up again, is the next rep", ABSOLUTE,
+     ramps((0, 0, 1), (0, 40, 1), (40, 15, 0.5), (15, 40, 0.5), (40, 40, 0.5), (40, 0, 1), (0, 0, 1)), (), 2, 0, []),
+    ("returned: a sudden drop past half-way for 0.15 s is a misread limb, not a turn", ABSOLUTE,
+     ramps((0, 0, 1), (0, 40, 1), (40, 40, 0.5), (12, 12, 0.15), (40, 40, 0.5), (40, 0, 1), (0, 0, 1)), (), 1, 0, []),
     ("first reading at the top that stays put is not a rep", ABSOLUTE,
      ramps((35, 35, 2), (35, 0, 1), (0, 0, 1)), (), 0, 0, []),
     ("first reading under way: still rising, it counts once it comes down", ABSOLUTE,

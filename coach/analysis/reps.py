@@ -42,6 +42,10 @@ RETURN_SHARE = 0.5
 #: misread for a few frames (a bird dog's raised thigh swapped for the one on the floor)
 #: reads as down for up to 0.2 s, and a curl-up stopped half-way stays down longer.
 RETURN_HOLD_S = 0.3
+#: Or the way down to that low point took this long from near the top (within a quarter of the
+#: rise of the peak): a movement, where a misread limb drops in a frame. Quick curl-ups that
+#: stop well short of the floor spend under 0.3 s below the half-way line between reps.
+RETURN_DESCENT_S = 0.25
 
 
 
@@ -194,6 +198,8 @@ class RepInProgress:
     down_since: float | None = None     # when it first read as over
     low: tuple[float, float] | None = None  # (t, value): the lowest reading of the stretch back down
     back_s: float = 0.0                 # seconds of that stretch, back down RETURN_SHARE of the rise
+    near_top_t: float | None = None     # the latest reading within a quarter of the rise of the peak
+    descent_s: float = 0.0              # how long the way down to that stretch's low point took
 
 
 def _keep_last_second(window: deque[tuple[float, float]], value: float, t: float) -> None:
@@ -489,14 +495,17 @@ class RepCounter:
         if value > rep.peak:
             rep.peak = value
             rep.parts_at_peak = self._parts(metrics)
+        if value >= rep.peak - (rep.peak - rep.base) / 4:
+            rep.near_top_t = t
         back_down = value <= self._return_line(rep)
         if back_down:
             rep.back_s += dt
             if rep.low is None or value < rep.low[1]:
                 rep.low = (t, value)
+                rep.descent_s = t - (rep.near_top_t if rep.near_top_t is not None else t)
         if rep.low is not None and self._turned_back_up(rep, rep.low[1], value):
             return self._next_from_low(rep, rep.low, value, metrics, t)
-        if not back_down:
+        if not back_down and not self._dipped(rep):
             rep.low, rep.back_s = None, 0.0     # one stretch back down, not glitches added up
         if value >= rep.full:
             rep.hold_s += dt
@@ -522,7 +531,12 @@ class RepCounter:
 
     def _turned_back_up(self, rep: RepInProgress, low: float, value: float) -> bool:
         """Back below the return line for :data:`RETURN_HOLD_S` (not a few frames' glitch), and up the band again."""
-        return rep.back_s >= RETURN_HOLD_S and value - low >= self._band()
+        return self._dipped(rep) and value - low >= self._band()
+
+    @staticmethod
+    def _dipped(rep: RepInProgress) -> bool:
+        """The stretch back down was a movement: long enough, or a way down that took time."""
+        return rep.low is not None and (rep.back_s >= RETURN_HOLD_S or rep.descent_s >= RETURN_DESCENT_S)
 
     def _next_from_low(self, rep: RepInProgress, low: tuple[float, float], value: float, metrics: Metrics,
                        t: float) -> list[Event]:
