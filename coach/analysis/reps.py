@@ -43,8 +43,9 @@ RETURN_SHARE = 0.5
 #: reads as down for up to 0.2 s, and a curl-up stopped half-way stays down longer.
 RETURN_HOLD_S = 0.3
 #: Or the way down to that low point took this long from near the top (within a quarter of the
-#: rise of the peak): a movement, where a misread limb drops in a frame. Quick curl-ups that
-#: stop well short of the floor spend under 0.3 s below the half-way line between reps.
+#: rise of the peak), seen all the way: a movement, where a misread limb drops in a frame (or
+#: comes back misread after a few frames unseen). Quick curl-ups that stop well short of the
+#: floor spend under 0.3 s below the half-way line between reps.
 RETURN_DESCENT_S = 0.25
 
 
@@ -449,8 +450,10 @@ class RepCounter:
         if dt > 0:
             self._frame_s = dt
         if metrics is None or value is None:
-            if self.rep is not None and t - self._last_known_t > self.lost_reset_s:
-                return self.abort(t, "lost from view")
+            if self.rep is not None:
+                self.rep.near_top_t = None      # a way down not seen is no sign of a movement
+                if t - self._last_known_t > self.lost_reset_s:
+                    return self.abort(t, "lost from view")
             return []
         self._last_known_t = t
         if self.rep is None:
