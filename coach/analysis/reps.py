@@ -533,7 +533,7 @@ class RepCounter:
         return rep.peak - max(RETURN_SHARE * (rep.peak - rep.base), self._band())
 
     def _turned_back_up(self, rep: RepInProgress, low: float, value: float) -> bool:
-        """Back below the return line for :data:`RETURN_HOLD_S` (not a few frames' glitch), and up the band again."""
+        """A stretch back below the return line that was a movement (:meth:`_dipped`), and up the band again."""
         return self._dipped(rep) and value - low >= self._band()
 
     @staticmethod

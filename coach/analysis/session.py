@@ -82,7 +82,7 @@ class Session:
         self.metrics = MetricComputer(spec)
         self.sides = SideChooser(switch_after_s=timing.side_switch_s)
         self.gate = PositionGate(spec.position, timing.settle_s, timing.leave_after_s)
-        self._stand_ins = {c.metric: tuple(s.metric for s in c.if_unseen) for c in spec.position if c.if_unseen}
+        self._if_unseen = {c.metric: tuple(s.metric for s in c.if_unseen) for c in spec.position if c.if_unseen}
         in_turn = spec.sides == "in_turn"
         self.reps = RepCounter(spec.reps, timing.lost_reset_s, in_turn=in_turn,
                                must_rise=_all_of(spec, spec.reps.metric)) if spec.reps else None
@@ -150,7 +150,7 @@ class Session:
 
     def _stood_in(self, name: str, metrics: Metrics) -> bool:
         """A position metric out of sight whose ``if_unseen`` stand-ins are all seen."""
-        stand_ins = self._stand_ins.get(name, ())
+        stand_ins = self._if_unseen.get(name, ())
         return bool(stand_ins) and all(metrics.get(m) is not None for m in stand_ins)
 
     def _metrics_for(self, pose: Pose, t: float) -> tuple[Metrics, set[int]]:
