@@ -19,7 +19,11 @@ differ from the development clips:
   counts starting after the cut, at most those ending after it;
 * ``hands unseen`` / ``feet unseen``: the wrists and hands (or the ankles and feet) not seen
   in any frame, as when the picture's edge cuts a body stretched out along it (not scored on
-  holds; reps against the full count: the elbows and knees are still there to count on).
+  holds; reps against the full count: the elbows and knees are still there to count on);
+* ``rolled +3``, ``-3``, ``+5``, ``-5``: the camera not level, its picture turned that many degrees
+  about its centre (+: clockwise), as a laptop on a cushion or a propped-up phone. Every
+  inclination in a spec reads that much higher or lower; joint angles do not change. Nothing
+  corrects for it: these rows measure how much the specs' margins allow.
 
 Each row scores every rep clip (exact, within one), every hold (within max(1 s, 10 %)) and
 the control clips under all 21 specs, disturbed the same way (any rep or hold is a phantom). The traces are
@@ -34,24 +38,27 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach import landmarks  # noqa: E402
 from coach.analysis.recorder import run_poses  # noqa: E402
 from coach.analysis.report import Report  # noqa: E402
 from coach.io.replay import Trace  # noqa: E402
+from coach.lab.disturb import (  # noqa: E402
+    FEET,
+    HANDS,
+    START_CUT_S,
+    Frames,
+    at_fps,
+    jitter,
+    mirrored,
+    rolled,
+    speed,
+    start_cut,
+    unseen,
+)
 from coach.lab.evaluate import Case, counted, real_cases  # noqa: E402
 from coach.specs.reader import find_spec  # noqa: E402
-from coach.types import Pose  # noqa: E402
-
-Frames = list[tuple[Pose | None, float]]
-HANDS = [landmarks.INDEX[f"{side}_{part}"] for side in ("left", "right") for part in ("wrist", "pinky", "index",
-                                                                                    "thumb")]
-FEET = [landmarks.INDEX[f"{side}_{part}"] for side in ("left", "right") for part in ("ankle", "heel", "foot_index")]
-START_CUT_S = 1.5
 
 
 @dataclass(frozen=True)
@@ -62,65 +69,6 @@ class Disturbance:
     retimed: bool = False       # the movement's speed changed: no hold or hold-spec control is scored
 
 
-def at_fps(fps: float) -> Callable[[Frames], Frames]:
-    """Every n-th frame, n the whole number nearest the clip's rate over ``fps``."""
-    def change(frames: Frames) -> Frames:
-        clip_fps = (len(frames) - 1) / frames[-1][1]
-        return frames[::max(1, round(clip_fps / fps))]
-    return change
-
-
-def speed(factor: float) -> Callable[[Frames], Frames]:
-    return lambda frames: [(pose, t / factor) for pose, t in frames]
-
-
-def mirrored(frames: Frames) -> Frames:
-    order = list(landmarks.MIRRORED)
-    out: Frames = []
-    for pose, t in frames:
-        if pose is None:
-            out.append((None, t))
-            continue
-        xy = pose.xy[order].copy()
-        xy[:, 0] = pose.image_size[0] - xy[:, 0]
-        out.append((Pose(xy=xy, visibility=pose.visibility[order], depth=pose.depth[order],
-                         image_size=pose.image_size), t))
-    return out
-
-
-def jitter(share: float) -> Callable[[Frames], Frames]:
-    def change(frames: Frames) -> Frames:
-        rng = np.random.default_rng(5)
-        i = landmarks.INDEX
-        out: Frames = []
-        for pose, t in frames:
-            if pose is None:
-                out.append((None, t))
-                continue
-            torso = float(np.linalg.norm(pose.xy[i["left_shoulder"]] - pose.xy[i["left_hip"]]))
-            out.append((pose.replace_xy(pose.xy + rng.normal(0.0, share * torso, pose.xy.shape)), t))
-        return out
-    return change
-
-
-def unseen(parts: list[int]) -> Callable[[Frames], Frames]:
-    def change(frames: Frames) -> Frames:
-        out: Frames = []
-        for pose, t in frames:
-            if pose is None:
-                out.append((None, t))
-                continue
-            visibility = pose.visibility.astype(float).copy()
-            visibility[parts] = 0.0
-            out.append((Pose(xy=pose.xy, visibility=visibility, depth=pose.depth, image_size=pose.image_size), t))
-        return out
-    return change
-
-
-def start_cut(frames: Frames) -> Frames:
-    return [(pose, t - START_CUT_S) for pose, t in frames if t >= START_CUT_S]
-
-
 DISTURBANCES = [
     Disturbance("as recorded", lambda frames: frames),
     Disturbance("fps 15", at_fps(15)), Disturbance("fps 10", at_fps(10)), Disturbance("fps 5", at_fps(5)),
@@ -129,6 +77,7 @@ DISTURBANCES = [
     Disturbance("mirrored", mirrored), Disturbance("jitter 1%", jitter(0.01)),
     Disturbance("start cut 1.5 s", start_cut, holds=False),
     Disturbance("hands unseen", unseen(HANDS), holds=False), Disturbance("feet unseen", unseen(FEET), holds=False),
+    *(Disturbance(f"rolled {degrees:+d}", rolled(degrees)) for degrees in (3, -3, 5, -5)),
 ]
 
 
