@@ -35,50 +35,43 @@ def speed(factor: float) -> Callable[[Frames], Frames]:
     return lambda frames: [(pose, t / factor) for pose, t in frames]
 
 
+def _each_pose(frames: Frames, change: Callable[[Pose], Pose]) -> Frames:
+    """``change`` applied to every pose; frames without a person stay as they are."""
+    return [(None if pose is None else change(pose), t) for pose, t in frames]
+
+
 def mirrored(frames: Frames) -> Frames:
     """Filmed from the other side: the picture flipped, left and right landmarks swapped."""
     order = list(landmarks.MIRRORED)
-    out: Frames = []
-    for pose, t in frames:
-        if pose is None:
-            out.append((None, t))
-            continue
+
+    def flip(pose: Pose) -> Pose:
         xy = pose.xy[order].copy()
         xy[:, 0] = pose.image_size[0] - xy[:, 0]
-        out.append((Pose(xy=xy, visibility=pose.visibility[order], depth=pose.depth[order],
-                         image_size=pose.image_size), t))
-    return out
+        return Pose(xy=xy, visibility=pose.visibility[order], depth=pose.depth[order], image_size=pose.image_size)
+    return _each_pose(frames, flip)
 
 
 def jitter(share: float) -> Callable[[Frames], Frames]:
     """Gaussian noise of ``share`` of the torso on every landmark (a fixed seed: the same every run)."""
+    i = landmarks.INDEX
+
     def change(frames: Frames) -> Frames:
         rng = np.random.default_rng(5)
-        i = landmarks.INDEX
-        out: Frames = []
-        for pose, t in frames:
-            if pose is None:
-                out.append((None, t))
-                continue
+
+        def shake(pose: Pose) -> Pose:
             torso = float(np.linalg.norm(pose.xy[i["left_shoulder"]] - pose.xy[i["left_hip"]]))
-            out.append((pose.replace_xy(pose.xy + rng.normal(0.0, share * torso, pose.xy.shape)), t))
-        return out
+            return pose.replace_xy(pose.xy + rng.normal(0.0, share * torso, pose.xy.shape))
+        return _each_pose(frames, shake)
     return change
 
 
 def unseen(parts: list[int]) -> Callable[[Frames], Frames]:
     """The landmarks ``parts`` not seen in any frame (visibility 0), as when the picture's edge cuts them."""
-    def change(frames: Frames) -> Frames:
-        out: Frames = []
-        for pose, t in frames:
-            if pose is None:
-                out.append((None, t))
-                continue
-            visibility = pose.visibility.astype(float).copy()
-            visibility[parts] = 0.0
-            out.append((Pose(xy=pose.xy, visibility=visibility, depth=pose.depth, image_size=pose.image_size), t))
-        return out
-    return change
+    def hide(pose: Pose) -> Pose:
+        visibility = pose.visibility.astype(float).copy()
+        visibility[parts] = 0.0
+        return Pose(xy=pose.xy, visibility=visibility, depth=pose.depth, image_size=pose.image_size)
+    return lambda frames: _each_pose(frames, hide)
 
 
 def rolled(degrees: float) -> Callable[[Frames], Frames]:
@@ -86,16 +79,10 @@ def rolled(degrees: float) -> Callable[[Frames], Frames]:
     turn = np.radians(degrees)
     rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
 
-    def change(frames: Frames) -> Frames:
-        out: Frames = []
-        for pose, t in frames:
-            if pose is None:
-                out.append((None, t))
-                continue
-            centre = np.asarray(pose.image_size, dtype=float) / 2
-            out.append((pose.replace_xy(centre + (pose.xy - centre) @ rotation.T), t))
-        return out
-    return change
+    def turn_pose(pose: Pose) -> Pose:
+        centre = np.asarray(pose.image_size, dtype=float) / 2
+        return pose.replace_xy(centre + (pose.xy - centre) @ rotation.T)
+    return lambda frames: _each_pose(frames, turn_pose)
 
 
 def start_cut(frames: Frames) -> Frames:
