@@ -1,7 +1,7 @@
 """The kinds of misses seen on real clips the coach had never seen (issue 21), rebuilt on exact
 synthetic bodies: quick superman pulses with the hands cut off by the picture's edge, curl-ups
-that stop well short of the floor between reps, and quick alternating dead-bug extensions, each at
-the timeline's 15 fps and at 5 fps (a GIF)."""
+that stop well short of the floor between reps, quick alternating dead-bug extensions, and a rep
+already under way in the first second, each at the timeline's 15 fps and at 5 fps (a GIF)."""
 
 from __future__ import annotations
 
@@ -50,6 +50,20 @@ def curl_ups_short_of_the_floor() -> str:
         + _step(phase="rest", seconds=1.0)
 
 
+def curl_ups_from_the_first_frame() -> str:
+    """Five quick curl-ups (0.35 s up, 0.35 s down), the first begun 0.1 s into the clip: it rises
+    while the position is still being confirmed (half a second), and peaks before it is."""
+    lying = dict(torso=180, chest=180, thigh_L=50, shin_L=-55, thigh_R=50, shin_R=-55,
+                 upperarm_L=0, forearm_L=0, upperarm_R=0, forearm_R=0)
+    up = dict(chest=140, upperarm_L=18, forearm_L=18, upperarm_R=18, forearm_R=18)
+    down = dict(chest=180, upperarm_L=0, forearm_L=0, upperarm_R=0, forearm_R=0)
+    steps = [_step(phase="rest", seconds=0.1, **lying)]
+    for rep in range(1, 6):
+        steps += [_step(phase="up", seconds=0.35, rep=rep, **up), _step(phase="down", seconds=0.35, rep=rep, **down),
+                  _step(phase="rest", seconds=0.4)]
+    return _header("partial_curl_demo") + "".join(steps) + _step(phase="rest", seconds=1.0)
+
+
 def quick_dead_bugs() -> str:
     """Seven extensions, sides in turn, 0.8 s out and 0.8 s back, with no pause."""
     steps = [_step(phase="rest", seconds=1.0)]
@@ -65,6 +79,7 @@ def quick_dead_bugs() -> str:
     ("superman pulses, hands cut off", superman_pulses, "superman", {"crop_shift_m": 0.6}, 8, {"wrists": 1.0}),
     ("curl-ups short of the floor", curl_ups_short_of_the_floor, "partial_curl", {}, 10, {}),
     ("quick alternating dead bugs", quick_dead_bugs, "dead_bug", {}, 7, {}),
+    ("curl-ups from the first frame", curl_ups_from_the_first_frame, "partial_curl", {}, 5, {}),
 ])
 def test_a_shape_missed_on_unseen_clips_counts(tmp_path, fps, name, timeline, spec_id, camera, count, not_seen):
     path = tmp_path / "timeline.toml"

@@ -275,11 +275,16 @@ class RepCounter:
         spec = self.spec
         return spec.start_rise if spec.start_rise is not None else spec.start_above - spec.rest_below
 
-    def _take_first_reading(self, value: float, t: float) -> None:
+    def _take_first_reading(self, value: float, t: float) -> tuple[float, float] | None:
         """The first reading: a lift under way (a candidate), rest seen while settling in, or neither.
 
         Past the top by more than a rep's own way from start to top is not this exercise
         (a bird dog's hips read a bridge's hip line of +60 to +110).
+
+        Returns when a lift that began while settling in rose past the start level, and its
+        highest reading since, if one did: the rep began then, not when the position was
+        confirmed (a real crunch 0.75 s long, begun 0.33 s into the half second of settling,
+        read as 0.42 s: too short for a rep), and may have peaked before it.
         """
         first, settled = self.first.take(value, t)
         beyond = self._full_level() + (self._full_level() - self._start_level())
@@ -290,6 +295,8 @@ class RepCounter:
             for t_rest, v_rest in settled:   # measured from the rest seen then
                 if v_rest < self.spec.rest_below:
                     self.rest.note(v_rest, t_rest)
+            return _rose_past(settled, self._start_level())
+        return None
 
     @property
     def count(self) -> int:
@@ -464,8 +471,9 @@ class RepCounter:
         """Not in a rep: learn the rest, or start a rep."""
         self.rest.observe(value, t)
         still = self.rest.still(value, t, self.spec)
+        rose_at = None
         if self.first.pending:
-            self._take_first_reading(value, t)
+            rose_at = self._take_first_reading(value, t)
             under_way = False
         else:
             self.first.expire(t)
@@ -475,7 +483,10 @@ class RepCounter:
             self.first.candidate = None
             self.rest.note(value, t)
         elif value > self._start_level() and (self._armed or under_way):
-            return self._start_rep(value, metrics, t, under_way)
+            events = self._start_rep(value, metrics, t, under_way, since=rose_at[0] if rose_at else None)
+            if rose_at is not None and self.rep is not None:
+                self.rep.peak = max(self.rep.peak, rose_at[1])
+            return events
         return []
 
     def _start_rep(self, value: float, metrics: Metrics, t: float, under_way: bool,
@@ -598,6 +609,20 @@ class RepCounter:
         if fell:
             return [RepAborted(t=t, reason=f"not the exercise's movement: {', '.join(fell)} fell")]
         return self._end_rep(rep, t)
+
+
+def _rose_past(readings: list[tuple[float, float]], level: float) -> tuple[float, float] | None:
+    """When the readings, (t, value) in order, last rose past ``level`` and their highest since,
+    if they end above it."""
+    since: tuple[float, float] | None = None
+    for t, value in readings:
+        if value <= level:
+            since = None
+        elif since is None:
+            since = (t, value)
+        else:
+            since = (since[0], max(since[1], value))
+    return since
 
 
 def _rose(start: float | None, peak: float | None) -> bool:
