@@ -43,7 +43,6 @@ sys.path.insert(0, str(ROOT))
 
 from coach.analysis.recorder import run_poses  # noqa: E402
 from coach.analysis.report import Report  # noqa: E402
-from coach.io.replay import Trace  # noqa: E402
 from coach.lab.disturb import (  # noqa: E402
     FEET,
     HANDS,
@@ -52,12 +51,13 @@ from coach.lab.disturb import (  # noqa: E402
     at_fps,
     jitter,
     mirrored,
+    recorded_real_clips,
     rolled,
     speed,
     start_cut,
     unseen,
 )
-from coach.lab.evaluate import Case, counted, real_cases  # noqa: E402
+from coach.lab.evaluate import Case, counted  # noqa: E402
 from coach.specs.reader import find_spec  # noqa: E402
 
 
@@ -100,8 +100,7 @@ def main() -> int:
     if not args.labels.is_file():
         print(f"skipped: {args.labels} not found (the real clips' labels)")
         return 0
-    cases = [c for c in real_cases(args.labels) if (args.traces / f"{c.video.stem}.npz").is_file()]
-    frames = {c.video.stem: list(Trace(args.traces / f"{c.video.stem}.npz").poses()) for c in cases}
+    cases, frames = recorded_real_clips(args.labels, args.traces)
     undisturbed = {c.video.stem: run_poses(find_spec(c.exercise), frames[c.video.stem])
                    for c in cases if c.reps and not c.control}
     print("| disturbance | rep clips exact | within one | holds within max(1 s, 10 %) | controls with a rep or hold |")

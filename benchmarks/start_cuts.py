@@ -20,17 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.analysis.recorder import run_poses  # noqa: E402
-from coach.io.replay import Trace  # noqa: E402
-from coach.lab.disturb import Frames  # noqa: E402
-from coach.lab.evaluate import counted, real_cases  # noqa: E402
+from coach.lab.disturb import cut_start, recorded_real_clips  # noqa: E402
+from coach.lab.evaluate import counted  # noqa: E402
 from coach.specs.reader import builtin_spec_paths, find_spec  # noqa: E402
 
 REP_CUTS_S = [0.25 * k for k in range(1, 25)]
 CONTROL_CUTS_S = [0.5 * k for k in range(1, 11)]
-
-
-def cut(frames: Frames, seconds: float) -> Frames:
-    return [(pose, t - seconds) for pose, t in frames if t >= seconds]
 
 
 def main() -> int:
@@ -41,14 +36,13 @@ def main() -> int:
     if not args.labels.is_file():
         print(f"skipped: {args.labels} not found (the real clips' labels)")
         return 0
-    cases = [c for c in real_cases(args.labels) if (args.traces / f"{c.video.stem}.npz").is_file()]
-    frames = {c.video.stem: list(Trace(args.traces / f"{c.video.stem}.npz").poses()) for c in cases}
+    cases, frames = recorded_real_clips(args.labels, args.traces)
     runs = in_range = all_ended = 0
     for case in (c for c in cases if c.reps and not c.control):
         spec = find_spec(case.exercise)
         whole = [r for r in run_poses(spec, frames[case.video.stem]).reps.items if r.complete]
         for seconds in REP_CUTS_S:
-            got = counted(run_poses(spec, cut(frames[case.video.stem], seconds)))
+            got = counted(run_poses(spec, cut_start(seconds)(frames[case.video.stem])))
             low = sum(1 for r in whole if r.start_s >= seconds)
             high = sum(1 for r in whole if r.end_s > seconds)
             runs += 1
@@ -63,7 +57,7 @@ def main() -> int:
         for spec_id in builtin_spec_paths():
             spec = find_spec(spec_id)
             for seconds in CONTROL_CUTS_S:
-                report = run_poses(spec, cut(frames[name], seconds))
+                report = run_poses(spec, cut_start(seconds)(frames[name]))
                 control_runs += 1
                 if counted(report) or report.reps.partial or report.hold.total_s:
                     busy += 1

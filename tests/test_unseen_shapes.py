@@ -35,32 +35,33 @@ def superman_pulses() -> str:
     return _header("superman_demo") + "".join(steps) + _step(phase="rest", seconds=1.0)
 
 
+#: A curl-up's poses by sagittal segment angles: lying on the back with the knees bent, and the
+#: chest (with the arms reaching along the thighs) curled up by ``180 - chest`` degrees.
+LYING = dict(torso=180, chest=180, thigh_L=50, shin_L=-55, thigh_R=50, shin_R=-55,
+             upperarm_L=0, forearm_L=0, upperarm_R=0, forearm_R=0)
+
+
+def curled(chest: float, arms: float) -> dict:
+    return dict(chest=chest, upperarm_L=arms, forearm_L=arms, upperarm_R=arms, forearm_R=arms)
+
+
 def curl_ups_short_of_the_floor() -> str:
     """Ten curl-ups of 1.2 s whose shoulders come back down only two thirds of the way between reps."""
-    lying = dict(torso=180, chest=180, thigh_L=50, shin_L=-55, thigh_R=50, shin_R=-55,
-                 upperarm_L=0, forearm_L=0, upperarm_R=0, forearm_R=0)
-    up = dict(chest=150, upperarm_L=18, forearm_L=18, upperarm_R=18, forearm_R=18)
-    part_down = dict(chest=172, upperarm_L=6, forearm_L=6, upperarm_R=6, forearm_R=6)
-    steps = [_step(phase="rest", seconds=1.0, **lying)]
+    steps = [_step(phase="rest", seconds=1.0, **LYING)]
     for rep in range(1, 11):
-        steps += [_step(phase="up", seconds=0.6, rep=rep, **up),
-                  _step(phase="down", seconds=0.6, rep=rep, **part_down)]
-    down = dict(chest=180, upperarm_L=0, forearm_L=0, upperarm_R=0, forearm_R=0)
-    return _header("partial_curl_demo") + "".join(steps) + _step(phase="down", seconds=0.6, **down) \
+        steps += [_step(phase="up", seconds=0.6, rep=rep, **curled(150, 18)),
+                  _step(phase="down", seconds=0.6, rep=rep, **curled(172, 6))]
+    return _header("partial_curl_demo") + "".join(steps) + _step(phase="down", seconds=0.6, **curled(180, 0)) \
         + _step(phase="rest", seconds=1.0)
 
 
 def curl_ups_from_the_first_frame() -> str:
     """Five quick curl-ups (0.35 s up, 0.35 s down), the first begun 0.1 s into the clip: it rises
     while the position is still being confirmed (half a second), and peaks before it is."""
-    lying = dict(torso=180, chest=180, thigh_L=50, shin_L=-55, thigh_R=50, shin_R=-55,
-                 upperarm_L=0, forearm_L=0, upperarm_R=0, forearm_R=0)
-    up = dict(chest=140, upperarm_L=18, forearm_L=18, upperarm_R=18, forearm_R=18)
-    down = dict(chest=180, upperarm_L=0, forearm_L=0, upperarm_R=0, forearm_R=0)
-    steps = [_step(phase="rest", seconds=0.1, **lying)]
+    steps = [_step(phase="rest", seconds=0.1, **LYING)]
     for rep in range(1, 6):
-        steps += [_step(phase="up", seconds=0.35, rep=rep, **up), _step(phase="down", seconds=0.35, rep=rep, **down),
-                  _step(phase="rest", seconds=0.4)]
+        steps += [_step(phase="up", seconds=0.35, rep=rep, **curled(140, 18)),
+                  _step(phase="down", seconds=0.35, rep=rep, **curled(180, 0)), _step(phase="rest", seconds=0.4)]
     return _header("partial_curl_demo") + "".join(steps) + _step(phase="rest", seconds=1.0)
 
 

@@ -9,10 +9,13 @@ replay tests pin the cases that once failed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 
 from coach import landmarks
+from coach.io.replay import Trace
+from coach.lab.evaluate import Case, real_cases
 from coach.types import Pose
 
 Frames = list[tuple[Pose | None, float]]
@@ -85,6 +88,15 @@ def rolled(degrees: float) -> Callable[[Frames], Frames]:
     return lambda frames: _each_pose(frames, turn_pose)
 
 
-def start_cut(frames: Frames) -> Frames:
-    """The first :data:`START_CUT_S` seconds missing: the clip may open in the middle of a rep."""
-    return [(pose, t - START_CUT_S) for pose, t in frames if t >= START_CUT_S]
+def cut_start(seconds: float) -> Callable[[Frames], Frames]:
+    """The first ``seconds`` missing: the clip may open in the middle of a rep."""
+    return lambda frames: [(pose, t - seconds) for pose, t in frames if t >= seconds]
+
+
+start_cut = cut_start(START_CUT_S)
+
+
+def recorded_real_clips(labels: Path, traces: Path) -> tuple[list[Case], dict[str, Frames]]:
+    """The scored real clips (``coach eval``'s cases) whose landmark traces are in ``traces``, and their frames."""
+    cases = [c for c in real_cases(labels) if (traces / f"{c.video.stem}.npz").is_file()]
+    return cases, {c.video.stem: list(Trace(traces / f"{c.video.stem}.npz").poses()) for c in cases}
