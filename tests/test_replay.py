@@ -13,7 +13,7 @@ import pytest
 
 from coach.analysis.recorder import run_poses
 from coach.io.replay import Trace
-from coach.lab.disturb import FEET, rolled, unseen
+from coach.lab.disturb import FEET, cut_start, rolled, unseen
 from coach.specs.reader import find_spec
 
 TRACES = Path(__file__).resolve().parent / "data" / "traces"
@@ -159,7 +159,7 @@ def test_a_crunch_begun_while_the_position_settles_counts(cut_s, reps):
     someone already moving): the position takes half a second to confirm, and the rep rose past
     the start level within it. It began when it rose, not when the position was confirmed (from
     then it read 0.42 s, too short for a rep), and its top may have been before it too."""
-    frames = [(pose, t - cut_s) for pose, t in Trace(TRACES / "slayer_tabletop_crunch.npz").poses() if t >= cut_s]
+    frames = cut_start(cut_s)(list(Trace(TRACES / "slayer_tabletop_crunch.npz").poses()))
     report = run_poses(find_spec("partial_curl"), frames)
     assert report.reps.count == reps
 
