@@ -129,10 +129,13 @@ def cmd_history(args: argparse.Namespace) -> int:
         if row.exercise != current:
             current = row.exercise
             print(f"\n{row.exercise}")
-            print(f"  {'day':10}  {'sessions':>8}  {'reps':>5}  {'hold s':>7}  {'in form s':>9}  {'good form':>9}  most frequent warning")
+            print(f"  {'day':10}  {'sessions':>8}  {'reps':>5}  {'hold s':>7}  {'in form s':>9}  {'good form':>9}  "
+                  f"{'held as asked':>13}  most frequent warning")
         share = f"{row.good_share * 100:.0f} %" if row.good_share is not None else "-"
+        held = f"{row.held_share * 100:.0f} %" if row.held_share is not None else "-"
         print(f"  {row.day:10}  {row.sessions:8}  {row.reps:5}  {row.hold_s:7.1f}  {row.in_form_s:9.1f}  {share:>9}  "
-              f"{row.top_warning or '-'}")
+              f"{held:>13}  {row.top_warning or '-'}"
+              + (f"  ({row.not_judged} not judged: wrong view or not in position)" if row.not_judged else ""))
     if args.plot:
         from coach.output.sinks import check_writable
 
@@ -264,7 +267,7 @@ def _run_live_program(args: argparse.Namespace, program: Any, save: Any):
         return run_live(program, camera, estimator, display=not args.no_display, mirror=args.mirror,
                         max_seconds=args.max_seconds, screenshot=args.screenshot,
                         setup_check=not args.no_setup_check, voice=_voice(args), save=save,
-                        full_screen=args.full_screen)
+                        full_screen=not args.windowed)
     finally:
         estimator.close()
 
@@ -312,7 +315,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     def save(result: Any) -> str:
         _warn(write_outputs(result.exercises[0], Outputs(json=args.report, html=html, csv=Path(args.report).with_suffix(""),
                                                          history=_history_path(), mode="live")))
-        return Path(html).name
+        return str(Path(html).resolve())
 
     html = str(Path(args.report).with_suffix(".html"))
     result = _run_live_program(args, program, save)
@@ -545,7 +548,9 @@ def _add_window_options(p: argparse.ArgumentParser) -> None:
                    help="speak the count, hold, rest, the set-up advice and form cues (default: on when espeak-ng "
                         "or espeak is installed; m mutes)")
     p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
-    p.add_argument("--full-screen", action="store_true", help="start full screen (f toggles it)")
+    p.add_argument("--windowed", action="store_true",
+                   help="start in a window the picture's size, not full screen (f or Esc leave full screen, f "
+                        "goes back)")
 
 
 def _analyze_parser(sub: Any) -> None:
@@ -581,7 +586,7 @@ def _live_parser(sub: Any) -> None:
                                    "(in the picture, the right view, the camera low and near), then a countdown; if "
                                    "the set-up is still not right after 10 s the session starts anyway. Keys: q quit, "
                                    "space pause, r reset the counts, m mute the voice, d details (angles, fps), "
-                                   "f full screen.")
+                                   "f full screen on or off, Esc out of full screen.")
     p.add_argument("--exercise", "-e", required=True, help="exercise id or a spec .toml file")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
     p.add_argument("--report", help="session report path (default: a file in ~/.local/share/coach/sessions)")

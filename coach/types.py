@@ -83,14 +83,26 @@ class RepItem:
     peak: float
     hold_s: float
     warnings: tuple[str, ...] = ()
+    #: Held at the top as long as the spec's target asks (None: no target, or a partial rep).
+    held: bool | None = None
+    #: How far the rep rose from the person's rest (metric units): ``peak`` is where it got to on
+    #: the picture's scale, which a camera above the mat or a body's own rest shifts (a real superman
+    #: resting at -12 deg peaks at +2 after a 14 deg lift); the rise compares rep with rep.
+    rise: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "index": self.index, "side": self.side,
             "start_s": round(self.start_s, 3), "end_s": round(self.end_s, 3),
             "complete": self.complete, "peak": round(self.peak, 1),
-            "hold_s": round(self.hold_s, 2), "warnings": list(self.warnings),
+            "hold_s": round(self.hold_s, 2), "warnings": list(self.warnings), "held": self.held,
+            "rise": None if self.rise is None else round(self.rise, 1),
         }
+
+    @property
+    def good(self) -> bool:
+        """A complete rep with no form cue (how long its top was held is ``held``)."""
+        return self.complete and not self.warnings
 
 
 @dataclass(frozen=True)
@@ -139,6 +151,18 @@ class HoldSegment:
 
 
 @dataclass(frozen=True)
+class HoldInProgress:
+    """The hold still open at ``t``, as far as it has come: written to a live session's event log
+    once a second, so a session cut off hard (a crash, a power cut) keeps the hold it was in."""
+
+    t: float
+    start_s: float
+    end_s: float
+    in_form_s: float
+    side: str | None
+
+
+@dataclass(frozen=True)
 class WarningStarted:
     t: float
     id: str
@@ -161,7 +185,8 @@ class StateChanged:
     message: str
 
 
-Event = RepStarted | RepFinished | RepRecounted | RepAborted | HoldSegment | WarningStarted | WarningEnded | StateChanged
+Event = (RepStarted | RepFinished | RepRecounted | RepAborted | HoldSegment | HoldInProgress | WarningStarted
+         | WarningEnded | StateChanged)
 
 
 @dataclass(frozen=True)

@@ -141,3 +141,8 @@ def bird_dog(thigh_lift: float, leg_line: float | None = None, arm_lift: float |
 def jitter(pose: Pose, rng: np.random.Generator, px: float = 2.0) -> Pose:
     """The same pose with Gaussian pixel noise, like MediaPipe's frame-to-frame jitter."""
     return pose.replace_xy(pose.xy + rng.normal(0.0, px, pose.xy.shape))
+
+
+def make_pose_from(pose: Pose, xy: np.ndarray) -> Pose:
+    """The same pose with other pixel positions (visibility and depth kept)."""
+    return Pose(xy=xy, visibility=pose.visibility, depth=pose.depth, image_size=pose.image_size)

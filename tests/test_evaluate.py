@@ -120,3 +120,24 @@ def test_the_wide_corpus_names_built_in_timelines_that_a_spec_scores():
     for names, _ in wide.SETS.values():
         for name in names:
             assert load_timeline(TIMELINES / f"{name}.toml").label in builtin_spec_paths(), name
+
+
+def test_form_is_scored_clip_by_clip_as_a_patient_meets_it():
+    """A cue counts once a clip: caught on the clips with the error, given on those without it."""
+    cases = [Case("piked", None, "plank", hold_s=3.0, warnings=[span("hips_piked", None, None)]),
+             Case("good", None, "plank", hold_s=8.0, warnings=[]),
+             Case("good too", None, "plank", hold_s=8.0, warnings=[]),
+             Case("unscored", None, "plank", hold_s=8.0),
+             Case("push-ups", None, "plank", reps=0, hold_s=0.0, warnings=[], control=True)]
+    reports = [report(warnings=[span("hips_piked", 1.0, 2.0), span("hips_piked", 3.0, 4.0)]),
+               report(warnings=[span("hips_piked", 1.0, 2.0), span("hips_sagging", 5.0, 6.0)]),
+               report(), report(warnings=[span("hips_sagging", 1.0, 2.0)]), report()]
+    form = score(cases, reports)["form"]
+    assert form["per_warning"]["hips_piked"] == {"with_error": 1, "caught": 1, "without_error": 2, "given": 1}
+    assert form["per_warning"]["hips_sagging"] == {"with_error": 0, "caught": 0, "without_error": 3, "given": 1}
+    assert (form["errors_caught"], form["errors_labelled"]) == (1, 1)
+    assert (form["good_clips_cued"], form["good_clips"]) == (1, 2)
+    assert (form["controls_cued"], form["controls"]) == (0, 1)
+    text = markdown(cases, reports, score(cases, reports))
+    assert "| hips_piked | 1 of 1 | 1 of 2 |" in text
+    assert "labelled errors caught 1 of 1; good-form clips with any cue 1 of 2; controls with any cue 0 of 1" in text

@@ -49,6 +49,28 @@ def test_an_older_database_is_upgraded_and_kept(tmp_path):
     assert len(History(path).days()) == 1                      # reopening keeps the rows
 
 
+def test_a_version_1_history_gains_the_judged_columns_and_keeps_its_rows(tmp_path):
+    """Sessions stored before the coach said what it could judge read as judged, as they were shown."""
+    from coach.output.history import MIGRATIONS
+
+    path = tmp_path / "h.sqlite"
+    db = sqlite3.connect(path)
+    for statement in MIGRATIONS[1]:
+        db.execute(statement)
+    db.execute("INSERT INTO sessions (started_at, exercise, kind, mode, reps, holds, hold_s, in_form_s, warnings, "
+               "interrupted) VALUES ('2026-11-01T09:00:00', 'bridge', 'reps', 'video', 3, 0, 0, 0, 0, 0)")
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    history = History(path)
+    unjudged = report(reps=(), warnings=())
+    unjudged.judged, unjudged.judged_note = False, "Nothing was judged: you were seen from the wrong side."
+    history.add(unjudged, "live", started_at=datetime(2026, 11, 1, 18, 0))
+    day = history.days()[0]
+    assert (day.sessions, day.reps, day.not_judged) == (2, 3, 1)
+    assert day.good_share is None and day.held_share is None   # neither says how much was in good form
+
+
 def test_a_newer_database_is_refused_not_altered(tmp_path):
     path = tmp_path / "h.sqlite"
     db = sqlite3.connect(path)

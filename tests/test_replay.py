@@ -108,16 +108,26 @@ def _real_labels() -> dict:
 
 
 #: Clips still scored wrong, each with why. A new miss fails; a listed one that is fixed fails too,
-#: so the list shrinks with the code.
+#: so the list shrinks with the code. "form": the cues given differ from the labelled errors.
 KNOWN_MISSES = {
-    # Lying on the forearms before and after the plank reads like a plank sagging 20-25 deg.
-    "akshathak_istock_plank_home": "hold",
+    # Timed from the first straight-legged frame (19.8 s) to the fade-out (35.8 s): the label's
+    # ~20.8-35.3 s is a second shorter.
+    "piranavie_plank_from_quadruped": {"hold"},
+    # Six lifts of eight: two filmed at an angle (4.4 and 9.3 s) are not read as lifts.
+    "fitbod_alternating_superman": {"count"},
+    # Up-dog press-ups from a high plank: never lying first, so no rep; the low up dog lifts the
+    # hips 0.3-0.5 torso lengths, above the spec's 0.25 for "hips stay down".
+    "fitbod_up_dog": {"count", "form"},
+    # A tutorial from several camera angles: a lift pauses half-way up for 2 s (29.7-31.6 s), which
+    # reads as a low top (hips_low) before it goes on up.
+    "malik_butt_bridge_tutorial": {"form"},
 }
 KNOWN_CONTROL_MISSES: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize("clip", _real_labels()["clip"], ids=lambda c: Path(c["file"]).stem)
 def test_labelled_real_clip(clip):
+    """Counts, holds and form cues on every labelled dev clip's recorded landmarks."""
     name = Path(clip["file"]).stem
     report = replay(name, clip["spec"])
     counted = report.hold.count if report.kind == "hold" else report.reps.count
@@ -125,9 +135,10 @@ def test_labelled_real_clip(clip):
         "count": "reps" not in clip or counted == clip["reps"],
         "hold": "hold_s" not in clip or
         abs(report.hold.total_s - clip["hold_s"]) <= max(1.0, 0.1 * clip["hold_s"]),
+        "form": "warnings" not in clip or {w.id for w in report.warnings} == set(clip["warnings"]),
     }
     wrong = {what for what, ok in results.items() if not ok}
-    assert wrong == ({KNOWN_MISSES[name]} if name in KNOWN_MISSES else set())
+    assert wrong == KNOWN_MISSES.get(name, set())
 
 
 @pytest.mark.parametrize("control", _real_labels()["control"], ids=lambda c: Path(c["file"]).stem)

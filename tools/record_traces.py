@@ -5,7 +5,10 @@ found) are the replay fixtures of ``tests/test_replay.py``: the engine runs on
 them in milliseconds, without mediapipe or the clips themselves, so CI tests
 real human motion even where ``../shared`` is absent. Clips are never copied.
 
-    python tools/record_traces.py [--videos ../shared/videos] [--only plank]
+    python tools/record_traces.py [--videos ../shared/videos] [--only plank] [--again]
+
+Clips whose trace exists are left as they are unless ``--again`` is given, so
+new clips in labels.json are recorded without changing the replays of the old.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ def main() -> None:
     parser.add_argument("--videos", type=Path, default=ROOT.parent / "shared" / "videos")
     parser.add_argument("--out", type=Path, default=ROOT / "tests" / "data" / "traces")
     parser.add_argument("--only", default=None, help="record only clips of this exercise folder")
+    parser.add_argument("--again", action="store_true", help="record clips whose trace exists too")
     args = parser.parse_args()
     labels = json.loads((args.videos / "labels.json").read_text())["videos"]
     args.out.mkdir(parents=True, exist_ok=True)
@@ -41,7 +45,10 @@ def main() -> None:
         folder = entry["file"].split("/")[0]
         if args.only and folder != args.only:
             continue
-        record(args.videos / entry["file"], args.out / (Path(entry["file"]).stem + ".npz"))
+        out = args.out / (Path(entry["file"]).stem + ".npz")
+        if out.exists() and not args.again:
+            continue
+        record(args.videos / entry["file"], out)
 
 
 if __name__ == "__main__":

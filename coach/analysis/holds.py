@@ -6,7 +6,7 @@ import statistics
 from collections import deque
 
 from coach.specs.model import Condition
-from coach.types import Event, HoldSegment, Metrics
+from coach.types import Event, HoldInProgress, HoldSegment, Metrics
 
 #: Seconds of values the rate of change of a ``max_rate`` condition is fitted over.
 RATE_WINDOW_S = 0.5
@@ -158,6 +158,13 @@ class HoldTimer:
     def current_s(self) -> float:
         """Length of the hold in progress (0 when none)."""
         return self._seg_total if self._open else 0.0
+
+    def in_progress(self, t: float) -> HoldInProgress | None:
+        """The hold open now, once it is long enough to count (None otherwise)."""
+        if not self._long_enough():
+            return None
+        return HoldInProgress(t=t, start_s=self._start, end_s=self._start + self._seg_total,
+                              in_form_s=self._seg_form, side=self._side)
 
     def observe(self, metrics: Metrics | None, t: float) -> None:
         """Keep the last :data:`RATE_WINDOW_S` of each ``max_rate`` metric, afresh when the side changes

@@ -11,6 +11,9 @@ from coach.analysis.session import Session
 from coach.specs.model import ExerciseSpec
 from coach.types import Event, Pose, Snapshot
 
+#: Seconds between the event log's notes of the hold in progress (what a hard cut-off can lose).
+HOLD_CHECKPOINT_S = 1.0
+
 
 class EventWriter(Protocol):
     """Where a session's events go as they happen (``coach.output.sinks.EventLog``: a file)."""
@@ -35,6 +38,7 @@ class Recorder:
         self.log = log
         self.series = Series(spec)
         self.t = 0.0
+        self._checkpoint_t = -HOLD_CHECKPOINT_S
 
     def step(self, pose: Pose | None, t: float) -> Snapshot:
         snapshot = self.session.update(pose, t)
@@ -42,6 +46,11 @@ class Recorder:
         self.series.add(snapshot)
         if self.log is not None:
             self.log.write(snapshot.events)
+            if t - self._checkpoint_t >= HOLD_CHECKPOINT_S:
+                self._checkpoint_t = t
+                held = self.session.hold.in_progress(t)
+                if held is not None:
+                    self.log.write([held])
         self.t = t
         return snapshot
 

@@ -9,7 +9,7 @@ reads it back.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from coach.analysis.session import Session
@@ -17,13 +17,27 @@ from coach.analysis.view import TURNED_NOTE
 from coach.specs.model import PER_SIDE_MODES, Targets
 from coach.types import Event, RepItem, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 6   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
+REPORT_VERSION = 7   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
                      # 5: started_at, video.source and video.name for every source, warnings[].cue;
-                     # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only), view_note
+                     # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only), view_note;
+                     # 7: judged, judged_note, judged_s; rep and hold items of a "near" exercise have no side
 #: A part hidden in at least this share of the frames with a person is reported as not seen.
 NOT_SEEN_SHARE = 0.1
 SIDES_IN_TURN_NOTE = "sides given in turn, left first: one camera cannot tell which side is worked"
 NO_PERSON = "No person was found in the video."
+#: A rep held at its top for this share of the spec's target hold counts as held (people count
+#: "one, two, three" a little fast; a rep held half as long as asked is not held).
+HELD_SHARE = 0.9
+#: Seconds in position, seen from the view the exercise needs, below which nothing was judged.
+JUDGED_MIN_S = 1.0
+#: Why form could not be judged, per session state (and for "active" seen at an angle), in words.
+NOT_JUDGED_WHY = {
+    "no_person": "nobody was in view",
+    "wrong_view": "you were seen from the wrong side",
+    "angled": "the camera saw you at an angle (30-45 deg off your side)",
+    "cant_see": "parts of you the exercise needs were out of the picture or hidden",
+    "not_in_position": "you were not in the exercise's position",
+}
 
 
 @dataclass
@@ -136,6 +150,11 @@ class Report:
     frames_dropped: int | None = None
     latency_ms: Latency | None = None
     recovered: bool = False               # rebuilt from the event log of a session cut off
+    # Whether form and counts were judged at all: in position, from the view the exercise needs, for
+    # at least JUDGED_MIN_S. Not judged, ``judged_note`` says why; judged, it says for how long it was not.
+    judged: bool = True
+    judged_note: str | None = None
+    judged_s: float | None = None         # seconds in position, seen from the needed view (None: rebuilt)
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: every field under its own name, optional ones only when set."""
@@ -176,9 +195,12 @@ class Report:
             ended_by=data.get("ended_by"), live_fps=data.get("live_fps"), frames_dropped=data.get("frames_dropped"),
             latency_ms=Latency(**data["latency_ms"]) if data.get("latency_ms") else None,
             recovered=bool(data.get("recovered")),
+            judged=bool(data.get("judged", True)), judged_note=data.get("judged_note"),
+            judged_s=data.get("judged_s"),
         )
 
-_OPTIONAL = {"sides_note", "view_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered"}
+_OPTIONAL = {"sides_note", "view_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered",
+             "judged_note", "judged_s"}
 
 
 def _plain(value: Any) -> Any:
@@ -206,9 +228,15 @@ class ReportBuilder:
         self._open: dict[str, FormWarning] = {}
         self._hidden_frames: dict[str, int] = {}
         self._angled_frames = 0        # a side exercise seen 30-45 deg off the side
+        self._state_s: dict[str, float] = {}    # seconds per state ("angled": active, seen at an angle)
         self.last_t = 0.0
 
     def add(self, snapshot: Snapshot) -> None:
+        if self.frames:
+            state = snapshot.state
+            if state == "active" and self.session.view.steadily_angled:
+                state = "angled"
+            self._state_s[state] = self._state_s.get(state, 0.0) + max(0.0, snapshot.t - self.last_t)
         self.frames += 1
         if snapshot.pose is not None:
             self.frames_with_pose += 1
@@ -246,14 +274,46 @@ class ReportBuilder:
             sides_note=SIDES_IN_TURN_NOTE if spec.sides == "in_turn" else None,
             message=NO_PERSON if coverage == 0.0 else None,
             view_note=TURNED_NOTE if self._angled_frames > self.frames_with_pose / 2 else None,
+            **self._judged(),
         )
+
+    def _judged(self) -> dict[str, Any]:
+        """``judged``, ``judged_note`` and ``judged_s``: was the person judged, and if not (or not always), why.
+
+        Judged means in the exercise's position, seen from the view it needs (not at an angle)
+        and whole, for at least :data:`JUDGED_MIN_S`, and for longer than the person was seen
+        from another view or in part: a session seen mostly from the front was not judged,
+        whatever a few seconds before the view check turned said. The reason given is what kept
+        the judging off longest.
+        """
+        judged_s = self._state_s.get("active", 0.0)
+        unseen = {k: v for k, v in self._state_s.items() if k in ("wrong_view", "angled", "cant_see") and v > 0}
+        if judged_s < JUDGED_MIN_S or sum(unseen.values()) > judged_s:
+            absent = {k: v for k, v in self._state_s.items() if k == "not_in_position" and v > 0}
+            reasons = unseen or absent
+            main = max(reasons, key=lambda k: reasons[k]) if reasons else "no_person"
+            return {"judged": False, "judged_s": round(judged_s, 2),
+                    "judged_note": f"Nothing was judged: {NOT_JUDGED_WHY[main]}."}
+        unseen = {k: v for k, v in unseen.items() if v >= JUDGED_MIN_S}
+        note = None
+        if unseen:
+            main = max(unseen, key=lambda k: unseen[k])
+            note = f"Not judged for {unseen[main]:.0f} s: {NOT_JUDGED_WHY[main]}."
+        return {"judged": True, "judged_s": round(judged_s, 2), "judged_note": note}
 
     def _reps(self) -> Reps:
         reps = self.session.reps
         if reps is None:
             return Reps()
-        by_side = reps.count_by_side() if self.session.spec.sides in PER_SIDE_MODES else None
-        return Reps(count=reps.count, partial=reps.partial, by_side=by_side, items=list(reps.items))
+        per_side = self.session.spec.sides in PER_SIDE_MODES
+        by_side = reps.count_by_side() if per_side else None
+        # A "near" exercise works both sides at once: the side facing the camera is only where it was
+        # measured from, not a side worked, so its reps have none.
+        items = list(reps.items) if per_side else [replace(r, side=None) for r in reps.items]
+        target = self.session.spec.targets.hold_s
+        if target:
+            items = [replace(r, held=r.hold_s >= HELD_SHARE * target) if r.complete else r for r in items]
+        return Reps(count=reps.count, partial=reps.partial, by_side=by_side, items=items)
 
     def _hold(self) -> Hold:
         hold = self.session.hold
@@ -262,7 +322,8 @@ class ReportBuilder:
             longest_s=round(hold.longest_s, 2),
             by_side=hold.by_side() if self.session.spec.sides in PER_SIDE_MODES else None,
             items=[HoldItem(start_s=round(s.start_s, 3), end_s=round(s.end_s, 3), in_form_s=round(s.in_form_s, 2),
-                            side=s.side) for s in hold.segments],
+                            side=s.side if self.session.spec.sides in PER_SIDE_MODES else None)
+                   for s in hold.segments],
         )
 
     def _not_seen(self) -> dict[str, float]:

@@ -423,7 +423,7 @@ class RepCounter:
         item = RepItem(
             index=len(self.items) + 1, side=rep.side, start_s=rep.start_t, end_s=t,
             complete=self._complete(rep), peak=rep.peak, hold_s=rep.hold_s,
-            warnings=tuple(rep.warnings),
+            warnings=tuple(rep.warnings), rise=self._rise(rep),
         )
         self.items.append(item)
         self.rep = None

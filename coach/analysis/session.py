@@ -125,6 +125,9 @@ class Session:
             if self._last_seen_t is not None and t - self._last_seen_t > self.spec.timing.lost_reset_s:
                 self.gate.reset()
             events += self._run(None, t)
+            if self._last_seen_t is not None and t - self._last_seen_t > self.spec.timing.dropout_grace_s:
+                # Gone past a dropout: a cue shown is no longer seen, so it ends where it was last seen.
+                events += self.form.clear(self._last_seen_t)
             if self.reps is not None:
                 self.reps.settling(None, t)
         else:
@@ -185,7 +188,9 @@ class Session:
             in_rep = self.reps.at_full(metrics.get(self.reps.spec.metric) if metrics is not None else None)
         in_target = self._judge_hold(metrics, t) if in_rep else False
         phases = set()
-        if metrics is not None:
+        # Seen at an angle (a side exercise 30-45 deg off the side), a body's line reads several
+        # degrees off (a straight real plank +20 against +12 from the side): form is not judged.
+        if metrics is not None and not self.view.steadily_angled:
             phases.add("active")
             if in_target:
                 phases.add("hold")

@@ -11,6 +11,7 @@ says how to turn instead of judging form (see :class:`ViewCheck`).
 from __future__ import annotations
 
 import math
+import statistics
 from collections import deque
 
 from coach import landmarks
@@ -138,10 +139,26 @@ class ViewCheck:
         self.wrong = False
         self.angled = False     # the last pose: a side exercise seen at an angle (see at_an_angle)
         self._since: float | None = None
+        self._recent: deque[tuple[float, float]] = deque()     # (t, across) of the last second
+
+    @property
+    def steadily_angled(self) -> bool:
+        """A side exercise seen at an angle over the last second (the median ``across``): form is not judged.
+
+        The median, not the last frame: a body seen about 30 deg off the side reads on both sides
+        of the band's edge frame by frame, and judging one frame in two would make a cue of glimpses.
+        """
+        if self.view != "side" or not self._recent:
+            return False
+        return _between_views(statistics.median(v for _, v in self._recent))
 
     def update(self, pose: Pose | None, t: float) -> bool:
         value = across(pose) if pose is not None else None
         self.angled = self.view == "side" and _between_views(value)
+        if value is not None:
+            self._recent.append((t, value))
+        while self._recent and t - self._recent[0][0] > 1.0:
+            self._recent.popleft()
         if self.view == "front" and pose is not None and value is not None and not _upright(pose):
             # A body lying on its side seen from the front has its shoulders
             # stacked one above the other, and the pose model often draws them

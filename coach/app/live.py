@@ -4,7 +4,7 @@ One exercise (:class:`SingleExercise`) or a routine
 (:class:`~coach.app.routine_player.RoutinePlayer`) runs in the same loop through the
 :class:`LiveProgram` interface. Keys (:data:`KEYS`): q quit, space pause,
 r restart the counts, n next and b back in a routine, m mute, d details,
-f full screen.
+f full screen on or off, Esc out of full screen (in a window: stop).
 
 Everything stateful runs on this one thread; the camera's reader thread only
 keeps the newest frame. The event log is written as the session goes; on
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import time
+import webbrowser
 from array import array
 from collections import deque
 from collections.abc import Callable
@@ -52,14 +53,18 @@ DISPLAY_HEIGHT = 720
 MIN_ASPECT = 4 / 3
 RESET_SHOWN_S = 1.5
 START_ADVICE_SHOWN_S = 6.0
-END_SCREEN_S = 10.0
+#: The end screen stays until a key is pressed; this long at most, when nobody is there to.
+END_SCREEN_S = 600.0
 
 SLOW_NOTICE = "This computer is slow for the camera: some frames are skipped (times stay right)"
 #: Over the last this many frames, skipping more than SLOW_SHARE of the camera's frames shows SLOW_NOTICE.
 SLOW_WINDOW = 60
 SLOW_SHARE = 0.3
+#: Poses of the set-up check kept to count once it hands over: 60 s at 30 fps, far more than the
+#: check's own limit, so nothing done while it ran is lost.
+SETUP_POSES_KEPT = 1800
 
-KEYS = {ord("q"): "quit", 27: "quit", ord(" "): "pause", ord("r"): "back", ord("b"): "back", ord("n"): "next",
+KEYS = {ord("q"): "quit", 27: "escape", ord(" "): "pause", ord("r"): "back", ord("b"): "back", ord("n"): "next",
         ord("m"): "mute", ord("d"): "details", ord("f"): "fullscreen"}
 
 
@@ -251,6 +256,8 @@ class _Session:
     dropped: int = 0
     latencies: array = field(default_factory=lambda: array("d"))    # capture to shown, seconds
     _recent_drops: deque = field(default_factory=lambda: deque(maxlen=SLOW_WINDOW))
+    # Poses seen while the set-up check runs (it gives up after about 10 s, so this stays small).
+    _during_setup: deque = field(default_factory=lambda: deque(maxlen=SETUP_POSES_KEPT))
 
     def step(self, frame: Frame) -> None:
         """Pose, set-up check or exercise, voice, worst moments and the screen, for one frame."""
@@ -266,7 +273,16 @@ class _Session:
         program = self.program
         pose = self.estimator.detect(frame.image, frame.t)
         view = _setup_step(self.setup, pose, frame.t, self.screen, self.voice)
-        snapshot = None if view is not None else program.step(pose, frame.t)
+        if view is not None:
+            # The set-up check watches; what the person did meanwhile counts once it hands over,
+            # as in an analysis of the same video (people start before the countdown ends).
+            self._during_setup.append((pose, frame.t))
+            snapshot = None
+        else:
+            for early_pose, early_t in self._during_setup:
+                program.step(early_pose, early_t)
+            self._during_setup.clear()
+            snapshot = program.step(pose, frame.t)
         if self.voice is not None and snapshot is not None:
             self.voice.on_snapshot(snapshot)
         self.frames += 1
@@ -305,6 +321,11 @@ class _Session:
             self.screen.details = not self.screen.details
         elif action == "fullscreen":
             window.toggle_fullscreen()
+        elif action == "escape":
+            # Esc leaves full screen, as everywhere; in a window it stops, as it always did.
+            if not window.full:
+                return "quit"
+            window.toggle_fullscreen()
         return "window closed" if window.closed() else None
 
     def result(self, camera: int | str, ended_by: str) -> LiveResult:
@@ -337,7 +358,7 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
              screenshot: str | Path | None = None, frame_timeout_s: float = 3.0,
              setup_check: bool = False, voice: Voice | None = None,
              save: Callable[[LiveResult], str] | None = None, end_screen_s: float = END_SCREEN_S,
-             full_screen: bool = False) -> LiveResult:
+             full_screen: bool = True) -> LiveResult:
     """Run a live session (one exercise or a routine) and return its report and why it ended.
 
     ``camera`` is an index or a video file played at real-time pace; ``mirror``
@@ -346,8 +367,9 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
     ``setup_check`` first checks the camera's placement (see
     :mod:`coach.app.setup_check`) and counts down; ``voice`` speaks cues (m mutes
     it). ``save`` is called with the result before the end screen and returns
-    where the report went, which the end screen shows. ``full_screen`` starts
-    the window full screen (f toggles it).
+    where the report went, which the end screen shows. ``full_screen`` (the default: a person
+    on the mat cannot reach the keyboard, and the words must be read from 2-3 m) starts the window
+    full screen; f toggles it, Esc leaves it.
     """
     if display:
         require_display()
@@ -397,7 +419,8 @@ def run_live(program: LiveProgram, camera: int | str, estimator: PoseEstimator, 
     saved = save(result) if save is not None else ""
     if window is not None:
         if session.shown is not None and ended_by not in ("window closed", "interrupted"):
-            window.end_screen(_end_screen(session.shown, program, saved), end_screen_s)
+            window.end_screen(_end_screen(session.shown, program, saved), end_screen_s,
+                              saved if saved.endswith(".html") else "")
         window.close()
     return result
 
@@ -435,14 +458,15 @@ def _setup_step(setup: SetupCheck | None, pose: Pose | None, t: float, screen: L
 
 def _end_screen(last: np.ndarray, program: LiveProgram, saved: str) -> np.ndarray:
     title, lines = program.ending()
-    footer = f"Report: {saved}   (any key closes)" if saved else "(any key closes)"
+    footer = (f"Report: {saved}   (o opens it in the browser, any other key closes)" if saved
+              else "(any key closes)")
     return summary_view(last, title, lines, footer).image
 
 
 class _Window:
     """The OpenCV window: made on the first frame, full screen on f, closed once."""
 
-    def __init__(self, full_screen: bool = False) -> None:
+    def __init__(self, full_screen: bool = True) -> None:
         self._made = False
         self._seen_open = False
         self._full = full_screen
@@ -459,6 +483,10 @@ class _Window:
     def key(self, wait_ms: int = 1) -> int:
         return cv2.waitKey(wait_ms) & 0xFF
 
+    @property
+    def full(self) -> bool:
+        return self._full
+
     def toggle_fullscreen(self) -> None:
         self._full = not self._full
         cv2.setWindowProperty(WINDOW, cv2.WND_PROP_FULLSCREEN,
@@ -469,16 +497,25 @@ class _Window:
         system has not shown yet (a slow or busy display) is not a closed one."""
         if not self._made:
             return False
-        visible = cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) >= 1
+        try:
+            visible = cv2.getWindowProperty(WINDOW, cv2.WND_PROP_VISIBLE) >= 1
+        except cv2.error:
+            # Qt's backend drops the window when its close button (or alt+F4) closes it, and then
+            # fails to read it ("NULL guiReceiver"): a window that is gone is closed.
+            return self._seen_open
         self._seen_open = self._seen_open or visible
         return self._seen_open and not visible
 
-    def end_screen(self, image: np.ndarray, seconds: float) -> None:
-        """Show the summary until a key is pressed or ``seconds`` pass."""
+    def end_screen(self, image: np.ndarray, seconds: float, report: str = "") -> None:
+        """Show the summary until a key is pressed (o opens ``report`` in the browser first), the
+        window is closed, or ``seconds`` pass (nobody there to press one)."""
         self.show(image)
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline and not self.closed():
-            if self.key(100) != 255:
+            key = self.key(100)
+            if key == ord("o") and report:
+                webbrowser.open(Path(report).resolve().as_uri())
+            elif key != 255:
                 return
 
     def close(self) -> None:

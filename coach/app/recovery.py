@@ -20,7 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from coach.analysis.report import Report
+from coach.analysis.report import HELD_SHARE, Report
 from coach.errors import CoachError
 from coach.output.sinks import SESSION_LOCK, SESSION_STARTED, fcntl
 from coach.specs.reader import find_spec
@@ -78,6 +78,7 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
     holds: list[dict[str, Any]] = []
     warnings: list[dict[str, Any]] = []
     open_warnings: dict[str, dict[str, Any]] = {}
+    in_progress: dict[str, Any] | None = None
     last_t = 0.0
     for event in _events(log):
         last_t = max(last_t, float(event.get("t") or 0.0))
@@ -86,6 +87,9 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
             reps_by_index[event["rep"]["index"]] = event["rep"]
         elif kind == "HoldSegment":
             holds.append({k: event[k] for k in ("start_s", "end_s", "in_form_s", "side")})
+            in_progress = None
+        elif kind == "HoldInProgress":
+            in_progress = {k: event[k] for k in ("start_s", "end_s", "in_form_s", "side")}
         elif kind == "WarningStarted":
             item = {"id": event["id"], "message": event["message"], "cue": event.get("cue") or "",
                     "start_s": round(event["t"], 3), "end_s": None}
@@ -93,7 +97,15 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
             warnings.append(item)
         elif kind == "WarningEnded" and event.get("id") in open_warnings:
             open_warnings.pop(event["id"])["end_s"] = round(event["t"], 3)
+    if in_progress is not None:          # the hold it was cut off in, as far as the log saw it
+        holds.append(in_progress)
     reps = [reps_by_index[i] for i in sorted(reps_by_index)]
+    if spec.sides == "near":          # as the report builder does: both sides work, no side is named
+        reps = [{**r, "side": None} for r in reps]
+        holds = [{**h, "side": None} for h in holds]
+    if spec.targets.hold_s:
+        reps = [{**r, "held": r["hold_s"] >= HELD_SHARE * spec.targets.hold_s} if r["complete"] else r
+                for r in reps]
     complete = [r for r in reps if r["complete"]]
     by_side = None
     if spec.sides != "near" and spec.kind == "reps":

@@ -13,6 +13,11 @@ absolute count error divided by the true count; hold error in seconds and per
 cent; warning precision, recall and F1 per warning id, a warning matching a
 labelled one of the same id when their time spans overlap; and phantom
 activity on negative controls (any rep or hold is an error there).
+
+Form is also scored clip by clip, as a patient meets it (:func:`form_scores`):
+for each warning, on how many clips labelled with that error it was given
+(caught) and on how many without it (given wrongly), and the share of
+good-form clips (labelled with no warning) that got any cue at all.
 """
 
 from __future__ import annotations
@@ -271,6 +276,42 @@ def score(cases: list[Case], reports: list[Report]) -> dict[str, Any]:
         "warnings": warnings,
         "controls": len(controls),
         "phantom_controls": sum(1 for _, r in controls if counted(r) or r.reps.partial or r.hold.total_s > 0),
+        "form": form_scores(cases, reports),
+    }
+
+
+def form_scores(cases: list[Case], reports: list[Report]) -> dict[str, Any]:
+    """Clip-level form figures: per warning id, clips with that error caught and clips without it given it;
+    good-form clips (labelled with no warning) given any cue; controls given any cue.
+
+    A cue is counted once a clip whatever its times: a patient told "Lower your hips" once on a
+    good plank has been told something wrong.
+    """
+    judged = [(c, r) for c, r in zip(cases, reports) if c.warnings is not None and not c.control]
+    per_id: dict[str, dict[str, int]] = {}
+    for c, r in judged:
+        truth = {w["id"] for w in c.warnings or []}
+        got = {w.id for w in r.warnings}
+        for wid in truth | got:
+            n = per_id.setdefault(wid, {"with_error": 0, "caught": 0, "without_error": 0, "given": 0})
+            if wid in truth:
+                n["with_error"] += 1
+                n["caught"] += wid in got
+            else:
+                n["given"] += 1
+    for wid, n in per_id.items():
+        n["without_error"] = sum(1 for c, _ in judged if wid not in {w["id"] for w in c.warnings or []})
+    good = [(c, r) for c, r in judged if not c.warnings]
+    controls = [(c, r) for c, r in zip(cases, reports) if c.control]
+    errors = sum(n["with_error"] for n in per_id.values())
+    return {
+        "per_warning": dict(sorted(per_id.items())),
+        "errors_labelled": errors,
+        "errors_caught": sum(n["caught"] for n in per_id.values()),
+        "good_clips": len(good),
+        "good_clips_cued": sum(1 for _, r in good if r.warnings),
+        "controls_cued": sum(1 for _, r in controls if r.warnings),
+        "controls": len(controls),
     }
 
 
@@ -280,6 +321,20 @@ def _fmt(value: Any, pct: bool = False) -> str:
     if pct:
         return f"{value * 100:.0f} %"
     return f"{value:.2f}" if isinstance(value, float) else str(value)
+
+
+def _form_lines(form: dict[str, Any]) -> list[str]:
+    """The clip-level form table: what a patient is told, clip by clip."""
+    if not form["per_warning"] and not form["good_clips"]:
+        return []
+    lines = ["", "| warning (clip by clip) | caught on clips with the error | given on clips without it |",
+             "|---|---|---|"]
+    for wid, n in form["per_warning"].items():
+        lines.append(f"| {wid} | {n['caught']} of {n['with_error']} | {n['given']} of {n['without_error']} |")
+    lines += ["", f"- form, clip by clip: labelled errors caught {form['errors_caught']} of {form['errors_labelled']}; "
+                  f"good-form clips with any cue {form['good_clips_cued']} of {form['good_clips']}"
+                  + (f"; controls with any cue {form['controls_cued']} of {form['controls']}" if form["controls"] else "")]
+    return lines
 
 
 def markdown(cases: list[Case], reports: list[Report], scores: dict[str, Any]) -> str:
@@ -314,6 +369,7 @@ def markdown(cases: list[Case], reports: list[Report], scores: dict[str, Any]) -
     for wid, w in s["warnings"].items():
         lines.append(f"| {wid} | {w['tp']} | {w['fp']} | {w['fn']} | {_fmt(w['precision'])} | "
                      f"{_fmt(w['recall'])} | {_fmt(w['f1'])} |")
+    lines += _form_lines(s["form"])
     if any("yaw_deg" in c.extra for c in cases):
         lines += ["", "| synthetic clips by camera | clips | exact count | off by one | hold error mean / median s "
                       "| warnings F1 (false / missed) |", "|---|---|---|---|---|---|"]

@@ -43,6 +43,14 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         )""",
         "CREATE INDEX sessions_by_exercise ON sessions (exercise, started_at)",
     ),
+    # Whether the session could be judged at all (in position, from the view the exercise needs), and
+    # if not, why: a session seen from the front is no session of good form.
+    2: (
+        "ALTER TABLE sessions ADD COLUMN judged INTEGER NOT NULL DEFAULT 1",
+        "ALTER TABLE sessions ADD COLUMN judged_note TEXT",
+        # Of the complete reps, the share held at the top as long as the exercise asks (NULL: no hold asked).
+        "ALTER TABLE sessions ADD COLUMN held_share REAL",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -57,15 +65,25 @@ class DayRow:
     in_form_s: float
     good_share: float | None
     top_warning: str | None
+    not_judged: int = 0        # sessions of the day in which nothing could be judged
+    held_share: float | None = None   # of the complete reps, the share held at the top as long as asked
+
+
+def held_share(report: Report) -> float | None:
+    """Of the complete reps, the share held at the top as long as the exercise asks (None: none asked)."""
+    held = [r.held for r in report.reps.items if r.complete and r.held is not None]
+    return sum(held) / len(held) if held and report.judged else None
 
 
 def good_share(report: Report) -> float | None:
-    """Reps without a warning over all reps; for a hold, seconds in form over seconds held."""
+    """Good reps (complete, no warning) over all reps; for a hold, seconds in form over seconds held (None: not judged)."""
+    if not report.judged:
+        return None
     if report.kind == "hold":
         total = report.hold.total_s
         return report.hold.in_form_s / total if total > 0 else None
     items = report.reps.items
-    return sum(1 for r in items if r.complete and not r.warnings) / len(items) if items else None
+    return sum(1 for r in items if r.good) / len(items) if items else None
 
 
 class History:
@@ -120,30 +138,31 @@ class History:
             report.video.source if report.video else "", report.video.duration_s if report.video else None,
             report.reps.count, report.hold.count, report.hold.total_s, report.hold.in_form_s, good_share(report),
             warnings.most_common(1)[0][0] if warnings else None, sum(warnings.values()),
-            int(report.interrupted), report_path,
+            int(report.interrupted), report_path, int(report.judged), report.judged_note, held_share(report),
         )
         try:
             with self.db:
                 self.db.execute(
                     "INSERT INTO sessions (started_at, exercise, kind, mode, source, duration_s, reps, holds, "
-                    "hold_s, in_form_s, good_share, top_warning, warnings, interrupted, report_path) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                    "hold_s, in_form_s, good_share, top_warning, warnings, interrupted, report_path, judged, "
+                    "judged_note, held_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
         except sqlite3.DatabaseError as exc:
             raise HistoryError(self._explain(exc)) from None
 
     def days(self, exercise: str | None = None, since: str | None = None) -> list[DayRow]:
         """Per exercise and day: sessions, reps, hold seconds, good share, the most frequent warning."""
         query = ("SELECT exercise, substr(started_at, 1, 10) AS day, COUNT(*), SUM(reps), SUM(hold_s), "
-                 "SUM(in_form_s), AVG(good_share) FROM sessions WHERE (? IS NULL OR exercise = ?) "
+                 "SUM(in_form_s), AVG(good_share), SUM(1 - judged), AVG(held_share) FROM sessions WHERE (? IS NULL OR exercise = ?) "
                  "AND (? IS NULL OR started_at >= ?) GROUP BY exercise, day ORDER BY exercise, day")
         try:
             rows = self.db.execute(query, (exercise, exercise, since, since)).fetchall()
             out = []
-            for ex, day, n, reps, hold, form, share in rows:
+            for ex, day, n, reps, hold, form, share, not_judged, held in rows:
                 top = self.db.execute(
                     "SELECT top_warning, COUNT(*) c FROM sessions WHERE exercise = ? AND substr(started_at, 1, 10) = ? "
                     "AND top_warning IS NOT NULL GROUP BY top_warning ORDER BY c DESC LIMIT 1", (ex, day)).fetchone()
-                out.append(DayRow(ex, day, n, reps or 0, hold or 0.0, form or 0.0, share, top[0] if top else None))
+                out.append(DayRow(ex, day, n, reps or 0, hold or 0.0, form or 0.0, share, top[0] if top else None,
+                                  not_judged or 0, held))
             return out
         except sqlite3.DatabaseError as exc:
             raise HistoryError(self._explain(exc)) from None

@@ -117,7 +117,8 @@ def _plot_cues(wax: Any, report: Report, spec: ExerciseSpec) -> None:
 
 
 def _side_rows(report: Report) -> str:
-    hold_sides = report.hold.by_side
+    # A rep exercise's holds are its reps' tops (in the reps table): its sides are its reps'.
+    hold_sides = report.hold.by_side if report.kind == "hold" else None
     rep_sides = report.reps.by_side
     if not hold_sides and not rep_sides:
         return ""
@@ -179,10 +180,13 @@ def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: lis
     rep_rows = "".join(
         f"<tr><td>{r.index}</td><td>{r.side or ''}</td><td>{r.start_s:.1f}-{r.end_s:.1f} s</td>"
         f"<td class='{'ok' if r.complete else 'warn'}'>{'full' if r.complete else 'partial'}</td>"
-        f"<td>{r.peak:.0f}{peak_unit}</td><td>{r.hold_s:.1f} s</td>"
+        f"<td>{r.peak:.0f}{peak_unit}</td><td>{'' if r.rise is None else f'{r.rise:.0f}{peak_unit}'}</td>"
+        f"<td class='{'warn' if r.held is False else ''}'>{r.hold_s:.1f} s{' (short)' if r.held is False else ''}</td>"
         f"<td class='warn'>{html.escape('; '.join(cues.get(w, w) for w in r.warnings))}</td></tr>" for r in reps)
     rep_table = ("<h2>Reps</h2><table><tr><th>#</th><th>side</th><th>time</th><th>range</th>"
-                 f"<th>peak ({html.escape(unit)})</th><th>at the top</th><th>form cues</th></tr>{rep_rows}</table>"
+                 f"<th>peak ({html.escape(unit)})</th><th>rise from rest</th><th>at the top"
+                 + (f" (asked: {report.targets.hold_s:g} s)" if report.targets.hold_s else "")
+                 + f"</th><th>form cues</th></tr>{rep_rows}</table>"
                  ) if reps else ""
     plot = plot_session(report, series, spec) if len(series) else ""
     pictures = "".join(

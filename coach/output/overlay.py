@@ -17,6 +17,7 @@ change; ``mirror`` only flips the picture and the skeleton, like a mirror.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -329,6 +330,11 @@ class OverlayRenderer:
         m = canvas.margin
         if s.state == "active":
             word, color = ("HOLD", GREEN) if self.spec.kind == "hold" or s.current_hold_s > 0 else ("GO", GREEN)
+            asked = self.spec.targets.hold_s
+            if self.spec.kind == "reps" and asked and s.current_hold_s > 0:
+                # At the top of a rep the articles ask to hold: count the seconds down, then lower.
+                left = math.ceil(asked - s.current_hold_s)
+                word = f"HOLD {left}" if left > 0 else "LOWER SLOWLY"
         else:
             word, color = STATE_WORDS.get(s.state, s.state.replace("_", " ").upper()), AMBER
         cap = canvas.px(STATE_H)
@@ -470,6 +476,11 @@ def summary_view(image: np.ndarray, title: str, lines: Sequence[str], footer: st
             top = box.y1 + int(m * 0.8)
         top += m // 2
     if footer:
+        # The report's full path, wrapped: a person must be able to find it, not only its name.
         cap = canvas.px(DETAIL_H * 1.2)
-        canvas.text("footer", footer, m * 2, canvas.height - 2 * m - int(cap), cap, GREY, outline=False)
+        lines, cap = fit_lines(footer, canvas.width - 4 * m, cap, 3)
+        top = canvas.height - 2 * m - int(len(lines) * cap * 1.45)
+        for line in lines:
+            top = canvas.text("footer", line, m * 2, top, cap, GREY, max_width=canvas.width - 4 * m,
+                              outline=False).y1 + int(cap * 0.45)
     return canvas

@@ -27,11 +27,13 @@ def write_csv(prefix: str | Path, report: Report, series: Series) -> list[Path]:
                 out.writerow(row)
         with open(reps_path, "w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
-            out.writerow(["index", "side", "start_s", "end_s", "complete", "peak", "hold_s", "warnings"])
+            out.writerow(["index", "side", "start_s", "end_s", "complete", "peak", "rise", "hold_s", "held", "warnings"])
             for r in report.reps.items:
                 rep = r.as_dict()
                 out.writerow([rep["index"], rep["side"] or "", rep["start_s"], rep["end_s"], rep["complete"],
-                              rep["peak"], rep["hold_s"], " ".join(rep["warnings"])])
+                              rep["peak"], "" if rep["rise"] is None else rep["rise"], rep["hold_s"],
+                              "" if rep["held"] is None else rep["held"],
+                              " ".join(rep["warnings"])])
         with open(holds_path, "w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
             out.writerow(["index", "side", "start_s", "end_s", "seconds", "in_form_s"])

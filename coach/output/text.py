@@ -27,10 +27,13 @@ def summary_lines(report: Report) -> list[str]:
     lines = [f"{report.exercise_name}: {coverage}"]
     if report.message:
         lines.append(report.message)
+    if report.judged_note:
+        lines.append(report.judged_note)
     if report.view_note:
         lines.append(report.view_note)
     lines += _count_lines(report)
-    if report.hold.by_side:
+    if report.hold.by_side and report.kind == "hold":
+        # A rep exercise's per-side counts are in the reps line; its hold figures are the time at the top.
         lines.append(side_comparison(report.hold.by_side, report.targets))
     counts: dict[str, int] = {}
     words: dict[str, str] = {}
@@ -39,7 +42,7 @@ def summary_lines(report: Report) -> list[str]:
         words[w.id] = w.cue or w.message.split(":")[0]
     if counts:
         lines.append("form cues: " + "; ".join(f"{words[k]} ({_times(v)}) [{k}]" for k, v in counts.items()))
-    else:
+    elif report.judged:
         lines.append("form cues: none")
     if report.not_seen:
         lines.append("not seen: " + ", ".join(f"{part} ({share * 100:.0f} % of the time)"
@@ -66,10 +69,14 @@ def _count_lines(report: Report) -> list[str]:
         lines.append(line)
     if report.kind == "reps":
         # For reps, "hold" is the time at the top of each rep: the same figure as the reps table's.
-        tops = [r.hold_s for r in reps.items if r.complete]
-        if tops:
+        complete = [r for r in reps.items if r.complete]
+        if complete:
+            tops = [r.hold_s for r in complete]
             line = f"at the top: {sum(tops) / len(tops):.1f} s a rep on average, longest {max(tops):.1f} s"
-            lines.append(line + (f" (target {target.hold_s:g} s)" if target.hold_s else ""))
+            if target.hold_s:
+                held = sum(1 for r in complete if r.held)
+                line += f"; held {target.hold_s:g} s as asked: {held} of {len(complete)} reps"
+            lines.append(line)
     else:
         line = (f"hold: {hold.in_form_s:.1f} s in good form of {hold.total_s:.1f} s in position, "
                 f"longest {hold.longest_s:.1f} s")
@@ -87,6 +94,8 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
     share in good form, the most frequent cue (``cues`` maps warning ids to their words)."""
     if report.message:
         return [report.message]
+    if not report.judged:
+        return [report.judged_note or "Nothing was judged"]
     lines = []
     target, reps, hold = report.targets, report.reps, report.hold
     if report.kind == "reps":
@@ -98,8 +107,12 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
             line += f" (+ {reps.partial} partial)"
         lines.append(line)
         if reps.items:
-            clean = sum(1 for item in reps.items if not item.warnings)
+            clean = sum(1 for item in reps.items if item.good)
             lines.append(f"In good form: {clean} of {len(reps.items)} reps")
+            complete = [r for r in reps.items if r.complete]
+            if target.hold_s and complete:
+                held = sum(1 for r in complete if r.held)
+                lines.append(f"Held {target.hold_s:g} s at the top: {held} of {len(complete)} reps")
     else:
         goal = f" of {target.hold_s:g} s" if target.hold_s else ""
         lines.append(f"Held {hold.in_form_s:.0f} s in good form{goal}"
@@ -112,7 +125,14 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
     if counts:
         top = max(counts, key=lambda k: counts[k])
         lines.append(f"Most frequent cue: {cues.get(top, top)} ({_times(counts[top])})")
-    else:
+    elif (reps.count and all(r.good and r.held is not False for r in reps.items)) \
+            or (report.kind == "hold" and hold.in_form_s > 0):
         lines.append("No form cues: well done")
+    elif reps.count:
+        lines.append("No form cues")
+    else:
+        lines.append("No form cues, and nothing counted")
+    if report.judged_note:
+        lines.append(report.judged_note)
     return lines
 

@@ -64,7 +64,7 @@ class Condition:
     a knee lowered into a twist reads 0.29 torso lengths on one body and 0.55
     on a leaner one, but about 0.6 of where each started on all of them.
 
-    ``if_unseen`` (position conditions only): checked instead when this
+    ``if_unseen`` (position and hold conditions): checked instead when this
     metric cannot be measured because a part is out of the picture. A bridge
     needs its knees bent, which takes the ankles; with the feet cut off by
     the picture's edge, the knees standing above the hips say the same.

@@ -133,6 +133,9 @@ class Timeline:
             current = {k: step.values.get(k, current[k]) for k in current}
         return out
 
+    def _holds_only(self) -> bool:
+        return _spec_kind(self.label) == "hold"
+
     def expected(self) -> dict[str, Any]:
         """The report a perfect coach would write for this clip.
 
@@ -160,12 +163,25 @@ class Timeline:
         by_side = None
         if any(r["side"] for r in reps.values()):
             by_side = {s: sum(1 for r in complete if r["side"] == s) for s in ("left", "right")}
+        if self._holds_only():
+            # A hold exercise's steps are numbered to give each hold its side; they are holds, not reps.
+            complete, reps = [], {}
         return {
             "reps": len(complete), "partial_reps": len(reps) - len(complete), "by_side": by_side, "holds": holds,
             "hold_s": round(hold_s, 3),
             "warnings": [{"id": k, "start_s": round(v[0], 3), "end_s": round(v[1], 3)} for k, v in warnings.items()],
             "duration_s": round(t, 3),
         }
+
+
+def _spec_kind(exercise: str) -> str | None:
+    """The built-in spec's kind (reps or hold) of a timeline's exercise, None where there is no spec."""
+    from coach.specs.reader import find_spec
+
+    try:
+        return find_spec(exercise).kind
+    except CoachError:
+        return None
 
 
 def load_timeline(path: str | Path) -> Timeline:

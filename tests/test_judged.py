@@ -1,0 +1,107 @@
+"""What the coach says it judged: never praise, time or cue what it could not see from the right view."""
+
+from __future__ import annotations
+
+import bodies2d as b
+import numpy as np
+import pytest
+from test_session import analyse, bridge_rep, sequence
+
+from coach.analysis.report import Report
+from coach.output.text import end_screen_lines, summary_lines
+
+
+def turned_plank(across: float, sag: float = 0.0):
+    """A plank whose far shoulder and hip are drawn ``across`` torso lengths from the near ones:
+    0.1 from the side, 0.3-0.55 with the camera 30-45 deg off it, beyond that from the front."""
+    def shape(_: float):
+        pose = b.plank(sag)
+        xy = pose.xy.copy()
+        torso = float(np.linalg.norm(xy[11] - xy[23]))
+        for near, far in ((11, 12), (23, 24)):      # left/right shoulder, left/right hip
+            xy[far] = xy[near] + np.array([0.0, -across * torso])
+        return b.make_pose_from(pose, xy)
+    return shape
+
+
+def cues(report: Report) -> set[str]:
+    return {w.id for w in report.warnings}
+
+
+def test_a_plank_seen_from_the_side_is_judged():
+    report = analyse("plank", sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(), 0, 0, 8.0)))
+    assert report.judged and report.judged_note is None
+    assert report.judged_s > 8.0                      # in position: lying on the mat is the plank's position too
+    assert "No form cues: well done" in end_screen_lines(report, {})
+
+
+@pytest.mark.parametrize("across, why", [(0.8, "wrong side"), (0.42, "at an angle")])
+def test_a_plank_seen_from_the_wrong_view_is_not_judged_and_not_praised(across, why):
+    report = analyse("plank", sequence((turned_plank(across, sag=20), 0, 0, 10.0)))
+    assert not report.judged and why in report.judged_note
+    assert cues(report) == set()                      # a sagging plank seen so gets no cue: not seen, not said
+    screen = end_screen_lines(report, {})
+    assert screen == [report.judged_note] and not any("well done" in line for line in screen)
+    assert report.judged_note in summary_lines(report)
+    assert "form cues: none" not in summary_lines(report)   # "none" would claim it looked
+    assert Report.from_dict(report.to_dict()).judged is False
+
+
+def test_half_a_plank_at_an_angle_is_judged_for_the_rest_and_says_so():
+    report = analyse("plank", sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(), 0, 0, 6.0),
+                                       (turned_plank(0.42), 0, 0, 6.0)))
+    assert report.judged
+    assert report.judged_note.startswith("Not judged for") and "at an angle" in report.judged_note
+
+
+def test_never_in_position_is_not_judged():
+    report = analyse("bridge", sequence((lambda v: b.standing(320), 0, 0, 10.0)))
+    assert not report.judged and "not in the exercise's position" in report.judged_note
+    assert not any("well done" in line for line in end_screen_lines(report, {}))
+
+
+def test_a_cue_ends_where_the_person_was_last_seen():
+    report = analyse("plank", sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(20), 0, 0, 5.0),
+                                       (None, 0, 0, 4.0)))
+    assert cues(report) == {"hips_sagging"}
+    assert report.warnings[0].end_s == pytest.approx(6.5, abs=0.1)     # not the video's end at 10.5 s
+
+
+def test_reps_of_a_near_exercise_have_no_side_and_alternating_ones_do():
+    bridge = analyse("bridge", sequence((b.bridge, -45, -45, 1), *bridge_rep(0) * 2))
+    assert bridge.reps.count == 2 and {r.side for r in bridge.reps.items} == {None}
+    assert bridge.hold.items and {h.side for h in bridge.hold.items} == {None}
+
+
+def test_reps_held_shorter_than_asked_are_not_praised():
+    """The bridge asks 10 s at the top; reps held 2 s count, but are not held as asked."""
+    report = analyse("bridge", sequence((b.bridge, -45, -45, 1), *bridge_rep(0, 2.0) * 2))
+    assert report.reps.count == 2 and [r.held for r in report.reps.items] == [False, False]
+    screen = end_screen_lines(report, {})
+    assert "Held 10 s at the top: 0 of 2 reps" in screen and "In good form: 2 of 2 reps" in screen
+    assert not any("well done" in line for line in screen)
+    assert any("held 10 s as asked: 0 of 2 reps" in line for line in summary_lines(report))
+
+
+def test_reps_held_as_asked_are():
+    report = analyse("bridge", sequence((b.bridge, -45, -45, 1), *bridge_rep(0, 10.5)))
+    assert report.reps.count == 1 and report.reps.items[0].held is True
+    assert "No form cues: well done" in end_screen_lines(report, {})
+
+
+def test_a_session_cut_off_hard_keeps_the_hold_it_was_in(tmp_path):
+    """A live session's log notes the hold in progress every second: killed at 7.5 s into a plank
+    (no close, no report), the rebuilt report still has the hold as far as it came."""
+    from coach.analysis.recorder import Recorder
+    from coach.app.recovery import rebuild_report
+    from coach.output.sinks import EventLog
+    from coach.specs.reader import find_spec
+
+    log_path = tmp_path / "plank.events.jsonl"
+    recorder = Recorder(find_spec("plank"), EventLog(log_path, header={"exercise": "plank"}))
+    for pose, t in sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(), 0, 0, 6.0)):
+        recorder.step(pose, t)
+    recorder.log.close()                          # what a kill -9 leaves: the lines flushed so far
+    rebuilt = rebuild_report(log_path, {"exercise": "plank"})
+    assert rebuilt.hold.count == 1 and rebuilt.hold.total_s == pytest.approx(6.0, abs=1.2)
+    assert rebuilt.hold.items[0].side is None
