@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from coach import __version__
-from coach.errors import CoachError, OutputError
+from coach.errors import CameraError, CoachError, OutputError
 
 EXIT_CODES = """exit codes:
   0    the command ran (also when no person was found in a video)
@@ -31,7 +31,7 @@ EXIT_CODES = """exit codes:
   6    pose model cannot be loaded
   7    an output file cannot be written
   8    the history database is corrupt, locked or from a newer coach
-  130  interrupted before any result could be saved"""
+  130  interrupted (Ctrl-C): what was read is saved, marked interrupted"""
 
 
 def _data_dir() -> Path:
@@ -76,6 +76,11 @@ class _ProgressBar:
 
 def _history_path() -> Path:
     return Path(os.environ.get("COACH_HISTORY") or _data_dir() / "history.sqlite")
+
+
+def _live_mode(args: argparse.Namespace, mode: str = "live") -> str:
+    """How a live session is filed in the history: a recording played as the camera says so."""
+    return mode if str(args.camera).isdigit() else f"{mode}, from a video file"
 
 
 def _history(args: argparse.Namespace) -> Path | None:
@@ -230,7 +235,7 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"HTML report: {args.html}")
         if args.csv:
             print(f"CSV: {args.csv}.frames.csv, {args.csv}.reps.csv, {args.csv}.holds.csv")
-    return 130 if report.interrupted and not args.report else 0
+    return 130 if report.interrupted else 0      # what was read is saved, but the job is not done
 
 
 def _analysis_estimator(args: argparse.Namespace, frames: int, fps: float) -> Any:
@@ -260,8 +265,11 @@ def _run_live_program(args: argparse.Namespace, program: Any, save: Any):
     from coach.app.live import run_live
     from coach.io.pose import create_estimator
 
-    estimator = create_estimator(args.model, people=args.people)
     camera: int | str = int(args.camera) if str(args.camera).isdigit() else args.camera
+    if isinstance(camera, str) and not Path(camera).is_file():
+        # Said before the safety text, which would otherwise bury it.
+        raise CameraError(f"--camera {camera}: no such camera index or video file")
+    estimator = create_estimator(args.model, people=args.people)
     _print_safety()
     try:
         return run_live(program, camera, estimator, display=not args.no_display, mirror=args.mirror,
@@ -314,7 +322,7 @@ def cmd_live(args: argparse.Namespace) -> int:
 
     def save(result: Any) -> str:
         _warn(write_outputs(result.exercises[0], Outputs(json=args.report, html=html, csv=Path(args.report).with_suffix(""),
-                                                         history=_history_path(), mode="live")))
+                                                         history=_history(args), mode=_live_mode(args))))
         return str(Path(html).resolve())
 
     html = str(Path(args.report).with_suffix(".html"))
@@ -322,7 +330,7 @@ def cmd_live(args: argparse.Namespace) -> int:
     print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     _print_summary(result.report)
     print(f"report: {args.report} (and .html, .frames.csv, .reps.csv, .holds.csv)\nevents: {events}")
-    return 0
+    return 130 if result.ended_by == "interrupted" else 0
 
 
 def _session_header(args: argparse.Namespace) -> dict[str, Any]:
@@ -335,6 +343,7 @@ def _session_header(args: argparse.Namespace) -> dict[str, Any]:
 
 def cmd_routine(args: argparse.Namespace) -> int:
     from coach.app.routine_player import RoutinePlayer
+    from coach.output.html import write_routine_html
     from coach.output.sinks import check_writable, write_json_atomic
     from coach.output.text import summary_lines
     from coach.output.write import Outputs, write_outputs
@@ -363,11 +372,15 @@ def cmd_routine(args: argparse.Namespace) -> int:
         write_json_atomic(args.report, result.report.to_dict())
         if result.exercises:
             events_dir.mkdir(parents=True, exist_ok=True)
+        pages = {}
         for index, done in result.exercises.items():      # a report and an HTML page per exercise done
             name = events_dir / player.file_stem(index)
             _warn(write_outputs(done, Outputs(json=name.with_suffix(".json"), html=name.with_suffix(".html"),
-                                              history=_history_path(), mode="routine")))
-        return Path(args.report).name
+                                              history=_history(args), mode=_live_mode(args, "routine"))))
+            pages[index] = f"{events_dir.name}/{name.name}.html"
+        page = Path(args.report).with_suffix(".html")      # the routine's own page, linking each exercise's
+        write_routine_html(page, result.report, pages)
+        return str(page.resolve())
 
     result = _run_live_program(args, player, save)
     print(f"routine ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
@@ -377,8 +390,9 @@ def cmd_routine(args: argparse.Namespace) -> int:
             continue
         lines = summary_lines(entry.report)
         print(f"- {lines[0].split(':')[0]}: " + "; ".join(lines[1:]))
-    print(f"report: {args.report}\nevents and an HTML page per exercise: {events_dir}")
-    return 0
+    print(f"report: {args.report} (and {Path(args.report).with_suffix('.html').name}, linking a page per exercise "
+          f"in {events_dir})")
+    return 130 if result.ended_by == "interrupted" else 0
 
 
 def cmd_exercises(args: argparse.Namespace) -> int:
@@ -548,6 +562,8 @@ def _add_window_options(p: argparse.ArgumentParser) -> None:
                    help="speak the count, hold, rest, the set-up advice and form cues (default: on when espeak-ng "
                         "or espeak is installed; m mutes)")
     p.add_argument("--no-setup-check", action="store_true", help="start at once, without the camera set-up check")
+    p.add_argument("--no-history", action="store_true",
+                   help="do not add this session to the history (a demonstration, someone else trying it)")
     p.add_argument("--windowed", action="store_true",
                    help="start in a window the picture's size, not full screen (f or Esc leave full screen, f "
                         "goes back)")

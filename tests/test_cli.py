@@ -256,11 +256,13 @@ def test_interrupted_analysis_writes_partial_report(tmp_path):
         if events.exists() and events.read_text().count("\n") >= 2:
             break
         time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
+    proc.send_signal(signal.SIGINT)                    # Ctrl-C
     proc.communicate(timeout=60)
+    assert proc.returncode == 130                      # the shell's convention: a script sees the job not done
     data = json.loads(report.read_text())
     assert data["interrupted"] is True
     assert 0 < data["video"]["frames"] < 202
+    assert data["message"].startswith("Interrupted after ") and "of the video's 13.5 s" in data["message"]
 
 
 @pytest.mark.slow

@@ -135,3 +135,21 @@ def test_the_page_shows_the_last_days_from_the_history_and_one_meaning_of_hold(b
     assert "The last days" in text and "<td>2026-12-04</td><td>2</td><td>14</td><td>90 %</td>" in text
     # For reps, the summary's time held is the time at the top of each rep, as in the reps table.
     assert "at the top:" in text and "hold: " not in text
+
+
+def test_a_routine_has_one_page_linking_each_exercise(tmp_path, bridge_session):
+    """The routine's page: each exercise in order with what it came to, a link to its own page,
+    and a skipped one said to be skipped."""
+    from coach.analysis.report import RoutineEntry, RoutineReport
+    from coach.output.html import write_routine_html
+
+    _, report, *_ = bridge_session
+    routine = RoutineReport(routine="mine", routine_name="My routine", started_at=StartedAt("2026-12-06T08:00:00+01:00", "clock"),
+                            exercises=[RoutineEntry("bridge", "Glute bridge", report), RoutineEntry("plank", "Plank")],
+                            ended_by="routine done")
+    page = tmp_path / "routine.html"
+    write_routine_html(page, routine, {0: "routine.events/01-bridge.html"})
+    text = page.read_text()
+    assert "My routine: routine report" in text
+    assert "<a href='routine.events/01-bridge.html'>session report</a>" in text
+    assert "Reps: 1 of 5" in text and "Plank</td><td class='warn'>skipped" in text

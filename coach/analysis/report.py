@@ -37,6 +37,7 @@ NOT_JUDGED_WHY = {
     "angled": "the camera saw you at an angle (30-45 deg off your side)",
     "cant_see": "parts of you the exercise needs were out of the picture or hidden",
     "not_in_position": "you were not in the exercise's position",
+    "nothing_read": "no frame was read",
 }
 
 
@@ -272,7 +273,7 @@ class ReportBuilder:
             interrupted=interrupted, reps=self._reps(), hold=self._hold(), warnings=self.warnings,
             not_seen=self._not_seen(),
             sides_note=SIDES_IN_TURN_NOTE if spec.sides == "in_turn" else None,
-            message=NO_PERSON if coverage == 0.0 else None,
+            message=NO_PERSON if coverage == 0.0 and self.frames else None,     # none read: none claimed
             view_note=TURNED_NOTE if self._angled_frames > self.frames_with_pose / 2 else None,
             **self._judged(),
         )
@@ -291,7 +292,7 @@ class ReportBuilder:
         if judged_s < JUDGED_MIN_S or sum(unseen.values()) > judged_s:
             absent = {k: v for k, v in self._state_s.items() if k == "not_in_position" and v > 0}
             reasons = unseen or absent
-            main = max(reasons, key=lambda k: reasons[k]) if reasons else "no_person"
+            main = max(reasons, key=lambda k: reasons[k]) if reasons else "no_person" if self.frames else "nothing_read"
             return {"judged": False, "judged_s": round(judged_s, 2),
                     "judged_note": f"Nothing was judged: {NOT_JUDGED_WHY[main]}."}
         unseen = {k: v for k, v in unseen.items() if v >= JUDGED_MIN_S}

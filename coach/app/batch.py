@@ -66,6 +66,10 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
                   fps_note="the file has no usable frame rate; 30 fps assumed" if info.fps_guessed else None)
     report = recorder.close(video=video, interrupted=interrupted, backend=estimator.name,
                             people_seen=estimator.most_people, started_at=recorded_at(path, info.duration_s))
+    if interrupted:
+        read = f"{frames / info.fps:.1f} s of the video's {info.duration_s:.1f} s" if frames else "no frame"
+        report.message = (f"Interrupted after {read}: the counts, holds and cues cover only that."
+                          + (f" {report.message}" if report.message else ""))
     return Finished(report, recorder.series, spec, moments.best() if moments else [])
 
 

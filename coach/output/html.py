@@ -19,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from coach.analysis.report import Report
+from coach.analysis.report import Report, RoutineReport
 from coach.analysis.series import STATES, Series
 from coach.errors import OutputError
 from coach.output.moments import Moment
-from coach.output.text import summary_lines
+from coach.output.text import end_screen_lines, summary_lines
 from coach.specs.model import ExerciseSpec, metric_unit
 
 CSS = """
@@ -221,5 +221,40 @@ def write_html(path: str | Path, report: Report, series: Series, spec: ExerciseS
     """The page; ``progress``: the history's last days of this exercise (``coach.output.history.DayRow``)."""
     try:
         Path(path).write_text(render_html(report, series, spec, moments, progress), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc}") from None
+
+
+def render_routine_html(report: RoutineReport, pages: dict[int, str]) -> str:
+    """The routine's own page: each exercise in order, what it came to, and a link to its page
+    (``pages``: place in the routine -> the page's path relative to this one)."""
+    rows = []
+    for index, entry in enumerate(report.exercises):
+        if entry.report is None:
+            rows.append(f"<tr><td>{index + 1}</td><td>{html.escape(entry.exercise_name)}</td>"
+                        "<td class='warn'>skipped</td><td></td></tr>")
+            continue
+        lines = end_screen_lines(entry.report, {})
+        link = pages.get(index)
+        rows.append(f"<tr><td>{index + 1}</td><td>{html.escape(entry.exercise_name)}</td>"
+                    f"<td>{html.escape('; '.join(lines))}</td>"
+                    + (f"<td><a href='{html.escape(link)}'>session report</a></td>" if link else "<td></td>")
+                    + "</tr>")
+    title = f"{report.routine_name}: routine report"
+    when = f"{report.started_at.at}" if report.started_at else ""
+    ended = f" &middot; ended: {html.escape(report.ended_by)}" if report.ended_by else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title><style>{CSS}</style></head>
+<body>
+<h1>{html.escape(title)}</h1>
+<p class="sub">{html.escape(when)}{ended}{' &middot; <b>interrupted</b>' if report.interrupted else ''}</p>
+<table><tr><th>#</th><th>exercise</th><th>what it came to</th><th></th></tr>{''.join(rows)}</table>
+</body></html>
+"""
+
+
+def write_routine_html(path: str | Path, report: RoutineReport, pages: dict[int, str]) -> None:
+    try:
+        Path(path).write_text(render_routine_html(report, pages), encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc}") from None

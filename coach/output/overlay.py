@@ -25,10 +25,12 @@ import cv2
 import numpy as np
 
 from coach import landmarks
-from coach.specs.model import ExerciseSpec
+from coach.specs.model import ExerciseSpec, metric_unit
 from coach.types import Pose, Snapshot
 
 GREEN = (80, 200, 80)
+#: Words in green on the dark bands: light enough to stand out as much as white does from 2-3 m.
+LIGHT_GREEN = (150, 255, 150)
 RED = (40, 40, 230)
 AMBER = (0, 180, 255)
 WHITE = (255, 255, 255)
@@ -43,8 +45,10 @@ FONT = cv2.FONT_HERSHEY_DUPLEX
 COUNT_H = 0.14
 COUNTDOWN_H = 0.30
 CUE_H = 0.07
-STATE_H = 0.055
+STATE_H = 0.07
 LINE_H = 0.045
+#: Notices (the safety advice, a routine's progress): read from the mat like the rest, a line's size.
+NOTICE_H = LINE_H
 DETAIL_H = 0.028
 MARGIN = 0.03
 
@@ -304,9 +308,7 @@ class OverlayRenderer:
         top = self._state_line(canvas, s)
         top = self._count(canvas, s, top)
         for line in notice:
-            for box in canvas.wrapped("notice", line, canvas.margin, top, canvas.px(DETAIL_H * 1.2), WHITE,
-                                      max_width=int(canvas.width * 0.5), max_lines=3):
-                top = box.y1 + canvas.margin // 3
+            top = _notice(canvas, line, top, int(canvas.width * 0.6))
         if self.details:
             self._detail_lines(canvas, s, fps)
         if cue:
@@ -329,7 +331,8 @@ class OverlayRenderer:
         """The state word (top left) and the exercise's name (top right); returns the y below them."""
         m = canvas.margin
         if s.state == "active":
-            word, color = ("HOLD", GREEN) if self.spec.kind == "hold" or s.current_hold_s > 0 else ("GO", GREEN)
+            word, color = ("HOLD", LIGHT_GREEN) if self.spec.kind == "hold" or s.current_hold_s > 0 \
+                else ("GO", LIGHT_GREEN)
             asked = self.spec.targets.hold_s
             if self.spec.kind == "reps" and asked and s.current_hold_s > 0:
                 # At the top of a rep the articles ask to hold: count the seconds down, then lower.
@@ -338,7 +341,7 @@ class OverlayRenderer:
         else:
             word, color = STATE_WORDS.get(s.state, s.state.replace("_", " ").upper()), AMBER
         cap = canvas.px(STATE_H)
-        canvas.band(0, int(m * 2 + cap * 1.3), DARK, 0.55)
+        canvas.band(0, int(m * 2 + cap * 1.3), DARK, 0.85)     # dark: the state word reads over a bright room
         state = canvas.text("state", word, m, m, cap, color, max_width=int(canvas.width * 0.55), outline=False)
         name_room = canvas.width - state.x1 - 3 * m
         canvas.text("title", self.spec.name, canvas.width - m, m, cap * 0.8, WHITE, max_width=name_room,
@@ -394,7 +397,8 @@ class OverlayRenderer:
         lines = [f"in position {s.current_hold_s:.0f} s, {s.hold_in_form_s:.0f} s in good form in all"]
         if s.metrics is not None:
             shown = [(n, s.metrics.get(n)) for n in self.spec.display]
-            lines += [f"{n.replace('_', ' ')} {_fmt(v)}" for n, v in shown if v is not None]
+            lines += [f"{n.replace('_', ' ')} {_fmt(v)} {metric_unit(self.spec, n)}".rstrip() for n, v in shown
+                      if v is not None]
         if s.warnings:
             lines.append(s.warnings[0][1])
         if fps is not None:
@@ -410,6 +414,18 @@ class OverlayRenderer:
         for line in wrapped:
             canvas.text("detail", line, x0, top, cap, WHITE, max_width=width, outline=False)
             top += step
+
+
+def _notice(canvas: Canvas, text: str, top: int, width: int) -> int:
+    """A notice line at the left, wrapped to ``width``, on a dark band so it reads over any picture;
+    returns the y below it."""
+    m = canvas.margin
+    lines, cap = fit_lines(text, width, canvas.px(NOTICE_H), 3)
+    height = int(len(lines) * cap * 1.45 + m // 2)
+    canvas.band(top - m // 4, top + height, DARK, 0.6, x0=m // 2, x1=m + width + m // 2)
+    for line in lines:
+        top = canvas.text("notice", line, m, top, cap, WHITE, max_width=width, outline=False).y1 + int(cap * 0.45)
+    return top + m // 3
 
 
 def bottom_banner(canvas: Canvas, role: str, text: str, color: tuple[int, int, int], cap_share: float = CUE_H,
@@ -453,12 +469,12 @@ def message_view(image: np.ndarray, title: str, advice: str = "", big: str = "",
     if pose is not None:
         draw_skeleton(canvas.image, pose, zoom, mirror, GREY, offset_x=pad)
     m, cap = canvas.margin, canvas.px(STATE_H)
-    canvas.band(0, int(m * 2 + cap * 1.3), DARK, 0.55)
+    canvas.band(0, int(m * 2 + cap * 1.3), DARK, 0.85)     # dark: the state word reads over a bright room
     top = canvas.text("state", title, m, m, cap, AMBER, outline=False).y1 + 2 * m
-    for line in small:
-        top = canvas.text("notice", line, m, top, canvas.px(DETAIL_H * 1.2), WHITE).y1 + m // 2
     if big:
         centre_banner(canvas, "big", big, sub, cap_share=COUNTDOWN_H if big.isdigit() else COUNT_H)
+    for line in small:                      # over the banner: the safety line must stay readable
+        top = _notice(canvas, line, top, canvas.width - 2 * m)
     if advice:
         bottom_banner(canvas, "advice", advice, ADVICE_BAND)
     return canvas
@@ -469,7 +485,8 @@ def summary_view(image: np.ndarray, title: str, lines: Sequence[str], footer: st
     canvas = Canvas(image.copy())
     canvas.band(0, canvas.height, DARK, 0.85)
     m = canvas.margin
-    top = canvas.text("summary_title", title, m * 2, m * 2, canvas.px(STATE_H * 1.3), GREEN, outline=False).y1 + 2 * m
+    top = canvas.text("summary_title", title, m * 2, m * 2, canvas.px(STATE_H * 1.3), LIGHT_GREEN,
+                      outline=False).y1 + 2 * m
     for line in lines:
         for box in canvas.wrapped("summary", line, m * 2, top, canvas.px(LINE_H * 1.2), WHITE, canvas.width - 4 * m,
                                   outline=False):

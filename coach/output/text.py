@@ -5,12 +5,19 @@ from __future__ import annotations
 from coach.analysis.report import Report, Targets
 
 
+def counted(n: int, word: str) -> str:
+    """ "1 rep", "2 reps": a count and its noun, as a person writes them."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def side_comparison(by_side: dict[str, dict[str, float]], target: Targets) -> str:
     """One line comparing left and right holds, e.g. for a one-sided stretch."""
     left, right = by_side["left"], by_side["right"]
     per = f" of {target.holds}" if target.holds and target.per_side else ""
-    line = (f"sides: left {left['holds']}{per} holds, {left['in_form_s']:.1f} s in form; "
-            f"right {right['holds']}{per} holds, {right['in_form_s']:.1f} s in form")
+    holds = {side: f"{v['holds']}{per} holds" if per else counted(int(v["holds"]), "hold")
+             for side, v in by_side.items()}
+    line = (f"sides: left {holds['left']}, {left['in_form_s']:.1f} s in form; "
+            f"right {holds['right']}, {right['in_form_s']:.1f} s in form")
     lo, hi = sorted((left["in_form_s"], right["in_form_s"]))
     if hi > 0 and lo == 0:
         line += f" ({'left' if left['in_form_s'] == 0 else 'right'} side not done)"
@@ -24,6 +31,8 @@ def summary_lines(report: Report) -> list[str]:
     """A short human summary of a report, for the terminal."""
     coverage = f"pose found in {report.pose_coverage * 100:.0f}% of frames" if report.pose_coverage is not None \
         else "rebuilt from its event log"
+    if report.video is not None and report.video.frames == 0:
+        coverage = "no frame read"
     lines = [f"{report.exercise_name}: {coverage}"]
     if report.message:
         lines.append(report.message)
@@ -75,7 +84,7 @@ def _count_lines(report: Report) -> list[str]:
             line = f"at the top: {sum(tops) / len(tops):.1f} s a rep on average, longest {max(tops):.1f} s"
             if target.hold_s:
                 held = sum(1 for r in complete if r.held)
-                line += f"; held {target.hold_s:g} s as asked: {held} of {len(complete)} reps"
+                line += f"; held {target.hold_s:g} s as asked: {held} of {counted(len(complete), 'rep')}"
             lines.append(line)
     else:
         line = (f"hold: {hold.in_form_s:.1f} s in good form of {hold.total_s:.1f} s in position, "
@@ -108,11 +117,11 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
         lines.append(line)
         if reps.items:
             clean = sum(1 for item in reps.items if item.good)
-            lines.append(f"In good form: {clean} of {len(reps.items)} reps")
+            lines.append(f"In good form: {clean} of {counted(len(reps.items), 'rep')}")
             complete = [r for r in reps.items if r.complete]
             if target.hold_s and complete:
                 held = sum(1 for r in complete if r.held)
-                lines.append(f"Held {target.hold_s:g} s at the top: {held} of {len(complete)} reps")
+                lines.append(f"Held {target.hold_s:g} s at the top: {held} of {counted(len(complete), 'rep')}")
     else:
         goal = f" of {target.hold_s:g} s" if target.hold_s else ""
         lines.append(f"Held {hold.in_form_s:.0f} s in good form{goal}"
