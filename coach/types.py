@@ -89,6 +89,13 @@ class RepItem:
     #: the picture's scale, which a camera above the mat or a body's own rest shifts (a real superman
     #: resting at -12 deg peaks at +2 after a 14 deg lift); the rise compares rep with rep.
     rise: float | None = None
+    #: Seconds from the last moment at full range to the rep's end: its way down.
+    down_s: float | None = None
+    #: Came down as slowly as the spec asks (None: no pace asked, or a partial rep).
+    lowered_slowly: bool | None = None
+    #: The top was read on landmarks seen clearly (visibility 0.5 or more): its range is judged. A top
+    #: read on a faint far-side limb counts, but how far it went is not claimed.
+    top_seen: bool = True
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -97,6 +104,8 @@ class RepItem:
             "complete": self.complete, "peak": round(self.peak, 1),
             "hold_s": round(self.hold_s, 2), "warnings": list(self.warnings), "held": self.held,
             "rise": None if self.rise is None else round(self.rise, 1),
+            "down_s": None if self.down_s is None else round(self.down_s, 2), "lowered_slowly": self.lowered_slowly,
+            "top_seen": self.top_seen,
         }
 
     @property

@@ -95,7 +95,9 @@ def test_demo_in_correct_form(spec_id: str) -> None:
         ramps = sum(s.seconds for s in timeline.steps if s.phase in ("up", "down"))
         assert truth["hold_s"] - 1.0 <= got_hold
         if DIFFERENT_BY_DESIGN.get(spec_id) != "count":
-            assert got_hold <= truth["hold_s"] + 0.7 * ramps
+            # The clip's frames run a frame or two past its steps (152 frames for a 10 s side
+            # plank at 15 fps), and a hold held from the first frame is timed to the last.
+            assert got_hold <= truth["hold_s"] + 0.7 * ramps + 2.0 / timeline.fps
     assert sorted({w.id for w in report.warnings}) == sorted({w["id"] for w in truth["warnings"]})
 
 

@@ -105,3 +105,40 @@ def test_a_session_cut_off_hard_keeps_the_hold_it_was_in(tmp_path):
     rebuilt = rebuild_report(log_path, {"exercise": "plank"})
     assert rebuilt.hold.count == 1 and rebuilt.hold.total_s == pytest.approx(6.0, abs=1.2)
     assert rebuilt.hold.items[0].side is None
+
+
+def test_a_cue_says_what_it_rests_on():
+    """The report keeps the metric, the limit it passed and the median reading while it showed; the
+    summary says it in words."""
+    report = analyse("plank", sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(20), 0, 0, 6.0)))
+    [cue] = report.warnings
+    assert (cue.id, cue.metric, cue.limit, cue.unit) == ("hips_sagging", "hip_line", -10.0, "deg")
+    assert cue.value == pytest.approx(-20.0, abs=2.0)
+    assert Report.from_dict(report.to_dict()).warnings[0].value == cue.value
+    line = next(line for line in summary_lines(report) if line.startswith("form cues"))
+    assert "hip line -20 deg against a limit of -10, for 4." in line
+
+
+def test_a_rep_dropped_from_its_top_is_not_lowered_slowly():
+    """The bridge asks the hips lowered slowly (0.5 s or more from the top): a 1 s way down is, a
+    0.2 s drop is not, and the end screen and the summary say how many were."""
+    slow = [(b.bridge, -45, 0, 1.0), (b.bridge, 0, 0, 10.5), (b.bridge, 0, -45, 1.0), (b.bridge, -45, -45, 1.0)]
+    dropped = [(b.bridge, -45, 0, 1.0), (b.bridge, 0, 0, 10.5), (b.bridge, 0, -45, 0.2), (b.bridge, -45, -45, 1.0)]
+    report = analyse("bridge", sequence((b.bridge, -45, -45, 1), *slow, *dropped))
+    assert report.reps.count == 2
+    assert [r.lowered_slowly for r in report.reps.items] == [True, False]
+    assert [r.held for r in report.reps.items] == [True, True]
+    screen = end_screen_lines(report, {})
+    assert "Lowered slowly: 1 of 2 reps" in screen and not any("well done" in line for line in screen)
+    assert any("lowered slowly: 1 of 2 reps" in line for line in summary_lines(report))
+
+
+def test_a_rep_read_on_a_faint_far_limb_counts_but_its_range_is_not_claimed():
+    """The raised leg on the far side at visibility 0.4: counted (the spec asks 0.3), but its top
+    was not seen clearly enough to say how far it went."""
+    faint = lambda v: b.bird_dog(v, far_visibility=0.4)  # noqa: E731
+    clear = lambda v: b.bird_dog(v, far_visibility=0.9)  # noqa: E731
+    for shape, seen in ((faint, False), (clear, True)):
+        report = analyse("bird_dog", sequence((shape, -85, -85, 1.0), (shape, -85, 0, 1.0), (shape, 0, 0, 2.0),
+                                              (shape, 0, -85, 1.0), (shape, -85, -85, 1.0)))
+        assert report.reps.count == 1 and report.reps.items[0].top_seen is seen

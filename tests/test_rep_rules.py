@@ -201,6 +201,8 @@ def hold_run(values, conditions=HOLD, sides=None, **kwargs):
      ramps((0, 0, 2), (None, None, 0.4), (0, 0, 2)), {}, 1, 4.4),
     ("out of the position within dropout_grace_s: the same hold, that time does not count",
      ramps((0, 0, 2), (30, 30, 0.4), (0, 0, 2)), {}, 1, 4.0),
+    ("out of it for a frame or two (a limb misread): the same hold, and its time counts",
+     ramps((0, 0, 2), (30, 30, 0.1), (0, 0, 2)), {}, 1, 4.1),
     ("out for longer than dropout_grace_s: two holds", ramps((0, 0, 2), (30, 30, 1), (0, 0, 2)), {}, 2, 4.0),
     ("in_turn: sides given left, right by order", ramps((0, 0, 2), (30, 30, 1), (0, 0, 2)), {"in_turn": True},
      2, 4.0),

@@ -49,6 +49,7 @@ def _broken(tmp_path, old: str, new: str) -> Path:
     ('id = "bridge"', 'id = 7', "id: expected a non-empty string, found 7"),
     ("reps = 5", "reps = 0", "targets.reps: expected a whole number of at least 1"),
     ("reps = 5", "holds = 5", "targets.holds: a reps exercise counts reps: expected targets.reps, found holds"),
+    ("lower_s = 0.5", "lower_s = -1", "targets.lower_s: expected a number greater than 0"),
     ('kind = "bend"', 'kind = "eval"', "metrics.hip_line.kind: expected one of"),
     ('id = "hips_low"', 'id = "back_arched"', "warnings[1].id: duplicate warning id 'back_arched'"),
     ('metric = "thigh_rise"\nmin = 15', 'metric = "thigh_ris"\nmin = 15',

@@ -8,6 +8,8 @@ from collections import deque
 from coach.specs.model import Condition
 from coach.types import Event, HoldInProgress, HoldSegment, Metrics
 
+#: Seconds out of a hold's target that are a misread limb, not the person leaving it: a few frames.
+GLITCH_S = 0.15
 #: Seconds of values the rate of change of a ``max_rate`` condition is fitted over.
 RATE_WINDOW_S = 0.5
 #: Seconds a ``max_of_rest`` metric must stay still outside the hold to be learnt as the rest.
@@ -223,18 +225,20 @@ class HoldTimer:
                 self.rest[c.metric] = max(middle, self.rest.get(c.metric, middle))
 
     def advance(self, state: bool | None, side: str | None, t: float, in_form: bool = True,
-                seen_out: bool = False) -> list[Event]:
+                seen_out: bool = False, since: float | None = None) -> list[Event]:
         """Advance to ``t`` with the position held (True), left (False) or unknown (None);
         ``side`` is the side the metrics show, ``in_form`` False while a form warning is shown,
-        ``seen_out`` True for an unknown that is the person seen out of the exercise's position."""
+        ``seen_out`` True for an unknown that is the person seen out of the exercise's position;
+        ``since``: a hold that opens now was held from then already (seen while its position settled)."""
         dt = 0.0 if self._last_t is None else max(0.0, t - self._last_t)
         self._last_t = t
         if state:
             if not self._open:
                 self._side = self.turn_side() if self.in_turn else side
                 self._open = True
-                self._start = t
-                self._seg_total = self._seg_held = self._seg_form = 0.0
+                self._start = t if since is None else min(since, t)
+                self._seg_total = self._seg_held = t - self._start
+                self._seg_form = self._seg_total if in_form else 0.0
             else:
                 # Time since the last in-target update, including a short dropout or exit.
                 self._seg_total += self._pending + dt
@@ -251,6 +255,15 @@ class HoldTimer:
             self._pending_form += dt if in_form else 0.0
             return []
         if state is False and t - self._last_in <= self.dropout_grace_s:
+            # Out of the target, not for long: the same hold if it resumes. A stretch out of it of
+            # GLITCH_S or less is a limb misread (a far arm drawn hanging for a frame or two) and its
+            # time is the hold's; a longer one is the person out of it, and its time is not.
+            if t - self._last_in <= GLITCH_S:
+                self._pending += dt
+                self._pending_out += dt
+                self._pending_form += dt if in_form else 0.0
+            else:
+                self._pending = self._pending_out = self._pending_form = 0.0
             return []
         return self.close(t)
 

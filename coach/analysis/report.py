@@ -9,12 +9,13 @@ reads it back.
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 from coach.analysis.session import Session
 from coach.analysis.view import TURNED_NOTE
-from coach.specs.model import PER_SIDE_MODES, Targets
+from coach.specs.model import PER_SIDE_MODES, Targets, WarningSpec, metric_unit
 from coach.types import Event, RepItem, Snapshot, WarningEnded, WarningStarted
 
 REPORT_VERSION = 7   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
@@ -102,6 +103,11 @@ class FormWarning:
     cue: str
     start_s: float
     end_s: float | None = None
+    # What it rests on: the metric, the limit it passed, and the median reading while it was shown.
+    metric: str | None = None
+    limit: float | None = None
+    value: float | None = None
+    unit: str | None = None               # the metric's: "deg" or "torso lengths"
 
 
 @dataclass
@@ -218,6 +224,24 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def judge_tempo(items: list[RepItem], targets: Targets) -> list[RepItem]:
+    """Each complete rep judged by the pace its spec asks: its top held ``hold_s`` (within
+    :data:`HELD_SHARE`), its way down taking ``lower_s``. A partial rep, or a pace not asked, is
+    left unjudged (None)."""
+    def judged(rep: RepItem) -> RepItem:
+        if not rep.complete:
+            return rep
+        held = rep.hold_s >= HELD_SHARE * targets.hold_s if targets.hold_s else None
+        slowly = (rep.down_s is not None and rep.down_s >= targets.lower_s) if targets.lower_s else None
+        return replace(rep, held=held, lowered_slowly=slowly)
+    return [judged(rep) for rep in items]
+
+
+def _limit(rule: WarningSpec) -> float | None:
+    """The level a warning's metric passed: ``above`` or ``below`` (the one side it has, or above)."""
+    return rule.above if rule.above is not None else rule.below
+
+
 class ReportBuilder:
     """Collects events and per-frame coverage while a session runs."""
 
@@ -230,6 +254,8 @@ class ReportBuilder:
         self._hidden_frames: dict[str, int] = {}
         self._angled_frames = 0        # a side exercise seen 30-45 deg off the side
         self._state_s: dict[str, float] = {}    # seconds per state ("angled": active, seen at an angle)
+        self._rules = {w.id: w for w in session.spec.warnings}
+        self._readings: dict[str, list[float]] = {}   # the metric's readings while each open warning shows
         self.last_t = 0.0
 
     def add(self, snapshot: Snapshot) -> None:
@@ -246,24 +272,43 @@ class ReportBuilder:
             self._angled_frames += self.session.view.angled     # read once a frame, by the view check
         self.last_t = snapshot.t
         self.add_events(snapshot.events)
+        if snapshot.metrics is not None:
+            for wid, item in self._open.items():
+                value = snapshot.metrics.get(item.metric) if item.metric else None
+                if value is not None:
+                    self._readings.setdefault(wid, []).append(value)
 
     def add_events(self, events: tuple[Event, ...] | list[Event]) -> None:
         for event in events:
             if isinstance(event, WarningStarted):
+                rule = self._rules.get(event.id)
                 item = FormWarning(id=event.id, message=event.message, cue=event.cue or event.message.split(":")[0],
-                                   start_s=round(event.t, 3))
+                                   start_s=round(event.t, 3), metric=rule.metric if rule else None,
+                                   limit=_limit(rule) if rule else None,
+                                   unit=metric_unit(self.session.spec, rule.metric) if rule else None)
                 self._open[event.id] = item
+                self._readings[event.id] = []
                 self.warnings.append(item)
             elif isinstance(event, WarningEnded) and event.id in self._open:
-                self._open.pop(event.id).end_s = round(event.t, 3)
+                self._close_warning(event.id, event.t)
+
+    def _close_warning(self, wid: str, t: float) -> None:
+        item = self._open.pop(wid)
+        item.end_s = round(t, 3)
+        readings = self._readings.pop(wid, [])
+        if readings:
+            item.value = round(statistics.median(readings), 2)
+            rule = self._rules.get(wid)
+            if rule is not None and rule.below is not None and rule.above is not None:
+                item.limit = rule.below if item.value < rule.below else rule.above   # the side it went
 
     def build(self, video: Video | None = None, interrupted: bool = False, backend: str | None = None,
               people_seen: int | None = None, started_at: StartedAt | None = None) -> Report:
         """The report (call after ``session.finish``)."""
         spec = self.session.spec
         coverage = self.frames_with_pose / self.frames if self.frames else 0.0
-        for item in self._open.values():
-            item.end_s = round(self.last_t, 3)
+        for wid in list(self._open):
+            self._close_warning(wid, self.last_t)
         tilt = self.session.tilt.value
         return Report(
             exercise=spec.id, exercise_name=spec.name, kind=spec.kind,
@@ -311,10 +356,8 @@ class ReportBuilder:
         # A "near" exercise works both sides at once: the side facing the camera is only where it was
         # measured from, not a side worked, so its reps have none.
         items = list(reps.items) if per_side else [replace(r, side=None) for r in reps.items]
-        target = self.session.spec.targets.hold_s
-        if target:
-            items = [replace(r, held=r.hold_s >= HELD_SHARE * target) if r.complete else r for r in items]
-        return Reps(count=reps.count, partial=reps.partial, by_side=by_side, items=items)
+        targets = self.session.spec.targets
+        return Reps(count=reps.count, partial=reps.partial, by_side=by_side, items=judge_tempo(items, targets))
 
     def _hold(self) -> Hold:
         hold = self.session.hold

@@ -200,6 +200,8 @@ class RepInProgress:
     low: tuple[float, float] | None = None  # (t, value): the lowest reading of the stretch back down
     back_s: float = 0.0                 # seconds of that stretch, back down RETURN_SHARE of the rise
     near_top_t: float | None = None     # the latest reading within a quarter of the rise of the peak
+    full_until: float | None = None     # the latest reading at full range: the way down starts after it
+    peak_seen: bool = True              # the peak was read on landmarks seen clearly (Metrics.firm)
     descent_s: float = 0.0              # how long the way down to that stretch's low point took
 
 
@@ -424,6 +426,8 @@ class RepCounter:
             index=len(self.items) + 1, side=rep.side, start_s=rep.start_t, end_s=t,
             complete=self._complete(rep), peak=rep.peak, hold_s=rep.hold_s,
             warnings=tuple(rep.warnings), rise=self._rise(rep),
+            down_s=t - rep.full_until if rep.full_until is not None and t > rep.full_until else None,
+            top_seen=rep.peak_seen,
         )
         self.items.append(item)
         self.rep = None
@@ -499,6 +503,7 @@ class RepCounter:
         parts = self._parts(metrics)
         side = ("left", "right")[self.count % 2] if self.in_turn else metrics.side
         self.rep = RepInProgress(start_t=start_t, peak=value, full=self._full_level(),
+                                 peak_seen=metrics.firm(self.spec.metric) is not None,
                                  base=self.rest.lowest_recent(value), side=side, from_first=from_first,
                                  parts_at_start=parts, parts_at_peak=dict(parts))
         self.rest.clear_recent()
@@ -509,6 +514,7 @@ class RepCounter:
         if value > rep.peak:
             rep.peak = value
             rep.parts_at_peak = self._parts(metrics)
+            rep.peak_seen = metrics.firm(self.spec.metric) is not None
         if value >= rep.peak - (rep.peak - rep.base) / 4:
             rep.near_top_t = t
         back_down = value <= self._return_line(rep)
@@ -523,6 +529,7 @@ class RepCounter:
             rep.low, rep.back_s = None, 0.0     # one stretch back down, not glitches added up
         if value >= rep.full:
             rep.hold_s += dt
+            rep.full_until = t
         coming_down = self._coming_down(rep, value)
         if coming_down:
             self.rest.observe(value, t)        # the last second coming down, to see the person lie still

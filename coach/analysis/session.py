@@ -19,6 +19,8 @@ and ends a hold, so getting into and out of position never counts.
 
 from __future__ import annotations
 
+from collections import deque
+
 from coach import landmarks
 from coach.analysis.form import FormChecker
 from coach.analysis.holds import HoldTimer, conditions_hold
@@ -29,6 +31,9 @@ from coach.analysis.view import ADVICE, TiltEstimate, ViewCheck
 from coach.smoothing import LandmarkSmoother
 from coach.specs.model import PER_SIDE_MODES, Condition, ExerciseSpec
 from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
+
+#: Settling readings kept for a hold's start (settle_s is at most a second or two: 60 at 30 fps).
+SETTLING_KEPT = 90
 
 MESSAGES = {
     "no_person": "Nobody in view: step in front of the camera",
@@ -96,6 +101,7 @@ class Session:
         self.state = "no_person"
         self.message = MESSAGES["no_person"]
         self._last_seen_t: float | None = None
+        self._settling: deque[tuple[float, Metrics]] = deque(maxlen=SETTLING_KEPT)   # see _held_since
 
     def update(self, pose: Pose | None, t: float) -> Snapshot:
         """Advance the session to time ``t`` (seconds) with this frame's pose."""
@@ -125,6 +131,7 @@ class Session:
             if self._last_seen_t is not None and t - self._last_seen_t > self.spec.timing.lost_reset_s:
                 self.gate.reset()
             events += self._run(None, t)
+            self._note_settling(None, t)
             if self._last_seen_t is not None and t - self._last_seen_t > self.spec.timing.dropout_grace_s:
                 # Gone past a dropout: a cue shown is no longer seen, so it ends where it was last seen.
                 events += self.form.clear(self._last_seen_t)
@@ -134,8 +141,9 @@ class Session:
             self._last_seen_t = t
             if state != "active":
                 events += self._pause(t, "left the position")
+                settling = state == "not_in_position" and bool(self.gate.raw)
+                self._note_settling(metrics if settling else None, t)
                 if self.reps is not None:
-                    settling = state == "not_in_position" and self.gate.raw
                     self.reps.settling(metrics if settling else None, t)
             else:
                 # Out of position but not yet for leave_after_s (a cut, a glitch,
@@ -150,6 +158,26 @@ class Session:
             self.state, self.message = state, message
             events.append(StateChanged(t=t, state=state, message=message))
         return self._snapshot(t, pose, metrics, events, hidden)
+
+    def _note_settling(self, metrics: Metrics | None, t: float) -> None:
+        """Keep the readings while the position is being confirmed (None: not settling, forget them)."""
+        if metrics is None:
+            self._settling.clear()
+        else:
+            self._settling.append((t, metrics))
+
+    def _held_since(self, t: float) -> float | None:
+        """When a hold that opens now, on the first frames of the session counting, began: the
+        earliest of the unbroken settling readings before ``t`` that were in the hold's position
+        already (its still-ness aside, which needs a window of readings). Confirming the position
+        takes ``settle_s``; holding it meanwhile is holding it (a 10 s side plank read 9.1 s)."""
+        since = None
+        for reading_t, metrics in reversed(self._settling):
+            if conditions_hold(self.spec.hold, metrics, self.hold.rest) is not True:
+                break
+            since = reading_t
+        self._settling.clear()
+        return since if since is not None and since < t else None
 
     def _stood_in(self, name: str, metrics: Metrics) -> bool:
         """A position metric out of sight whose ``if_unseen`` stand-ins are all seen."""
@@ -201,8 +229,13 @@ class Session:
         if self.reps is not None:
             for w in active:
                 self.reps.note_warning(w.id)
+        since = None
+        if self._settling and (in_target or metrics is None):
+            # The first frame counting: a hold already held while the position settled began then.
+            since = self._held_since(t) if in_target and self.spec.kind == "hold" else None
+            self._settling.clear()
         events += self.hold.advance(in_target, metrics.side if metrics is not None else None, t, in_form=not active,
-                                    seen_out=out_of_position)
+                                    seen_out=out_of_position, since=since)
         return events
 
     def _judge_hold(self, metrics: Metrics | None, t: float) -> bool | None:

@@ -20,7 +20,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
-from coach.analysis.report import HELD_SHARE, Report
+from coach.analysis.report import Report, judge_tempo
 from coach.errors import CoachError
 from coach.output.sinks import SESSION_LOCK, SESSION_STARTED, fcntl
 from coach.specs.reader import find_spec
@@ -103,15 +103,12 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
     if spec.sides == "near":          # as the report builder does: both sides work, no side is named
         reps = [{**r, "side": None} for r in reps]
         holds = [{**h, "side": None} for h in holds]
-    if spec.targets.hold_s:
-        reps = [{**r, "held": r["hold_s"] >= HELD_SHARE * spec.targets.hold_s} if r["complete"] else r
-                for r in reps]
     complete = [r for r in reps if r["complete"]]
     by_side = None
     if spec.sides != "near" and spec.kind == "reps":
         by_side = {side: sum(1 for r in complete if r["side"] == side) for side in ("left", "right")}
     total = sum(h["end_s"] - h["start_s"] for h in holds)
-    return Report.from_dict({
+    report = Report.from_dict({
         "exercise": spec.id, "exercise_name": spec.name, "kind": spec.kind,
         "started_at": header.get("started_at"),
         "video": {"source": header.get("source", ""), "name": header.get("name", ""), "duration_s": round(last_t, 3)},
@@ -127,6 +124,8 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
         "warnings": warnings,
         "not_seen": {},
     })
+    report.reps.items = judge_tempo(report.reps.items, spec.targets)     # as the report builder does
+    return report
 
 
 def recover_sessions(sessions: Path) -> list[tuple[Path, Report]]:

@@ -23,7 +23,7 @@ from coach.analysis.report import Report, RoutineReport
 from coach.analysis.series import STATES, Series
 from coach.errors import OutputError
 from coach.output.moments import Moment
-from coach.output.text import end_screen_lines, summary_lines
+from coach.output.text import cue_basis, end_screen_lines, summary_lines
 from coach.specs.model import ExerciseSpec, metric_unit
 
 CSS = """
@@ -136,6 +136,18 @@ def _side_rows(report: Report) -> str:
             + "".join(rows) + "</table>" + note)
 
 
+def _cue_table(report: Report) -> str:
+    """Every form cue with when it showed and what it rests on: the reading, the limit, how long."""
+    if not report.warnings:
+        return ""
+    rows = "".join(
+        f"<tr><td>{w.start_s:.1f}-{(w.end_s if w.end_s is not None else w.start_s):.1f} s</td>"
+        f"<td class='warn'>{html.escape(w.cue)}</td><td>{html.escape(cue_basis(w) or w.message)}</td></tr>"
+        for w in report.warnings)
+    return ("<h2>Form cues</h2><table><tr><th>when</th><th>cue</th><th>what it rests on (the median reading "
+            f"while it showed)</th></tr>{rows}</table>")
+
+
 def _when(report: Report) -> str:
     """ "5 Dec 2026, 07:40 (UTC+01:00), 1 min 12 s · " from the report's start and duration."""
     started = report.started_at.at if report.started_at else None
@@ -179,13 +191,18 @@ def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: lis
     reps = report.reps.items
     rep_rows = "".join(
         f"<tr><td>{r.index}</td><td>{r.side or ''}</td><td>{r.start_s:.1f}-{r.end_s:.1f} s</td>"
-        f"<td class='{'ok' if r.complete else 'warn'}'>{'full' if r.complete else 'partial'}</td>"
+        f"<td class='{'ok' if r.complete else 'warn'}'>{'full' if r.complete else 'partial'}"
+        f"{'' if r.top_seen else ' (its top not seen clearly: how far it went is not judged)'}</td>"
         f"<td>{r.peak:.0f}{peak_unit}</td><td>{'' if r.rise is None else f'{r.rise:.0f}{peak_unit}'}</td>"
         f"<td class='{'warn' if r.held is False else ''}'>{r.hold_s:.1f} s{' (short)' if r.held is False else ''}</td>"
+        f"<td class='{'warn' if r.lowered_slowly is False else ''}'>"
+        f"{'' if r.down_s is None else f'{r.down_s:.1f} s'}{' (fast)' if r.lowered_slowly is False else ''}</td>"
         f"<td class='warn'>{html.escape('; '.join(cues.get(w, w) for w in r.warnings))}</td></tr>" for r in reps)
     rep_table = ("<h2>Reps</h2><table><tr><th>#</th><th>side</th><th>time</th><th>range</th>"
                  f"<th>peak ({html.escape(unit)})</th><th>rise from rest</th><th>at the top"
                  + (f" (asked: {report.targets.hold_s:g} s)" if report.targets.hold_s else "")
+                 + "</th><th>way down" + (f" (asked: {report.targets.lower_s:g} s or more)"
+                                          if report.targets.lower_s else "")
                  + f"</th><th>form cues</th></tr>{rep_rows}</table>"
                  ) if reps else ""
     plot = plot_session(report, series, spec) if len(series) else ""
@@ -204,6 +221,7 @@ def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: lis
 <h2>Summary</h2><ul>{summary}</ul>
 {_side_rows(report)}
 {rep_table}
+{_cue_table(report)}
 <h2>Over time: {html.escape(', '.join(m.replace('_', ' ') for m in series.plotted_metrics()))}</h2>
 <p class="sub">Green: in position and tracked. Yellow band: the target. Red dashes: where a form cue starts.
 Blue: reps (grey: partial).</p>

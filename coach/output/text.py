@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.analysis.report import Report, Targets
+from coach.analysis.report import FormWarning, Report, Targets
 
 
 def counted(n: int, word: str) -> str:
@@ -46,11 +46,15 @@ def summary_lines(report: Report) -> list[str]:
         lines.append(side_comparison(report.hold.by_side, report.targets))
     counts: dict[str, int] = {}
     words: dict[str, str] = {}
+    longest: dict[str, FormWarning] = {}
     for w in report.warnings:
         counts[w.id] = counts.get(w.id, 0) + 1
         words[w.id] = w.cue or w.message.split(":")[0]
+        if w.id not in longest or _length(w) > _length(longest[w.id]):
+            longest[w.id] = w
     if counts:
-        lines.append("form cues: " + "; ".join(f"{words[k]} ({_times(v)}) [{k}]" for k, v in counts.items()))
+        lines.append("form cues: " + "; ".join(f"{words[k]} ({_times(v)}{cue_basis(longest[k], ', longest ')})"
+                                               f" [{k}]" for k, v in counts.items()))
     elif report.judged:
         lines.append("form cues: none")
     if report.not_seen:
@@ -85,6 +89,9 @@ def _count_lines(report: Report) -> list[str]:
             if target.hold_s:
                 held = sum(1 for r in complete if r.held)
                 line += f"; held {target.hold_s:g} s as asked: {held} of {counted(len(complete), 'rep')}"
+            if target.lower_s:
+                slowly = sum(1 for r in complete if r.lowered_slowly)
+                line += f"; lowered slowly: {slowly} of {counted(len(complete), 'rep')}"
             lines.append(line)
     else:
         line = (f"hold: {hold.in_form_s:.1f} s in good form of {hold.total_s:.1f} s in position, "
@@ -92,6 +99,19 @@ def _count_lines(report: Report) -> list[str]:
         lines.append(line + (f" (target {target.hold_s:g} s per hold)" if target.hold_s else ""))
     return lines
 
+
+
+def _length(w: FormWarning) -> float:
+    return (w.end_s if w.end_s is not None else w.start_s) - w.start_s
+
+
+def cue_basis(w: FormWarning, lead: str = "") -> str:
+    """What a cue rests on, in words: "hip line 22 deg against a limit of 15, for 14.3 s" ("" if unknown)."""
+    if w.metric is None or w.value is None or w.limit is None:
+        return ""
+    places = 0 if w.unit == "deg" else 2
+    return (f"{lead}{w.metric.replace('_', ' ')} {w.value:.{places}f} {w.unit or ''} against a limit of "
+            f"{w.limit:.{places}f}, for {_length(w):.1f} s").replace("  ", " ")
 
 
 def _times(n: int) -> str:
@@ -122,6 +142,9 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
             if target.hold_s and complete:
                 held = sum(1 for r in complete if r.held)
                 lines.append(f"Held {target.hold_s:g} s at the top: {held} of {counted(len(complete), 'rep')}")
+            if target.lower_s and complete:
+                slowly = sum(1 for r in complete if r.lowered_slowly)
+                lines.append(f"Lowered slowly: {slowly} of {counted(len(complete), 'rep')}")
     else:
         goal = f" of {target.hold_s:g} s" if target.hold_s else ""
         lines.append(f"Held {hold.in_form_s:.0f} s in good form{goal}"
@@ -134,7 +157,7 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
     if counts:
         top = max(counts, key=lambda k: counts[k])
         lines.append(f"Most frequent cue: {cues.get(top, top)} ({_times(counts[top])})")
-    elif (reps.count and all(r.good and r.held is not False for r in reps.items)) \
+    elif (reps.count and all(r.good and r.held is not False and r.lowered_slowly is not False for r in reps.items)) \
             or (report.kind == "hold" and hold.in_form_s > 0):
         lines.append("No form cues: well done")
     elif reps.count:

@@ -184,6 +184,8 @@ class Targets:
     holds: int | None = None
     hold_s: float | None = None
     per_side: bool = False
+    #: A rep's way down from its top should take at least this long (the articles' "lower slowly").
+    lower_s: float | None = None
 
     def count(self, kind: str) -> int | None:
         """How many reps or holds the exercise asks for."""

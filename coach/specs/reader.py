@@ -134,7 +134,7 @@ SPEC_KEYS: dict[str, frozenset[str]] = {
     "warnings": frozenset({"id", "metric", "message", "cue", "below", "above", "during", "show_after_s",
                            "clear_after_s", "only_if", "note"}),
     "warnings.only_if": frozenset({"metric", "min", "max", "note"}),
-    "targets": frozenset({"reps", "holds", "hold_s", "per_side"}),
+    "targets": frozenset({"reps", "holds", "hold_s", "per_side", "lower_s"}),
     "timing": frozenset({"settle_s", "leave_after_s", "dropout_grace_s", "lost_reset_s", "side_switch_s",
                          "min_hold_s"}),
 }
@@ -390,8 +390,11 @@ def _read_targets(r: FieldReader, data: Any, kind: str) -> Targets:
         r.error("targets.per_side", f"expected true or false, found {per_side!r}")
         per_side = False
     hold_s = r.number(t_raw, "hold_s", "targets", positive=True)
+    lower_s = r.number(t_raw, "lower_s", "targets", positive=True)
+    if lower_s is not None and kind != "reps":
+        r.error("targets.lower_s", f"the way down of a rep: expected it only on a reps exercise, found a {kind} one")
     return Targets(reps=count if kind == "reps" else None, holds=count if kind == "hold" else None,
-                   hold_s=hold_s, per_side=per_side)
+                   hold_s=hold_s, per_side=per_side, lower_s=lower_s)
 
 
 def read_count(r: FieldReader, data: dict, key: str, where: str) -> int | None:

@@ -106,7 +106,7 @@ def load_routine(path: str | Path) -> Routine:
         targets = Targets(reps=reps if reps is not None else spec.targets.reps,
                           holds=holds if holds is not None else spec.targets.holds,
                           hold_s=hold if hold is not None else spec.targets.hold_s,
-                          per_side=spec.targets.per_side)
+                          per_side=spec.targets.per_side, lower_s=spec.targets.lower_s)
         items.append(RoutineItem(spec=dataclasses.replace(spec, targets=targets), rest_s=item_rest or 0.0))
     if r.errors:
         raise SpecError("invalid routine:\n  " + "\n  ".join(r.errors))
