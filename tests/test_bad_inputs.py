@@ -151,5 +151,6 @@ def test_two_people_in_view_the_one_planking_is_followed(tmp_path):
     assert report["people_seen"] == 2
     assert report["reps"]["count"] == 0
     assert 4.0 <= report["hold"]["total_s"] <= 5.0 + 0.2
-    assert 2.0 <= report["hold"]["in_form_s"] <= 3.0           # straight for 2.5 s, then sagging
+    # Straight for 2.5 s, then sagging: in good form until the cue shows, 1 s into the sag.
+    assert 3.0 <= report["hold"]["in_form_s"] <= 3.7
     assert {w["id"] for w in report["warnings"]} == {"hips_sagging"}
