@@ -22,6 +22,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,8 +40,16 @@ def run(clip: Path, exercise: str, seconds: float, window: bool, env: dict[str, 
                 "--no-setup-check", "--max-seconds", str(seconds), "--report", str(report), "--no-mirror"]
         if not window:
             args.append("--no-display")
-        subprocess.run(args, cwd=ROOT, env={**env, "XDG_DATA_HOME": tmp, "COACH_HISTORY": f"{tmp}/h.sqlite"},
-                       check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=seconds + 120)
+        proc = subprocess.Popen(args, cwd=ROOT, env={**env, "XDG_DATA_HOME": tmp, "COACH_HISTORY": f"{tmp}/h.sqlite"},
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        # The window's end screen stays until a key: once the report is written, the measurement is done.
+        deadline = time.monotonic() + seconds + 120
+        while proc.poll() is None and not report.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        time.sleep(0.5)
+        if proc.poll() is None:
+            proc.terminate()
+        proc.wait(timeout=30)
         return json.loads(report.read_text())
 
 
