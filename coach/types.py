@@ -96,6 +96,8 @@ class RepItem:
     #: The top was read on landmarks seen clearly (visibility 0.5 or more): its range is judged. A top
     #: read on a faint far-side limb counts, but how far it went is not claimed.
     top_seen: bool = True
+    #: Steadiness at the top: how far the metric moved while at full range (peak less lowest), in its unit.
+    top_spread: float | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -105,7 +107,7 @@ class RepItem:
             "hold_s": round(self.hold_s, 2), "warnings": list(self.warnings), "held": self.held,
             "rise": None if self.rise is None else round(self.rise, 1),
             "down_s": None if self.down_s is None else round(self.down_s, 2), "lowered_slowly": self.lowered_slowly,
-            "top_seen": self.top_seen,
+            "top_seen": self.top_seen, "top_spread": None if self.top_spread is None else round(self.top_spread, 1),
         }
 
     @property

@@ -86,6 +86,7 @@ def test_reps_held_shorter_than_asked_are_not_praised():
 def test_reps_held_as_asked_are():
     report = analyse("bridge", sequence((b.bridge, -45, -45, 1), *bridge_rep(0, 10.5)))
     assert report.reps.count == 1 and report.reps.items[0].held is True
+    assert report.reps.items[0].top_spread < 6.0          # held still: the top moved a few degrees at most
     assert "No form cues: well done" in end_screen_lines(report, {})
 
 

@@ -202,6 +202,7 @@ class RepInProgress:
     near_top_t: float | None = None     # the latest reading within a quarter of the rise of the peak
     full_until: float | None = None     # the latest reading at full range: the way down starts after it
     peak_seen: bool = True              # the peak was read on landmarks seen clearly (Metrics.firm)
+    top_low: float | None = None        # the lowest reading while at full range: how steady the top was
     descent_s: float = 0.0              # how long the way down to that stretch's low point took
 
 
@@ -428,6 +429,7 @@ class RepCounter:
             warnings=tuple(rep.warnings), rise=self._rise(rep),
             down_s=t - rep.full_until if rep.full_until is not None and t > rep.full_until else None,
             top_seen=rep.peak_seen,
+            top_spread=rep.peak - rep.top_low if rep.top_low is not None else None,
         )
         self.items.append(item)
         self.rep = None
@@ -530,6 +532,7 @@ class RepCounter:
         if value >= rep.full:
             rep.hold_s += dt
             rep.full_until = t
+            rep.top_low = value if rep.top_low is None else min(rep.top_low, value)
         coming_down = self._coming_down(rep, value)
         if coming_down:
             self.rest.observe(value, t)        # the last second coming down, to see the person lie still
