@@ -28,14 +28,15 @@ def write_csv(prefix: str | Path, report: Report, series: Series) -> list[Path]:
         with open(reps_path, "w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
             out.writerow(["index", "side", "start_s", "end_s", "complete", "peak", "rise", "hold_s", "held", "down_s",
-                          "lowered_slowly", "warnings"])
+                          "lowered_slowly", "top_seen", "top_spread", "warnings"])
             for r in report.reps.items:
                 rep = r.as_dict()
                 out.writerow([rep["index"], rep["side"] or "", rep["start_s"], rep["end_s"], rep["complete"],
                               rep["peak"], "" if rep["rise"] is None else rep["rise"], rep["hold_s"],
                               "" if rep["held"] is None else rep["held"],
                               "" if rep["down_s"] is None else rep["down_s"],
-                              "" if rep["lowered_slowly"] is None else rep["lowered_slowly"],
+                              "" if rep["lowered_slowly"] is None else rep["lowered_slowly"], rep["top_seen"],
+                              "" if rep["top_spread"] is None else rep["top_spread"],
                               " ".join(rep["warnings"])])
         with open(holds_path, "w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
