@@ -93,60 +93,12 @@ def _warn(problems: list[str]) -> None:
         print(f"coach: warning: {problem}", file=sys.stderr)
 
 
-def _exercise_hint(path: Path, exercise: str | None) -> str:
-    """ " (did you mean 'bridge'?)" for a misspelt exercise id: the history's own or the built-in ones."""
-    import difflib
-
-    from coach.output.history import History
-    from coach.specs.reader import builtin_spec_paths
-
-    if not exercise:
-        return ""
-    history = History(path)
-    try:
-        known = {row.exercise for row in history.days()} | set(builtin_spec_paths())
-    finally:
-        history.close()
-    close = difflib.get_close_matches(exercise, sorted(known), n=1)
-    return f" (no sessions of '{exercise}'; did you mean '{close[0]}'?)" if close and close[0] != exercise else ""
-
-
 def cmd_history(args: argparse.Namespace) -> int:
-    from datetime import timedelta
-
-    from coach.output.history import History, plot_days
+    from coach.app.history_view import HistoryAsk, show_history
 
     path = Path(args.db) if args.db else _history_path()
-    if not path.exists():
-        print(f"no sessions yet (the history will be kept in {path})")
-        return 0
-    since = (datetime.now() - timedelta(days=args.days)).date().isoformat() if args.days else None
-    history = History(path)
-    try:
-        rows = history.days(args.exercise, since)
-    finally:
-        history.close()
-    if not rows:
-        print("no sessions match" + _exercise_hint(path, args.exercise))
-        return 0
-    current = None
-    for row in rows:
-        if row.exercise != current:
-            current = row.exercise
-            print(f"\n{row.exercise}")
-            print(f"  {'day':10}  {'sessions':>8}  {'reps':>5}  {'hold s':>7}  {'in form s':>9}  {'good form':>9}  "
-                  f"{'held as asked':>13}  most frequent warning")
-        share = f"{row.good_share * 100:.0f} %" if row.good_share is not None else "-"
-        held = f"{row.held_share * 100:.0f} %" if row.held_share is not None else "-"
-        print(f"  {row.day:10}  {row.sessions:8}  {row.reps:5}  {row.hold_s:7.1f}  {row.in_form_s:9.1f}  {share:>9}  "
-              f"{held:>13}  {row.top_warning or '-'}"
-              + (f"  ({row.not_judged} not judged: wrong view or not in position)" if row.not_judged else ""))
-    if args.plot:
-        from coach.output.sinks import check_writable
-
-        check_writable(args.plot)
-        plot_days(rows, args.plot)
-        print(f"\ntrend plot: {args.plot}")
+    for line in show_history(HistoryAsk(path, args.exercise, args.days, args.plot, args.html, args.json)):
+        print(line)
     return 0
 
 
@@ -186,7 +138,8 @@ def cmd_analyze_many(args: argparse.Namespace) -> int:
 
     history = _history(args)
     if history is not None:
-        _warn(record_history(history, [o.report for o in outcomes if o.report], "video", None))
+        _warn(record_history(history, [(o.report, out / f"{o.video.stem}.json") for o in outcomes if o.report],
+                             "video", args.keep_both))
     failed = [o for o in outcomes if o.report is None]
     print(f"{len(outcomes) - len(failed)} of {len(outcomes)} videos analysed; reports, summary.csv and "
           f"index.html in {out}")
@@ -208,7 +161,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     from coach.specs.reader import find_spec
 
     spec = find_spec(args.exercise)
-    for path in (args.report, args.annotated, args.events, args.html, args.csv and f"{args.csv}.frames.csv"):
+    for path in (args.report, args.annotated, args.highlights, args.events, args.html,
+                 args.csv and f"{args.csv}.frames.csv"):
         check_writable(path)
     with VideoFile(args.video) as video:   # a bad file is reported before the model loads
         info = video.info
@@ -216,13 +170,15 @@ def cmd_analyze(args: argparse.Namespace) -> int:
     progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
     try:
         done = analyze_video(args.video, spec, estimator, annotated=args.annotated, events=args.events,
-                             progress=progress, max_frames=args.max_frames, pictures=bool(args.html))
+                             progress=progress, max_frames=args.max_frames, pictures=bool(args.html),
+                             highlights=args.highlights)
     finally:
         estimator.close()
     report = done.report
     if report.interrupted:
         progress.done()
-    _warn(write_outputs(done, Outputs(json=args.report, html=args.html, csv=args.csv, history=_history(args))))
+    _warn(write_outputs(done, Outputs(json=args.report, html=args.html, csv=args.csv, history=_history(args),
+                                      keep_earlier=args.keep_both)))
     if args.json:
         print(json.dumps(report.to_dict(), indent=2))
     else:
@@ -231,6 +187,8 @@ def cmd_analyze(args: argparse.Namespace) -> int:
             print(f"report: {args.report}")
         if args.annotated:
             print(f"annotated video: {args.annotated}")
+        if args.highlights:
+            print(f"highlights: {args.highlights}")
         if args.html:
             print(f"HTML report: {args.html}")
         if args.csv:
@@ -307,6 +265,7 @@ def _print_safety() -> None:
 
 def cmd_live(args: argparse.Namespace) -> int:
     from coach.app.live import SingleExercise
+    from coach.app.recovery import link_into, unlink
     from coach.output.sinks import check_writable
     from coach.output.write import Outputs, write_outputs
     from coach.specs.reader import find_spec
@@ -326,7 +285,11 @@ def cmd_live(args: argparse.Namespace) -> int:
         return str(Path(html).resolve())
 
     html = str(Path(args.report).with_suffix(".html"))
-    result = _run_live_program(args, program, save)
+    link = link_into(_data_dir() / "sessions", Path(events))     # cut off, it is rebuilt where asked
+    try:
+        result = _run_live_program(args, program, save)
+    finally:
+        unlink(link)
     print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     _print_summary(result.report)
     print(f"report: {args.report} (and .html, .frames.csv, .reps.csv, .holds.csv)\nevents: {events}")
@@ -342,6 +305,7 @@ def _session_header(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def cmd_routine(args: argparse.Namespace) -> int:
+    from coach.app.recovery import link_into, unlink
     from coach.app.routine_player import RoutinePlayer
     from coach.output.html import write_routine_html
     from coach.output.sinks import check_writable, write_json_atomic
@@ -357,7 +321,9 @@ def cmd_routine(args: argparse.Namespace) -> int:
         return 0
     routine = find_routine(args.routine)
     if args.show:
-        print(f"{routine.name} ({routine.id}), after {routine.source}")
+        from coach.specs.reader import sources_in_words
+
+        print(f"{routine.name} ({routine.id})" + (f", after {sources_in_words(routine.source)}" if routine.source else ""))
         for i, item in enumerate(routine.items, 1):
             print(f"  {i:2}. {item.spec.name}: {describe_target(item.spec)}, then rest {item.rest_s:g} s")
         return 0
@@ -365,7 +331,7 @@ def cmd_routine(args: argparse.Namespace) -> int:
     args.report = args.report or _default_report(f"routine-{routine.id}")
     check_writable(args.report)
     check_writable(args.screenshot)
-    events_dir = Path(args.report).with_suffix(".events")
+    events_dir = Path(args.report).resolve().with_suffix(".events")
     player = RoutinePlayer(routine, events_dir, {**_session_header(args), "routine_report": str(Path(args.report).resolve())})
 
     def save(result: Any) -> str:
@@ -382,7 +348,11 @@ def cmd_routine(args: argparse.Namespace) -> int:
         write_routine_html(page, result.report, pages)
         return str(page.resolve())
 
-    result = _run_live_program(args, player, save)
+    link = link_into(_data_dir() / "sessions", events_dir)
+    try:
+        result = _run_live_program(args, player, save)
+    finally:
+        unlink(link)
     print(f"routine ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     for entry in result.report.exercises:
         if entry.report is None:
@@ -431,7 +401,7 @@ def _show_exercise(spec: Any) -> None:
     if spec.warnings:
         print("\nWhat the coach warns about:")
         for warning in spec.warnings:
-            print(f"  - {warning.message} [{warning.id}]")
+            print(f"  - {warning.message}")
     print("\nSources:")
     for source in spec.sources:
         file, _, what = source.partition(" ")
@@ -581,7 +551,9 @@ def _analyze_parser(sub: Any) -> None:
                         "start one here); needs pip install '.[cluster]' and the videos on a shared path")
     p.add_argument("--exercise", "-e", required=True, help="exercise id (see `coach exercises`) or a spec .toml file")
     p.add_argument("--report", help="write the JSON report here")
-    p.add_argument("--annotated", help="write a video with the overlay drawn here (.mp4)")
+    p.add_argument("--annotated", help="write a video with the overlay drawn here (.mp4, H.264: plays in a browser)")
+    p.add_argument("--highlights", help="write a short video of the reps, holds and form cues only, with the "
+                                        "overlay and each moment's time (.mp4, H.264), for a physiotherapist")
     p.add_argument("--events", help="append every event as a JSON line here")
     p.add_argument("--html", help="write a self-contained HTML report (plots, worst-form pictures) here")
     p.add_argument("--csv", metavar="PREFIX", help="write PREFIX.frames.csv, PREFIX.reps.csv and PREFIX.holds.csv")
@@ -592,6 +564,9 @@ def _analyze_parser(sub: Any) -> None:
                         "1: all in this process; videos shorter than 40 s always use one)")
     p.add_argument("--json", action="store_true", help="print the full report as JSON instead of a summary")
     p.add_argument("--no-history", action="store_true", help="do not add this session to the history")
+    p.add_argument("--keep-both", action="store_true",
+                   help="a recording analysed before (same content, same exercise) is added to the history again "
+                        "beside its earlier session, not in its place")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_analyze)
 
@@ -661,12 +636,16 @@ def _eval_parser(sub: Any) -> None:
 
 def _history_parser(sub: Any) -> None:
     p = _command(sub, "history", help="your sessions over the days, per exercise",
-                       description="Per exercise and day: sessions, reps, hold seconds, share in good form and the "
-                                   "most frequent warning, from the history every session is added to "
-                                   "(~/.local/share/coach/history.sqlite, or $COACH_HISTORY).")
+                       description="Per exercise and day: sessions, reps, seconds held, share in good form and the "
+                                   "cue heard most, from the history every session is added to "
+                                   "(~/.local/share/coach/history.sqlite, or $COACH_HISTORY). A recording "
+                                   "analysed again replaces its earlier session.")
     p.add_argument("--exercise", "-e", help="only this exercise")
     p.add_argument("--days", type=int, help="only the last N days")
     p.add_argument("--plot", help="also draw the trend to this PNG")
+    p.add_argument("--html", help="also write a progress page (per exercise: sessions against the target, "
+                                  "good form, range, the cue heard most), printable for a physiotherapist")
+    p.add_argument("--json", action="store_true", help="every session as JSON, for programs (ids and figures)")
     p.add_argument("--db", help="a history database other than the default")
     p.set_defaults(func=cmd_history)
 
@@ -727,7 +706,7 @@ def _recover_cut_off_sessions() -> None:
     except (CoachError, OSError):
         return
     for path, report in recovered:
-        _warn(record_history(_history_path(), [report], "live", str(path)))
+        _warn(record_history(_history_path(), [(report, path)], "live"))
         print(f"coach: a session that was cut off was recovered from its event log: {path}", file=sys.stderr)
 
 

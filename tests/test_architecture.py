@@ -59,6 +59,13 @@ def test_only_input_pose_drawing_and_output_import_opencv(path):
     assert not uses or _name(path).startswith(CV2_ALLOWED)
 
 
+@pytest.mark.parametrize("path", _modules(), ids=_name)
+def test_only_the_video_sink_imports_the_encoder(path):
+    """PyAV (H.264 for the annotated video) is an output detail, in one module."""
+    uses = any(name == "av" or name.startswith("av.") for name in _imports(path))
+    assert not uses or _name(path) == "output/sinks.py"
+
+
 def _stage(path: Path) -> str | None:
     parts = path.relative_to(COACH).parts
     if len(parts) > 1:
@@ -81,7 +88,7 @@ def test_every_module_belongs_to_a_stage_or_is_the_command_line():
 
 @pytest.mark.parametrize("path", sorted((COACH / "analysis").glob("*.py")), ids=_name)
 def test_the_analysis_core_needs_no_video_library(path):
-    assert not {"cv2", "mediapipe", "matplotlib"} & {n.split(".")[0] for n in _imports(path)}
+    assert not {"cv2", "mediapipe", "matplotlib", "av"} & {n.split(".")[0] for n in _imports(path)}
 
 
 @pytest.mark.parametrize("path", _modules(), ids=_name)

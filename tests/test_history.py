@@ -5,24 +5,31 @@ from __future__ import annotations
 import sqlite3
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
-from coach.analysis.report import FormWarning, Hold, Report, Reps, Video
+from coach.analysis.report import FormWarning, Hold, Report, Reps, StartedAt, Video
 from coach.errors import HistoryError
-from coach.output.history import SCHEMA_VERSION, History, plot_days
+from coach.output.history import SCHEMA_VERSION, History
+from coach.output.progress import history_lines, plot_progress
 from coach.specs.model import Targets
 from coach.types import RepItem
 
+CUES = {"hips_low": "Lift your hips", "back_arched": "Lower your hips a little"}
 
-def report(exercise="bridge", kind="reps", reps=(True, True, False), warnings=("hips_low",), hold=(0.0, 0.0)):
+
+def report(exercise="bridge", kind="reps", reps=(True, True, False), warnings=("hips_low",), hold=(0.0, 0.0),
+           sha256=None, frames=900, started=None):
     items = [RepItem(index=i + 1, side=None, start_s=i, end_s=i + 1, complete=c, peak=0.0, hold_s=0.0,
                      warnings=tuple(warnings) if i == 0 else ()) for i, c in enumerate(reps)]
-    return Report(exercise=exercise, exercise_name=exercise, kind=kind, targets=Targets(None, None, None, False),
-                  video=Video(source="x.mp4", name="x.mp4", duration_s=30.0),
+    return Report(exercise=exercise, exercise_name=exercise.capitalize() + " (name)", kind=kind,
+                  targets=Targets(None, None, None, False),
+                  video=Video(source="x.mp4", name="x.mp4", duration_s=30.0, frames=frames, sha256=sha256),
+                  started_at=StartedAt(started, "file time") if started else None,
                   reps=Reps(count=sum(reps), items=items),
                   hold=Hold(count=1 if hold[0] else 0, total_s=hold[0], in_form_s=hold[1]),
-                  warnings=[FormWarning(w, "", "", 0.0) for w in warnings])
+                  warnings=[FormWarning(w, "", CUES.get(w, ""), 0.0) for w in warnings])
 
 
 def test_sessions_add_up_per_exercise_and_day(tmp_path):
@@ -37,8 +44,39 @@ def test_sessions_add_up_per_exercise_and_day(tmp_path):
     assert bridge.good_share == pytest.approx(1 / 3)          # of three reps, one clean and complete
     assert rows[("plank", "2026-11-20")].good_share == pytest.approx(0.75)
     assert bridge.top_warning in ("hips_low", "back_arched")
-    plot_days(history.days(), tmp_path / "trend.png")
+    plot_progress(history.sessions(), tmp_path / "trend.png")
     assert (tmp_path / "trend.png").stat().st_size > 5000
+
+
+def test_a_recording_analysed_again_replaces_its_session_unless_both_are_kept(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    first = history.add(report(sha256="ab" * 32, started="2026-11-01T08:00:00+01:00"), "video", report_path="a.json")
+    again = history.add(report(sha256="ab" * 32, started="2026-11-01T08:00:00+01:00"), "video", report_path="b.json")
+    assert (first.replaced, again.replaced) == (0, 1)
+    [kept] = history.sessions()
+    assert kept.day == "2026-11-01" and kept.started_at == "2026-11-01T08:00:00"   # the recording's own time
+    assert kept.report_path == str(Path("b.json").resolve())                  # absolute: found from anywhere
+    history.add(report("plank", sha256="ab" * 32), "video")                  # another exercise: its own session
+    history.add(report(sha256="ab" * 32), "video", keep_earlier=True)        # asked to keep both
+    history.add(report(sha256="cd" * 32), "video")                           # other content: its own
+    assert [s.exercise for s in history.sessions()].count("bridge") == 3
+
+
+def test_a_session_that_read_no_frame_is_not_stored(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    added = history.add(report(frames=0, reps=(), warnings=()), "video")
+    assert not added.stored and "no frame" in (added.why_not or "")
+    assert history.sessions() == []
+
+
+def test_people_read_names_and_cue_words_programs_read_ids(tmp_path):
+    history = History(tmp_path / "h.sqlite")
+    history.add(report(warnings=("hips_low", "hips_low")), "video", started_at=datetime(2026, 11, 20, 9, 0))
+    text = "\n".join(history_lines(history.days()))
+    assert "Bridge (name)" in text and "Lift your hips" in text
+    assert "hips_low" not in text and "\nbridge" not in text
+    [row] = history.sessions()
+    assert (row.top_warning, row.top_cue, row.exercise_name) == ("hips_low", "Lift your hips", "Bridge (name)")
 
 
 def test_an_older_database_is_upgraded_and_kept(tmp_path):
@@ -97,3 +135,22 @@ def test_a_locked_database_fails_fast(tmp_path):
         History(path, busy_timeout_s=0.2).add(report(), "live")
     assert time.monotonic() - started < 2.0
     other.rollback()
+
+
+def test_a_file_dated_without_a_time_of_day_is_a_recording_of_that_day(tmp_path):
+    """`touch -d 2026-11-01` (midnight) less the clip's length would file it on 31 Oct; a real file
+    time (the end of the recording) less the length is when it began."""
+    import os
+
+    from coach.app.batch import recorded_at
+
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(b"x")
+    midnight = datetime(2026, 11, 1).timestamp()
+    os.utime(clip, (midnight, midnight))
+    dated = recorded_at(clip, 30.0)
+    assert dated.at.startswith("2026-11-01T00:00:00") and dated.known_from == "file date"
+    evening = datetime(2026, 11, 1, 18, 30, 30).timestamp()
+    os.utime(clip, (evening, evening))
+    timed = recorded_at(clip, 30.0)
+    assert timed.at.startswith("2026-11-01T18:30:00") and timed.known_from == "file time"

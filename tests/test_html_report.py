@@ -57,7 +57,11 @@ def test_html_holds_summary_plot_table_and_pictures(bridge_session, tmp_path):
     write_html(path, report, series, spec, moments.best())
     text = path.read_text()
     assert "Glute bridge: session report" in text
-    assert "reps: 1 / target 5" in text and "hips_low" in text
+    assert "reps: 1 / target 5" in text and "Lift your hips" in text
+    assert "hips_low" not in text                                   # the cue's words, never its id
+    assert "<dt>hip line</dt><dd>how far the hips are off the straight line from the shoulders to the knees, " \
+           "in degrees" in text                                       # each reading explained once, with its unit
+    assert "Red dashes: where a form cue starts" not in text         # the dashes are the limits
     assert text.count("data:image/png;base64,") == 1                   # the metric plot
     assert text.count("data:image/jpeg;base64,") == 1                  # one worst-form picture
     assert "<td class='warn'>partial</td>" in text

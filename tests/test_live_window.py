@@ -194,7 +194,9 @@ def test_a_session_killed_hard_is_recovered_at_the_next_start(tmp_path):
     assert report["recovered"] is True and report["interrupted"] is True
     assert report["warnings"][0]["id"] == "hips_sagging"
     assert report["hold"]["total_s"] >= 2.0                # the hold it was cut off in (logged each second)
-    assert "plank" in later.stdout                         # in the history
+    assert "Plank" in later.stdout                         # in the history
+    page = next(sessions.glob("*.html")).read_text()       # and its page, rebuilt beside it
+    assert "rebuilt from the event log" in page and "Lift your hips" in page
     again = subprocess.run([sys.executable, "-m", "coach", "history"], cwd=ROOT, env=env, capture_output=True,
                            text=True, timeout=60)
     assert "recovered" not in again.stderr                 # once only

@@ -73,8 +73,9 @@ def test_player_moves_on_when_the_target_is_reached(tmp_path):
     bridge, plank = report.exercises
     assert bridge.report.reps.count >= 1 and plank.report is not None
     assert plank.report.hold.in_form_s >= 2.7
+    # The routine's lock goes with it: an ended routine leaves only its logs.
     assert sorted(p.name for p in (tmp_path / "events").iterdir()) == ["01-bridge.events.jsonl",
-                                                                       "02-plank.events.jsonl", "routine.lock"]
+                                                                       "02-plank.events.jsonl"]
 
 
 def test_next_skips_and_back_counts_afresh(tmp_path):
@@ -110,4 +111,32 @@ def test_a_routine_cut_off_has_each_exercise_done_rebuilt_and_one_that_ended_or_
     assert unfinished(sessions) == []                              # once only
     written.unlink()
     report.write_text("{}")                                        # a routine that ended: nothing to rebuild
+    assert unfinished(sessions) == []
+
+
+def test_a_live_session_reporting_elsewhere_is_rebuilt_where_its_report_was_asked_for(tmp_path):
+    """The log beside a report outside the sessions folder is found through a link there; cut off,
+    its report and its HTML page land where the report was asked for, and the link goes."""
+    from coach.analysis.recorder import Recorder
+    from coach.app.recovery import link_into
+    from coach.output.sinks import EventLog
+    from coach.specs.reader import find_spec
+
+    sessions, elsewhere = tmp_path / "sessions", tmp_path / "mine"
+    elsewhere.mkdir()
+    report = elsewhere / "monday.json"
+    log = elsewhere / "monday.events.jsonl"
+    header = {"source": "0", "name": "camera 0", "exercise": "bridge", "report": str(report),
+              "started_at": {"at": "2026-12-05T10:00:00+00:00", "from": "clock"}}
+    link = link_into(sessions, log)
+    assert link is not None and link.parent == sessions
+    assert unfinished(sessions) == []                              # nothing written yet: a link to nothing
+    recorder = Recorder(find_spec("bridge"), EventLog(log, header))
+    for t, pose in exact_poses(load_timeline(TIMELINES / "bridge_demo.toml")):
+        recorder.step(pose, t)
+    recorder.log.close()                                           # cut off: no report written
+    [(written, rebuilt)] = recover_sessions(sessions)
+    assert written == report and report.is_file() and report.with_suffix(".html").is_file()
+    assert "rebuilt from the event log" in report.with_suffix(".html").read_text()
+    assert rebuilt.reps.count >= 1 and not link.is_symlink()
     assert unfinished(sessions) == []

@@ -18,10 +18,11 @@ from coach.analysis.view import TURNED_NOTE
 from coach.specs.model import PER_SIDE_MODES, Targets, WarningSpec, metric_unit
 from coach.types import Event, RepItem, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 7   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
+REPORT_VERSION = 8   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
                      # 5: started_at, video.source and video.name for every source, warnings[].cue;
                      # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only), view_note;
                      # 7: judged, judged_note, judged_s; rep and hold items of a "near" exercise have no side
+                     # 8: video.sha256 (a recording's content, so one analysed again is one session)
 #: A part hidden in at least this share of the frames with a person is reported as not seen.
 NOT_SEEN_SHARE = 0.1
 SIDES_IN_TURN_NOTE = "sides given in turn, left first: one camera cannot tell which side is worked"
@@ -45,7 +46,8 @@ NOT_JUDGED_WHY = {
 @dataclass
 class StartedAt:
     """When the session began (ISO 8601 with time zone), and how that is known: ``clock`` for a live
-    session, ``file time`` for a recording (its file's time less its duration)."""
+    session, ``file time`` for a recording (its file's time less its duration), ``file date`` for a
+    recording whose file carries a date without a time of day."""
 
     at: str
     known_from: str
@@ -66,6 +68,7 @@ class Video:
     width: int | None = None
     height: int | None = None
     fps_note: str | None = None
+    sha256: str | None = None            # a recording file's content (None: a camera or a replayed trace)
 
 
 @dataclass

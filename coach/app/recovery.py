@@ -8,13 +8,19 @@ logs, for its rests). Its report is written only at the end. At the next start
 of ``coach``, :func:`recover_sessions` finds logs in the sessions folder (and
 in the routines' folders) whose report was never written and whose lock is free
 (their session is over), rebuilds each report from the events (reps, holds,
-form cues; ``"recovered": true``) and adds it to the history. The exercises of
-a routine that ended are left alone: one skipped has a log and no report.
+form cues; ``"recovered": true``), writes it and its HTML page where the report
+was asked for, and adds it to the history. The exercises of a routine that ended
+are left alone: one skipped has a log and no report.
+
+A session whose report (and so its log) goes elsewhere is found through a link
+in the sessions folder (:func:`link_into`), removed when the session ends.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import asdict
 from pathlib import Path
@@ -25,11 +31,45 @@ from coach.errors import CoachError
 from coach.output.sinks import SESSION_LOCK, SESSION_STARTED, fcntl
 from coach.specs.reader import find_spec
 
+#: A link to a log that was never written (a session that failed before its first event) is removed after this.
+STALE_LINK_S = 24 * 3600.0
+
+
+def link_into(sessions: Path, log: Path) -> Path | None:
+    """A link in ``sessions`` to a live session's event log (or a routine's folder of logs) kept
+    elsewhere, so a session cut off is found and its report rebuilt where it was asked for; None
+    when the log is in ``sessions`` already. Remove it with :func:`unlink` when the session ends."""
+    target = log.resolve()
+    if target.parent == sessions.resolve():
+        return None
+    suffix = ".events.jsonl" if log.name.endswith(".events.jsonl") else ".events"
+    tag = hashlib.sha1(str(target).encode()).hexdigest()[:8]
+    link = sessions / f"{log.name.removesuffix(suffix)}-{tag}{suffix}"
+    try:
+        sessions.mkdir(parents=True, exist_ok=True)
+        link.unlink(missing_ok=True)
+        link.symlink_to(target)
+    except OSError:
+        return None                   # no link: the session runs, only its recovery is not possible
+    return link
+
+
+def unlink(link: Path | None) -> None:
+    if link is not None:
+        link.unlink(missing_ok=True)
+
+
+def _dangling(log: Path) -> bool:
+    """A link whose log does not exist (yet, or any more); one older than a day is removed."""
+    if not log.is_symlink() or log.exists():
+        return False
+    if time.time() - log.lstat().st_mtime > STALE_LINK_S:
+        log.unlink(missing_ok=True)
+    return True
+
 
 def _in_use(path: Path) -> bool:
     if fcntl is None:  # pragma: no cover
-        import time
-
         return time.time() - path.stat().st_mtime < 60
     with open(path, "a") as handle:
         try:
@@ -59,6 +99,8 @@ def unfinished(sessions: Path) -> list[tuple[Path, dict[str, Any]]]:
     logs = sorted([*sessions.glob("*.events.jsonl"), *sessions.glob("*.events/*.events.jsonl")]) \
         if sessions.is_dir() else []
     for log in logs:
+        if _dangling(log) or _dangling(log.parent):
+            continue
         header = next(_events(log), None)
         if not header or header.get("event") != SESSION_STARTED:
             continue
@@ -131,6 +173,8 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
 def recover_sessions(sessions: Path) -> list[tuple[Path, Report]]:
     """Rebuild and write the report of every session in ``sessions`` that was cut off; returns
     (report path, report) for each. A log that cannot be read is left as it is."""
+    from coach.analysis.series import Series
+    from coach.output.html import write_html
     from coach.output.sinks import write_json_atomic
 
     done = []
@@ -139,7 +183,11 @@ def recover_sessions(sessions: Path) -> list[tuple[Path, Report]]:
             report = rebuild_report(log, header)
             path = Path(header.get("report") or log.with_name(log.name.removesuffix(".events.jsonl") + ".json"))
             write_json_atomic(path, report.to_dict())
+            spec = find_spec(header["exercise"])
+            write_html(path.with_suffix(".html"), report, Series(spec), spec, [])   # no frames: no plot
         except (CoachError, KeyError, TypeError, ValueError, OSError):
             continue
+        if log.is_symlink():
+            log.unlink(missing_ok=True)
         done.append((path, report))
     return done

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import sqlite3
 from collections import Counter
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from dataclasses import dataclass, fields
+from datetime import datetime
 from pathlib import Path
 
 from coach.analysis.report import Report
@@ -51,12 +51,60 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         # Of the complete reps, the share held at the top as long as the exercise asks (NULL: no hold asked).
         "ALTER TABLE sessions ADD COLUMN held_share REAL",
     ),
+    # What a person reads (the exercise's name, the cue's words), what the session was measured
+    # against, and which recording it was: a recording analysed again replaces its session.
+    3: (
+        "ALTER TABLE sessions ADD COLUMN exercise_name TEXT",
+        "ALTER TABLE sessions ADD COLUMN top_cue TEXT",          # the most frequent warning, in words
+        "ALTER TABLE sessions ADD COLUMN full_share REAL",       # of the reps, the share through full range
+        "ALTER TABLE sessions ADD COLUMN target_reps INTEGER",
+        "ALTER TABLE sessions ADD COLUMN target_hold_s REAL",
+        "ALTER TABLE sessions ADD COLUMN source_sha256 TEXT",    # a recording's content (NULL: live)
+        "CREATE INDEX sessions_by_recording ON sessions (source_sha256, exercise)",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
 
 @dataclass(frozen=True)
+class SessionRow:
+    """One session as the history keeps it: what ``coach history --json`` gives, an object each."""
+
+    id: int
+    started_at: str                 # local time of day the session began (a recording: when it was recorded)
+    exercise: str
+    exercise_name: str
+    kind: str                       # reps or hold
+    mode: str                       # video, live, live from a video file, routine
+    source: str | None
+    duration_s: float | None
+    reps: int
+    holds: int
+    hold_s: float
+    in_form_s: float
+    good_share: float | None        # reps without a cue over reps; of a hold, seconds in form over seconds held
+    full_share: float | None        # of the reps whose top was seen, the share through full range
+    held_share: float | None        # of the complete reps, the share held at the top as long as asked
+    top_warning: str | None         # the most frequent cue's id (for programs)
+    top_cue: str | None             # ... and its words (for people)
+    warnings: int
+    interrupted: bool
+    judged: bool
+    judged_note: str | None
+    target_reps: int | None
+    target_hold_s: float | None
+    report_path: str | None
+    source_sha256: str | None
+
+    @property
+    def day(self) -> str:
+        return self.started_at[:10]
+
+
+@dataclass(frozen=True)
 class DayRow:
+    """Per exercise and day: the sessions added up, for the terminal view and the session page."""
+
     exercise: str
     day: str
     sessions: int
@@ -67,12 +115,31 @@ class DayRow:
     top_warning: str | None
     not_judged: int = 0        # sessions of the day in which nothing could be judged
     held_share: float | None = None   # of the complete reps, the share held at the top as long as asked
+    exercise_name: str = ""
+    top_cue: str | None = None
+    kind: str = "reps"
+
+
+@dataclass(frozen=True)
+class Added:
+    """What adding a session did: stored or not (and why not), and how many earlier sessions of
+    the same recording it replaced."""
+
+    stored: bool
+    replaced: int = 0
+    why_not: str | None = None
 
 
 def held_share(report: Report) -> float | None:
     """Of the complete reps, the share held at the top as long as the exercise asks (None: none asked)."""
     held = [r.held for r in report.reps.items if r.complete and r.held is not None]
     return sum(held) / len(held) if held and report.judged else None
+
+
+def full_share(report: Report) -> float | None:
+    """Of the reps whose top was seen, the share that went through full range (None: no rep, not judged)."""
+    seen = [r for r in report.reps.items if r.top_seen]
+    return sum(1 for r in seen if r.complete) / len(seen) if seen and report.judged else None
 
 
 def good_share(report: Report) -> float | None:
@@ -84,6 +151,42 @@ def good_share(report: Report) -> float | None:
         return report.hold.in_form_s / total if total > 0 else None
     items = report.reps.items
     return sum(1 for r in items if r.good) / len(items) if items else None
+
+
+def nothing_read(report: Report) -> bool:
+    """A session that read no frame (stopped at once, a camera that gave nothing): no result to keep."""
+    return report.video is not None and report.video.frames == 0
+
+
+def session_start(report: Report) -> datetime:
+    """When the session began in local time of day: a recording's own time, as its report says; now
+    when the report does not say."""
+    if report.started_at is None:
+        return datetime.now()
+    return datetime.fromisoformat(report.started_at.at).replace(tzinfo=None)
+
+
+def words(identifier: str) -> str:
+    """An id for a person, where the words it stands for are not kept (sessions stored before them)."""
+    return identifier.replace("_", " ")
+
+
+_COLUMNS = ", ".join(f.name for f in fields(SessionRow))
+
+
+def _mean(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return sum(known) / len(known) if known else None
+
+
+def _day(exercise: str, day: str, rows: list[SessionRow]) -> DayRow:
+    cues = Counter(r.top_warning for r in rows if r.top_warning)
+    top = cues.most_common(1)[0][0] if cues else None
+    return DayRow(exercise, day, len(rows), sum(r.reps for r in rows), sum(r.hold_s for r in rows),
+                  sum(r.in_form_s for r in rows), _mean([r.good_share for r in rows]), top,
+                  sum(1 for r in rows if not r.judged), _mean([r.held_share for r in rows]),
+                  rows[-1].exercise_name, next((r.top_cue for r in rows if r.top_warning == top), None),
+                  rows[-1].kind)
 
 
 class History:
@@ -131,75 +234,64 @@ class History:
             raise
 
     def add(self, report: Report, mode: str, started_at: datetime | None = None,
-            report_path: str | None = None) -> None:
+            report_path: str | None = None, keep_earlier: bool = False) -> Added:
+        """Add a session. A recording analysed again (same content, same exercise) replaces its
+        earlier session unless ``keep_earlier``; a session that read no frame is not stored."""
+        if nothing_read(report):
+            return Added(False, why_not="no frame was read")
         warnings = Counter(w.id for w in report.warnings)
-        row = (
-            (started_at or datetime.now()).isoformat(timespec="seconds"), report.exercise, report.kind, mode,
-            report.video.source if report.video else "", report.video.duration_s if report.video else None,
-            report.reps.count, report.hold.count, report.hold.total_s, report.hold.in_form_s, good_share(report),
-            warnings.most_common(1)[0][0] if warnings else None, sum(warnings.values()),
-            int(report.interrupted), report_path, int(report.judged), report.judged_note, held_share(report),
-        )
+        top = warnings.most_common(1)[0][0] if warnings else None
+        cue = next((w.cue or w.message for w in report.warnings if w.id == top), None)
+        sha256 = report.video.sha256 if report.video else None
+        row = {
+            "started_at": (started_at or session_start(report)).isoformat(timespec="seconds"),
+            "exercise": report.exercise, "exercise_name": report.exercise_name, "kind": report.kind, "mode": mode,
+            "source": report.video.source if report.video else "",
+            "duration_s": report.video.duration_s if report.video else None,
+            "reps": report.reps.count, "holds": report.hold.count, "hold_s": report.hold.total_s,
+            "in_form_s": report.hold.in_form_s, "good_share": good_share(report), "full_share": full_share(report),
+            "held_share": held_share(report), "top_warning": top, "top_cue": cue,
+            "warnings": sum(warnings.values()), "interrupted": int(report.interrupted),
+            "judged": int(report.judged), "judged_note": report.judged_note,
+            "target_reps": report.targets.reps if report.kind == "reps" else report.targets.holds,
+            "target_hold_s": report.targets.hold_s,
+            "report_path": str(Path(report_path).resolve()) if report_path else None, "source_sha256": sha256,
+        }
         try:
             with self.db:
-                self.db.execute(
-                    "INSERT INTO sessions (started_at, exercise, kind, mode, source, duration_s, reps, holds, "
-                    "hold_s, in_form_s, good_share, top_warning, warnings, interrupted, report_path, judged, "
-                    "judged_note, held_share) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", row)
+                replaced = 0
+                if sha256 and not keep_earlier:
+                    replaced = self.db.execute("DELETE FROM sessions WHERE source_sha256 = ? AND exercise = ?",
+                                               (sha256, report.exercise)).rowcount
+                self.db.execute(f"INSERT INTO sessions ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+                                tuple(row.values()))
         except sqlite3.DatabaseError as exc:
             raise HistoryError(self._explain(exc)) from None
+        return Added(True, replaced)
+
+    def sessions(self, exercise: str | None = None, since: str | None = None) -> list[SessionRow]:
+        """Every session (of ``exercise``, from the day ``since`` on), oldest first."""
+        query = (f"SELECT {_COLUMNS} FROM sessions WHERE (? IS NULL OR exercise = ?) "
+                 "AND (? IS NULL OR started_at >= ?) ORDER BY started_at, id")
+        try:
+            rows = self.db.execute(query, (exercise, exercise, since, since)).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise HistoryError(self._explain(exc)) from None
+        out = []
+        for values in rows:
+            row = dict(zip((f.name for f in fields(SessionRow)), values))
+            row["exercise_name"] = row["exercise_name"] or words(row["exercise"]).capitalize()
+            row["top_cue"] = row["top_cue"] or (words(row["top_warning"]) if row["top_warning"] else None)
+            row["interrupted"], row["judged"] = bool(row["interrupted"]), bool(row["judged"])
+            out.append(SessionRow(**row))
+        return out
 
     def days(self, exercise: str | None = None, since: str | None = None) -> list[DayRow]:
         """Per exercise and day: sessions, reps, hold seconds, good share, the most frequent warning."""
-        query = ("SELECT exercise, substr(started_at, 1, 10) AS day, COUNT(*), SUM(reps), SUM(hold_s), "
-                 "SUM(in_form_s), AVG(good_share), SUM(1 - judged), AVG(held_share) FROM sessions WHERE (? IS NULL OR exercise = ?) "
-                 "AND (? IS NULL OR started_at >= ?) GROUP BY exercise, day ORDER BY exercise, day")
-        try:
-            rows = self.db.execute(query, (exercise, exercise, since, since)).fetchall()
-            out = []
-            for ex, day, n, reps, hold, form, share, not_judged, held in rows:
-                top = self.db.execute(
-                    "SELECT top_warning, COUNT(*) c FROM sessions WHERE exercise = ? AND substr(started_at, 1, 10) = ? "
-                    "AND top_warning IS NOT NULL GROUP BY top_warning ORDER BY c DESC LIMIT 1", (ex, day)).fetchone()
-                out.append(DayRow(ex, day, n, reps or 0, hold or 0.0, form or 0.0, share, top[0] if top else None,
-                                  not_judged or 0, held))
-            return out
-        except sqlite3.DatabaseError as exc:
-            raise HistoryError(self._explain(exc)) from None
+        groups: dict[tuple[str, str], list[SessionRow]] = {}
+        for row in self.sessions(exercise, since):
+            groups.setdefault((row.exercise, row.day), []).append(row)
+        return [_day(ex, day, rows) for (ex, day), rows in sorted(groups.items())]
 
     def close(self) -> None:
         self.db.close()
-
-
-def plot_days(rows: list[DayRow], path: str | Path) -> None:
-    """A trend figure: per exercise, reps (or seconds in good form) per day and the good-form share."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.dates
-    import matplotlib.pyplot as plt
-
-    exercises = sorted({r.exercise for r in rows})
-    fig, axes = plt.subplots(len(exercises), 1, figsize=(9, 2.6 * max(1, len(exercises))), squeeze=False)
-    for ax, exercise in zip(axes[:, 0], exercises):
-        mine = [r for r in rows if r.exercise == exercise]
-        days = [datetime.fromisoformat(r.day) for r in mine]
-        reps = sum(r.reps for r in mine)
-        amount = [r.reps for r in mine] if reps else [r.in_form_s for r in mine]
-        ax.bar(days, amount, color="#1f5fa8", width=0.6, label="reps" if reps else "s held in good form")
-        ax.set_title(exercise.replace("_", " "), loc="left", fontsize=10)
-        ax.set_ylabel("reps" if reps else "s in form")
-        share = ax.twinx()
-        share.plot(days, [(r.good_share or 0) * 100 for r in mine], color="#2a9d3a", marker="o", label="% good form")
-        share.set_ylim(0, 105)
-        share.set_ylabel("% good form")
-        ax.grid(alpha=0.3)
-        # At least a week wide, in whole days: one day alone is one bar, not an axis of hours.
-        first, last = min(days), max(days)
-        ax.set_xlim(first - timedelta(days=1), max(last, first + timedelta(days=6)) + timedelta(days=1))
-        ax.xaxis.set_major_locator(matplotlib.dates.AutoDateLocator(minticks=3, maxticks=10))
-        ax.xaxis.set_major_formatter(matplotlib.dates.DateFormatter("%d %b"))
-    fig.autofmt_xdate()
-    fig.tight_layout()
-    fig.savefig(path, dpi=100)
-    plt.close(fig)

@@ -24,7 +24,7 @@ from coach.analysis.series import STATES, Series
 from coach.errors import OutputError
 from coach.output.moments import Moment
 from coach.output.text import cue_basis, end_screen_lines, summary_lines
-from coach.specs.model import ExerciseSpec, metric_unit
+from coach.specs.model import ExerciseSpec, describe_metric, metric_unit
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
@@ -33,10 +33,12 @@ table { border-collapse: collapse; margin: 1em 0; } td, th { border: 1px solid #
 th { background: #f2f2f2; text-align: left; } .warn { color: #b00; } .ok { color: #070; }
 .moments { display: flex; flex-wrap: wrap; gap: 12px; } figure { margin: 0; width: 640px; max-width: 100%; } figure img { width: 100%; }
 figcaption { font-size: 0.9em; color: #444; } img.plot { width: 100%; }
+dt { font-weight: bold; } dd { margin: 0 0 0.4em 1.2em; }
 """
 
 
-def _png(fig) -> str:
+def png_data(fig: Any) -> str:
+    """A matplotlib figure as base64 PNG, to embed in a page."""
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=100, bbox_inches="tight")
     return base64.b64encode(buf.getvalue()).decode("ascii")
@@ -66,7 +68,7 @@ def plot_session(report: Report, series: Series, spec: ExerciseSpec) -> str:
         _plot_metric(ax, report, series, spec, metric)
     _plot_cues(axes[-1], report, spec)
     fig.tight_layout()
-    data = _png(fig)
+    data = png_data(fig)
     plt.close(fig)
     return data
 
@@ -83,25 +85,39 @@ def _plot_metric(ax: Any, report: Report, series: Series, spec: ExerciseSpec, me
         elif s != active and start is not None:
             ax.axvspan(start, t[i - 1], color="#e8f3e8", lw=0, zorder=0)
             start = None
-    lo, hi = _target_band(spec, metric)
     finite = [v for v in values if not math.isnan(v)]
-    if finite and (lo is not None or hi is not None):
-        ymin, ymax = min(finite), max(finite)
-        ax.axhspan(lo if lo is not None else ymin, hi if hi is not None else max(ymax, lo or ymax),
-                   color="#ffe9b3", alpha=0.6, lw=0, zorder=0, label="target")
     for rule in spec.warnings:
         if rule.metric == metric:
             for level in (rule.below, rule.above):
                 if level is not None:
-                    ax.axhline(level, color="#c0392b", lw=0.8, ls="--")
+                    ax.axhline(level, color="#c0392b", lw=0.8, ls="--", label=f"limit of \u201c{rule.cue or rule.message.split(':')[0]}\u201d")
+    if finite:
+        _draw_band(ax, spec, metric)
     for rep in report.reps.items:
         ax.axvspan(rep.start_s, rep.end_s, color="#1f5fa8" if rep.complete else "#999", alpha=0.12, lw=0)
         ax.text((rep.start_s + rep.end_s) / 2, 1.0, str(rep.index), transform=ax.get_xaxis_transform(),
                 ha="center", va="bottom", fontsize=8)
     unit = metric_unit(spec, metric)
     ax.set_ylabel(f"{metric.replace('_', ' ')}" + (f" ({unit})" if unit else ""))
-    ax.legend(loc="upper right", fontsize=8)
+    handles, labels = ax.get_legend_handles_labels()
+    unique = dict(zip(labels, handles))           # a limit on both sides is named once
+    ax.legend(unique.values(), unique.keys(), loc="upper right", fontsize=8)
     ax.grid(alpha=0.3)
+
+
+def _draw_band(ax: Any, spec: ExerciseSpec, metric: str) -> None:
+    """Shade the readings that count as the position (a hold) or as a rep's full range, from its limit
+    to the edge of the plot: where the readings stay inside it, the shading is their whole height."""
+    lo, hi = _target_band(spec, metric)
+    if lo is None and hi is None:
+        return
+    ymin, ymax = ax.get_ylim()
+    if (lo is None or lo <= ymin) and (hi is None or hi >= ymax):
+        return                        # every reading is inside: a band over the whole plot says nothing
+    label = "full range of a rep" if spec.reps is not None and spec.reps.metric == metric else "counted as in position"
+    ax.axhspan(lo if lo is not None else ymin, hi if hi is not None else ymax,
+               color="#ffe9b3", alpha=0.6, lw=0, zorder=0, label=label)
+    ax.set_ylim(ymin, ymax)
 
 
 def _plot_cues(wax: Any, report: Report, spec: ExerciseSpec) -> None:
@@ -156,7 +172,10 @@ def _when(report: Report) -> str:
     if not started:
         return f"{length} \u00b7 "
     when = datetime.fromisoformat(started)
-    approx = " (from the file's time)" if report.started_at and report.started_at.known_from == "file time" else ""
+    known_from = report.started_at.known_from if report.started_at else "clock"
+    if known_from == "file date":
+        return f"{when:%d %b %Y} (the file's date; no time of day), {length} \u00b7 "
+    approx = " (from the file's time)" if known_from == "file time" else ""
     zone = f" UTC{when.isoformat()[-6:]}" if when.utcoffset() is not None else ""
     return f"{when:%d %b %Y, %H:%M}{zone}{approx}, {length} \u00b7 "
 
@@ -172,6 +191,23 @@ def _progress(rows: Sequence[Any], kind: str) -> str:
         f"<td>{'-' if r.good_share is None else f'{100 * r.good_share:.0f} %'}</td></tr>" for r in rows)
     return (f"<h2>The last days</h2><table><tr><th>day</th><th>sessions</th><th>{amount}</th>"
             f"<th>in good form</th></tr>{cells}</table>")
+
+
+def _explained(report: Report, series: Series, spec: ExerciseSpec) -> str:
+    """Each reading this page shows, in plain words with its unit, once."""
+    shown = list(series.plotted_metrics()) + [w.metric for w in report.warnings if w.metric]
+    if spec.reps is not None and report.reps.items:
+        shown.insert(0, spec.reps.metric)
+    items = [(m.replace("_", " "), describe_metric(spec, m)) for m in dict.fromkeys(shown)]
+    if report.reps.items:
+        items += [("peak", "the furthest the rep's reading went"),
+                  ("rise from rest", "how far the reading rose from where the rep started"),
+                  ("at the top", "how long the rep stayed at its top"),
+                  ("way down", "how long the return to rest took"),
+                  ("steadiness at the top", "how far the reading moved while at the top (smaller is steadier; "
+                                            "reported, not judged)")]
+    rows = "".join(f"<dt>{html.escape(name)}</dt><dd>{html.escape(text)}.</dd>" for name, text in items)
+    return f"<h2>What the figures mean</h2><dl>{rows}</dl>" if rows else ""
 
 
 def _coverage(report: Report) -> str:
@@ -209,7 +245,7 @@ def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: lis
                  ) if reps else ""
     plot = plot_session(report, series, spec) if len(series) else ""
     pictures = "".join(
-        f"<figure><img alt='{html.escape(m.warning)}' src='data:image/jpeg;base64,"
+        f"<figure><img alt='{html.escape(m.message)}' src='data:image/jpeg;base64,"
         f"{base64.b64encode(m.jpeg).decode('ascii')}'><figcaption>{m.t:.1f} s: {html.escape(m.message)}"
         f"</figcaption></figure>" for m in moments)
     moments_html = (f"<h2>Worst-form moments</h2><div class='moments'>{pictures}</div>" if moments
@@ -225,9 +261,13 @@ def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: lis
 {rep_table}
 {_cue_table(report)}
 <h2>Over time: {html.escape(', '.join(m.replace('_', ' ') for m in series.plotted_metrics()))}</h2>
-<p class="sub">Green: in position and tracked. Yellow band: the target. Red dashes: where a form cue starts.
-Blue: reps (grey: partial).</p>
+<p class="sub">Blue line: the reading over time. Light green: in the exercise's position and tracked.
+Yellow (where the position is limited within the plot): the readings that count as in position (a hold) or as a
+rep's full range. Red dashes: the limits
+a form cue watches (the cue shows once the reading stays past its limit long enough). Blue columns: the reps
+(grey: partial), numbered at the top. Bottom row: when each form cue was shown.</p>
 {'<img class="plot" alt="metric over time" src="data:image/png;base64,' + plot + '">' if plot else '<p>No frames.</p>'}
+{_explained(report, series, spec)}
 {moments_html}
 {_progress(progress, spec.kind)}
 <h2>About this exercise</h2><p>{html.escape(spec.instructions)}</p>

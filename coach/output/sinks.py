@@ -7,11 +7,13 @@ import os
 import tempfile
 from collections.abc import Sequence
 from dataclasses import asdict
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from coach.analysis.report import Report
 from coach.errors import OutputError
 from coach.types import Event, RepFinished, RepRecounted
 
@@ -60,11 +62,18 @@ def write_json_atomic(path: str | Path, data: Any) -> None:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2)
             fh.write("\n")
+        os.chmod(tmp, 0o666 & ~_umask())          # as any file written here (mkstemp makes it private)
         os.replace(tmp, target)
     except OSError as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise OutputError(f"cannot write {target}: {exc}") from None
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 try:
@@ -93,6 +102,8 @@ class SessionLock:
             raise OutputError(f"cannot lock {self.path}: {exc}") from None
 
     def release(self) -> None:
+        """Unlock and remove the file: a routine that ended leaves no lock behind."""
+        self.path.unlink(missing_ok=True)
         self._fh.close()
 
 
@@ -134,18 +145,76 @@ class EventLog:
 
 
 class VideoSink:
-    """Writes annotated frames to an mp4 file."""
+    """Writes annotated frames to an MP4 file in H.264, which browsers and phones play.
+
+    PyAV's FFmpeg (with libx264) encodes it: OpenCV's own writer has only MPEG-4 Part 2 here. The
+    picture is cropped to even sides (H.264 in yuv420p needs them) and the index moved to the front
+    of the file, so a browser starts playing before it has the whole file.
+    """
 
     def __init__(self, path: str | Path, fps: float, size: tuple[int, int]) -> None:
-        import cv2  # only here: the event log and reports are written without OpenCV
+        import av  # only here: reports and logs are written without it
 
         self.path = Path(path)
-        self._writer = cv2.VideoWriter(str(self.path), cv2.VideoWriter.fourcc(*"mp4v"), fps, size)
-        if not self._writer.isOpened():
-            raise OutputError(f"cannot write video {self.path}")
+        self.size = (size[0] - size[0] % 2, size[1] - size[1] % 2)
+        try:
+            self._container = av.open(str(self.path), mode="w", options={"movflags": "+faststart"})
+            self._stream = self._container.add_stream("libx264", rate=Fraction(fps).limit_denominator(1001),
+                                                      options={"crf": "23", "preset": "veryfast"})
+        except (av.FFmpegError, OSError, ValueError) as exc:
+            raise OutputError(f"cannot write video {self.path}: {exc}") from None
+        self._stream.width, self._stream.height = self.size
+        self._stream.pix_fmt = "yuv420p"
+        self._frame_type = av.VideoFrame
 
     def write(self, image: np.ndarray) -> None:
-        self._writer.write(image)
+        width, height = self.size
+        frame = self._frame_type.from_ndarray(np.ascontiguousarray(image[:height, :width]), format="bgr24")
+        self._container.mux(self._stream.encode(frame))
 
     def close(self) -> None:
-        self._writer.release()
+        self._container.mux(self._stream.encode(None))     # what the encoder still holds
+        self._container.close()
+
+
+def highlight_spans(report: Report, margin_s: float = 1.0) -> list[tuple[float, float]]:
+    """The stretches a physiotherapist wants to see: each rep, hold and form cue, with ``margin_s``
+    before and after, overlapping ones merged (seconds, in order)."""
+    spans = [(r.start_s, r.end_s) for r in report.reps.items]
+    spans += [(h.start_s, h.end_s) for h in report.hold.items]
+    spans += [(w.start_s, w.end_s if w.end_s is not None else w.start_s) for w in report.warnings]
+    merged: list[tuple[float, float]] = []
+    for start, end in sorted((max(0.0, a - margin_s), b + margin_s) for a, b in spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def write_highlights(annotated: str | Path, out: str | Path, spans: Sequence[tuple[float, float]]) -> float:
+    """Copy the frames of ``annotated`` inside ``spans`` into ``out`` (H.264), each stamped with its
+    time in the full recording; returns the seconds written."""
+    import av
+    import cv2
+
+    with av.open(str(annotated)) as source:
+        stream = source.streams.video[0]
+        fps = float(stream.average_rate or 30)
+        sink = VideoSink(out, fps, (stream.width, stream.height))
+        written = 0
+        try:
+            for index, frame in enumerate(source.decode(stream)):
+                t = index / fps
+                if not any(a <= t <= b for a, b in spans):
+                    continue
+                image = frame.to_ndarray(format="bgr24")
+                scale = max(0.5, image.shape[0] / 720)
+                cv2.putText(image, f"{t:5.1f} s", (int(10 * scale), image.shape[0] - int(12 * scale)),
+                            cv2.FONT_HERSHEY_SIMPLEX, 0.7 * scale, (255, 255, 255), max(1, int(2 * scale)),
+                            cv2.LINE_AA)
+                sink.write(image)
+                written += 1
+        finally:
+            sink.close()
+    return written / fps

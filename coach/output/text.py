@@ -54,7 +54,7 @@ def summary_lines(report: Report) -> list[str]:
             longest[w.id] = w
     if counts:
         lines.append("form cues: " + "; ".join(f"{words[k]} ({_times(v)}{cue_basis(longest[k], ', longest ')})"
-                                               f" [{k}]" for k, v in counts.items()))
+                                               for k, v in counts.items()))
     elif report.judged:
         lines.append("form cues: none")
     if report.not_seen:
@@ -93,6 +93,9 @@ def _count_lines(report: Report) -> list[str]:
                 slowly = sum(1 for r in complete if r.lowered_slowly)
                 line += f"; lowered slowly: {slowly} of {counted(len(complete), 'rep')}"
             lines.append(line)
+    elif hold.total_s == 0 and report.warnings:
+        lines.append("hold: none (in the position at moments, never still there: a hold is staying still); "
+                     "the form cues are from those moments")
     else:
         line = (f"hold: {hold.in_form_s:.1f} s in good form of {hold.total_s:.1f} s in position, "
                 f"longest {hold.longest_s:.1f} s")

@@ -40,6 +40,7 @@ class Outputs:
     csv: str | Path | None = None
     history: Path | None = None
     mode: str = "video"
+    keep_earlier: bool = False      # a recording analysed again: keep its earlier session in the history too
 
 
 def write_outputs(session: Finished, to: Outputs) -> list[str]:
@@ -59,24 +60,35 @@ def write_outputs(session: Finished, to: Outputs) -> list[str]:
         warnings += problem
         write_html(to.html, session.report, session.series, session.spec, session.moments, days)
     if to.history:
-        warnings += record_history(to.history, [session.report], to.mode, str(to.json) if to.json else None)
+        warnings += record_history(to.history, [(session.report, to.json)], to.mode, to.keep_earlier)
     return warnings
 
 
-def record_history(path: Path, reports: list[Report], mode: str, report_path: str | None) -> list[str]:
-    """Add sessions to the history; returns the warning when it cannot be written."""
+def record_history(path: Path, sessions: list[tuple[Report, str | Path | None]], mode: str,
+                   keep_earlier: bool = False) -> list[str]:
+    """Add sessions (each a report and where it was written) to the history; returns what a person
+    should know: a session not kept and why, an earlier session of the same recording replaced, or
+    the history that could not be written."""
     from coach.output.history import History
 
+    notes = []
     try:
         history = History(path)
         try:
-            for report in reports:
-                history.add(report, mode, report_path=report_path)
+            for report, report_path in sessions:
+                added = history.add(report, mode, report_path=str(report_path) if report_path else None,
+                                    keep_earlier=keep_earlier)
+                name = report.video.name if report.video else report.exercise_name
+                if not added.stored:
+                    notes.append(f"{name}: not added to the history ({added.why_not})")
+                elif added.replaced:
+                    notes.append(f"{name} was analysed before as {report.exercise_name}: its earlier session in "
+                                 "the history is replaced by this one (--keep-both keeps both)")
         finally:
             history.close()
     except CoachError as exc:
-        return [f"session not added to the history: {exc}"]
-    return []
+        return notes + [f"session not added to the history: {exc}"]
+    return notes
 
 
 def _recent_days(path: Path | None, exercise: str, days: int = 7) -> tuple[list, list[str]]:

@@ -230,3 +230,47 @@ def metric_unit(spec: ExerciseSpec, name: str) -> str:
     return "torso lengths" if metric.kind in ("distance", "height", "spread") else "deg"
 
 
+
+
+def _part(point: str) -> str:
+    """A landmark name as a person says it: mid_hip -> hips, foot_index -> toes."""
+    if point.startswith("mid_"):
+        return point.removeprefix("mid_").replace("_", " ") + "s"
+    return {"foot_index": "toes", "nose": "head"}.get(point, point.replace("_", " "))
+
+
+_BASE = {
+    "joint_angle": "the angle at the {1} between the {0} and the {2}, in degrees (180 = straight)",
+    "bend": "how far the {1} {v1} off the straight line from the {0} to the {2}, in degrees (+ above the line, "
+            "- below it)",
+    "inclination": "how steeply the line from the {0} to the {1} rises, in degrees (0 = level with the floor, "
+                   "90 = straight up, negative = falling)",
+    "distance": "the distance from the {0} to the {1}, in torso lengths (shoulder to hip)",
+    "height": "how far the {2} {v2} above the line from the {0} to the {1}, in torso lengths (shoulder to hip)",
+    "spread": "how far apart the left and right shoulders and hips look in the picture, in torso lengths "
+              "(0 = seen exactly from the side)",
+}
+_AXES = {"horizontal": " along the floor", "vertical": " up and down"}
+_COMBINED = {"lowest": "the lower", "highest": "the higher", "lowest_seen": "the lower (of those in view)"}
+
+
+def describe_metric(spec: ExerciseSpec, name: str) -> str:
+    """A metric in plain words with its unit, from what it measures (its kind and points), for the
+    people who read the reports: "how far the hips are off the straight line from ..."."""
+    metric = spec.metrics.get(name)
+    if metric is None:
+        return name.replace("_", " ")
+    if metric.kind == "first_seen":
+        first = describe_metric(spec, metric.of[0]) if metric.of else ""
+        return first + ("; when those are out of the picture, the same measured on the parts in view"
+                        if len(metric.of) > 1 else "")
+    if metric.kind in _COMBINED:
+        first = describe_metric(spec, metric.of[0]) if metric.of else ""
+        return f"{_COMBINED[metric.kind]} of {len(metric.of)} readings of the kind: {first}"
+    parts = [_part(p) for p in metric.points] + [""] * 3
+    verbs = {f"v{i}": "are" if part.endswith("s") else "is" for i, part in enumerate(parts)}
+    text = _BASE.get(metric.kind, metric.kind.replace("_", " ")).format(*parts, **verbs)
+    if metric.kind == "distance":
+        text = text.replace("the distance", "the distance" + _AXES.get(metric.axis, ""), 1)
+    one_side = metric.points and not any(p.startswith(("mid_", "left_", "right_")) for p in metric.points)
+    return text + (" (on the side nearer the camera)" if one_side else "")

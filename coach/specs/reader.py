@@ -417,6 +417,25 @@ def article_title(file: str) -> str | None:
         return None
 
 
+def sources_in_words(text: str) -> str:
+    """A source as people read it: each article cited by its file name or number ("003", "000_46...txt")
+    named by its title instead."""
+    import re
+    import tomllib
+
+    path = Path(__file__).resolve().parent / "articles.toml"
+    try:
+        titles = tomllib.loads(path.read_text(encoding="utf-8"))["articles"]
+    except (OSError, KeyError, tomllib.TOMLDecodeError):
+        return text
+    by_number = {name[:3]: title for name, title in titles.items()}
+
+    def title(match: re.Match[str]) -> str:
+        found = by_number.get(match.group(1))
+        return f"\u201c{found}\u201d" if found else match.group(0)
+    return re.sub(r"\b(\d{3})(?:_[0-9a-f]+\.txt)?\b", title, text)
+
+
 def builtin_spec_paths() -> dict[str, Path]:
     """Exercise id -> spec file, for every spec shipped in ``exercise_specs/``."""
     if not SPEC_DIR.is_dir():
