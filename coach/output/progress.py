@@ -19,6 +19,7 @@ from typing import Any
 
 from coach.errors import OutputError
 from coach.output.history import DayRow, SessionRow
+from coach.output.text import counted
 
 #: What each figure of the history means, said once where people read them.
 EXPLAINED = {
@@ -101,8 +102,9 @@ def draw_exercise(top: Any, bottom: Any, rows: Sequence[SessionRow]) -> None:
                  label="seconds held in good form")
     targets = [_target(r) for r in rows]
     if any(t is not None for t in targets):
-        top.step(when, [t if t is not None else float("nan") for t in targets], where="mid", color="#555",
-                 ls="--", lw=1.0, label=f"target ({_target_words(rows[-1])})")
+        said = {_target_words(r) for r in rows}
+        top.step(when, [t if t is not None else float("nan") for t in targets], where="post", color="#555",
+                 ls="--", lw=1.0, label=f"target ({said.pop()})" if len(said) == 1 else "target (each session's)")
     unjudged = [(w, a) for w, a, j in zip(when, amounts, judged) if not j]
     if unjudged:
         top.scatter(*zip(*unjudged), marker="x", s=60, color="#c0392b", zorder=3, label="not judged")
@@ -185,7 +187,7 @@ td, th { border: 1px solid #ccc; padding: 4px 8px; } th { background: #f2f2f2; t
 
 
 def _session_cells(row: SessionRow, links: bool) -> str:
-    done = f"{row.reps} reps" if row.kind == "reps" else f"{row.holds} holds, {row.hold_s:.0f} s"
+    done = counted(row.reps, "rep") if row.kind == "reps" else f"{counted(row.holds, 'hold')}, {row.hold_s:.0f} s"
     notes = [row.judged_note or "not judged"] if not row.judged else []
     if row.interrupted:
         notes.append("interrupted")

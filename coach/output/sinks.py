@@ -209,9 +209,9 @@ def write_highlights(annotated: str | Path, out: str | Path, spans: Sequence[tup
                 if not any(a <= t <= b for a, b in spans):
                     continue
                 image = frame.to_ndarray(format="bgr24")
-                scale = max(0.5, image.shape[0] / 720)
-                cv2.putText(image, f"{t:5.1f} s", (int(10 * scale), image.shape[0] - int(12 * scale)),
-                            cv2.FONT_HERSHEY_SIMPLEX, 0.7 * scale, (255, 255, 255), max(1, int(2 * scale)),
+                scale = image.shape[0] / 360           # readable on a phone: 1/20 of the height
+                cv2.putText(image, f"{t:.1f} s", (int(8 * scale), image.shape[0] - int(8 * scale)),
+                            cv2.FONT_HERSHEY_SIMPLEX, 0.6 * scale, (255, 255, 255), max(1, round(1.5 * scale)),
                             cv2.LINE_AA)
                 sink.write(image)
                 written += 1
