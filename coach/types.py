@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any
 
 import numpy as np
@@ -187,12 +188,23 @@ class WarningEnded:
     id: str
 
 
+class SessionState(StrEnum):
+    """Whether the session can count and judge now (see :mod:`coach.analysis.session`); its value is
+    the word in event logs and reports."""
+
+    NO_PERSON = "no_person"               # nobody detected
+    WRONG_VIEW = "wrong_view"             # seen from the wrong side for a while
+    CANT_SEE = "cant_see"                 # landmarks the exercise needs are hidden
+    NOT_IN_POSITION = "not_in_position"   # visible, not in the exercise's position
+    ACTIVE = "active"                     # counting, timing and checking form
+
+
 @dataclass(frozen=True)
 class StateChanged:
     """The session's tracking state changed (see :mod:`coach.analysis.session`)."""
 
     t: float
-    state: str
+    state: SessionState
     message: str
 
 
@@ -205,7 +217,7 @@ class Snapshot:
     """What the session knows after one frame: everything the overlay draws."""
 
     t: float
-    state: str
+    state: SessionState
     message: str
     side: str | None
     metrics: Metrics | None

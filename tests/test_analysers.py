@@ -279,10 +279,7 @@ HOLD = (Condition("line", min=-10.0, max=10.0),)
 
 def step_hold(timer, metrics, t, in_form=True):
     """One frame of a hold, in the order the session calls them."""
-    timer.observe(metrics, t)
-    held = timer.in_target(metrics)
-    timer.learn_rest(metrics, t)
-    return timer.advance(held, metrics.side if metrics is not None else None, t, in_form)
+    return timer.update(timer.read(metrics, t), metrics.side if metrics is not None else None, t, in_form)
 
 
 def run_hold(values, timer=None, in_form=None):
@@ -509,5 +506,5 @@ def test_a_hold_needs_its_minimum_in_the_position(name, gap_state, seen_out, hol
     timer = HoldTimer((Condition("line", min=-10, max=10),), dropout_grace_s=0.5, min_hold_s=2.0)
     steps = [(True, False)] * 24 + [(gap_state, seen_out)] * 12 + [(True, False)] * 34 + [(False, False)] * 30
     for i, (state, out) in enumerate(steps):
-        timer.advance(state, "left", i / FPS, seen_out=out)
+        timer.update(state, "left", i / FPS, seen_out=out)
     assert (timer.count, round(timer.total_s, 1)) == (holds, total_s), name

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from coach.analysis.holds import HoldTimer
-from coach.analysis.reps import FirstReading, LearntRest, RepCounter
+from coach.analysis.rep_parts import FirstReading, LearntRest
+from coach.analysis.reps import RepCounter
 from coach.app.recovery import rebuild_report
 from coach.output.sinks import EventLog
 from coach.specs.model import Condition, RepSpec
@@ -160,10 +161,10 @@ def test_the_checks_change_nothing():
         rest.observe(2.0 + 0.1 * (i % 2), i / FPS)
         rest.note(2.0, i / FPS)
     first = FirstReading()
-    first.candidate = (0.0, 15.0)
+    first.propose((0.0, 15.0))
     counter, _ = run(ABSOLUTE, ramps((0, 0, 1), (0, 40, 1)), finish=False)
     def state():
-        return copy.deepcopy((vars(rest), vars(first), counter.rep, counter._armed, vars(counter.rest),
+        return copy.deepcopy((vars(rest), vars(first), counter.rep, counter.state, vars(counter.rest),
                               vars(counter.first), counter.items))
 
     before = state()
@@ -186,10 +187,7 @@ def hold_run(values, conditions=HOLD, sides=None, **kwargs):
     for i, v in enumerate(values):
         side = sides(i) if sides else "left"
         metrics = None if v is None else Metrics({"line": v}, side)
-        timer.observe(metrics, i / FPS)
-        held = timer.in_target(metrics)
-        timer.learn_rest(metrics, i / FPS)
-        events += timer.advance(held, side if metrics else None, i / FPS)
+        events += timer.update(timer.read(metrics, i / FPS), side if metrics else None, i / FPS)
     events += timer.close(len(values) / FPS)
     return timer
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from coach import geometry, landmarks
 from coach.analysis.view import across
 from coach.specs.model import DERIVED_KINDS, ExerciseSpec, MetricSpec
@@ -118,7 +120,7 @@ def _finite(value: float) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def _measure(metric: MetricSpec, pts: list, pose: Pose, side: str) -> float:
+def _measure(metric: MetricSpec, pts: list[np.ndarray], pose: Pose, side: str) -> float:
     if metric.kind == "spread":
         value = across(pose)
         return float("nan") if value is None else value

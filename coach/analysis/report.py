@@ -16,7 +16,7 @@ from typing import Any
 from coach.analysis.session import Session
 from coach.analysis.view import TURNED_NOTE
 from coach.specs.model import PER_SIDE_MODES, Targets, WarningSpec, metric_unit
-from coach.types import Event, RepItem, Snapshot, WarningEnded, WarningStarted
+from coach.types import Event, RepItem, SessionState, Snapshot, WarningEnded, WarningStarted
 
 REPORT_VERSION = 8   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
                      # 5: started_at, video.source and video.name for every source, warnings[].cue;
@@ -263,8 +263,8 @@ class ReportBuilder:
 
     def add(self, snapshot: Snapshot) -> None:
         if self.frames:
-            state = snapshot.state
-            if state == "active" and self.session.view.steadily_angled:
+            state: str = snapshot.state
+            if state is SessionState.ACTIVE and self.session.view.steadily_angled:
                 state = "angled"
             self._state_s[state] = self._state_s.get(state, 0.0) + max(0.0, snapshot.t - self.last_t)
         self.frames += 1

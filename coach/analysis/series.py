@@ -12,9 +12,9 @@ import math
 from array import array
 
 from coach.specs.model import ExerciseSpec
-from coach.types import Snapshot
+from coach.types import SessionState, Snapshot
 
-STATES = ("no_person", "wrong_view", "cant_see", "not_in_position", "active")
+STATES = tuple(SessionState)
 
 
 class Series:

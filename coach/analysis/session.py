@@ -30,14 +30,14 @@ from coach.analysis.side import SideChooser
 from coach.analysis.view import ADVICE, TiltEstimate, ViewCheck
 from coach.smoothing import LandmarkSmoother
 from coach.specs.model import PER_SIDE_MODES, Condition, ExerciseSpec
-from coach.types import Event, Metrics, Pose, Snapshot, StateChanged
+from coach.types import Event, Metrics, Pose, SessionState, Snapshot, StateChanged
 
 #: Settling readings kept for a hold's start (settle_s is at most a second or two: 60 at 30 fps).
 SETTLING_KEPT = 90
 
 MESSAGES = {
-    "no_person": "Nobody in view: step in front of the camera",
-    "not_in_position": "Get into the starting position",
+    SessionState.NO_PERSON: "Nobody in view: step in front of the camera",
+    SessionState.NOT_IN_POSITION: "Get into the starting position",
 }
 
 
@@ -77,7 +77,7 @@ class Session:
         >>> session = Session(find_spec("plank"))
         >>> snapshot = session.update(None, 0.0)
         >>> snapshot.state
-        'no_person'
+        <SessionState.NO_PERSON: 'no_person'>
     """
 
     def __init__(self, spec: ExerciseSpec) -> None:
@@ -98,8 +98,8 @@ class Session:
         self.form = FormChecker(spec.warnings)
         self.view = ViewCheck(spec.view)
         self.tilt = TiltEstimate()
-        self.state = "no_person"
-        self.message = MESSAGES["no_person"]
+        self.state = SessionState.NO_PERSON
+        self.message = MESSAGES[SessionState.NO_PERSON]
         self._last_seen_t: float | None = None
         self._settling: deque[tuple[float, Metrics]] = deque(maxlen=SETTLING_KEPT)   # see _held_since
 
@@ -110,23 +110,23 @@ class Session:
         metrics: Metrics | None = None
         hidden: set[int] = set()
         if pose is None:
-            state, message = "no_person", MESSAGES["no_person"]
+            state, message = SessionState.NO_PERSON, MESSAGES[SessionState.NO_PERSON]
         elif self.view.update(pose, t):
-            state, message = "wrong_view", ADVICE[self.spec.view]
+            state, message = SessionState.WRONG_VIEW, ADVICE[self.spec.view]
         else:
             self.tilt.update(pose, t)
             metrics, hidden = self._metrics_for(pose, t)
             missing = [k for k in self.spec.key_metrics if metrics.get(k) is None and not self._stood_in(k, metrics)]
             if missing:
                 parts = sorted({landmarks.part_label(i) for i in hidden}) or ["body"]
-                state = "cant_see"
+                state = SessionState.CANT_SEE
                 message = f"Can't see your {' and '.join(parts)}: check the camera"
                 metrics = None
             elif self.gate.update(metrics, t):
-                state, message = "active", ""
+                state, message = SessionState.ACTIVE, ""
             else:
-                state, message = "not_in_position", MESSAGES["not_in_position"]
-        if state in ("no_person", "cant_see"):
+                state, message = SessionState.NOT_IN_POSITION, MESSAGES[SessionState.NOT_IN_POSITION]
+        if state in (SessionState.NO_PERSON, SessionState.CANT_SEE):
             # Gone for long: the person must settle into position again.
             if self._last_seen_t is not None and t - self._last_seen_t > self.spec.timing.lost_reset_s:
                 self.gate.reset()
@@ -139,9 +139,9 @@ class Session:
                 self.reps.settling(None, t)
         else:
             self._last_seen_t = t
-            if state != "active":
+            if state != SessionState.ACTIVE:
                 events += self._pause(t, "left the position")
-                settling = state == "not_in_position" and bool(self.gate.raw)
+                settling = state == SessionState.NOT_IN_POSITION and bool(self.gate.raw)
                 self._note_settling(metrics if settling else None, t)
                 if self.reps is not None:
                     self.reps.settling(metrics if settling else None, t)
@@ -214,12 +214,12 @@ class Session:
         in_rep = self.reps is None or self.reps.up
         if self.reps is not None and not self.spec.hold:
             in_rep = self.reps.at_full(metrics.get(self.reps.spec.metric) if metrics is not None else None)
-        in_target = self._judge_hold(metrics, t) if in_rep else False
+        in_target = self.hold.read(metrics, t) if in_rep else False
         phases = set()
         # Seen at an angle (a side exercise 30-45 deg off the side), a body's line reads several
         # degrees off (a straight real plank +20 against +12 from the side): form is not judged.
         if metrics is not None and not self.view.steadily_angled:
-            phases.add("active")
+            phases.add("active")      # the form phase (specs' "during"), not the state
             if in_target:
                 phases.add("hold")
             if self.reps is not None and self.reps.at_top(metrics.get(self.reps.spec.metric)):
@@ -234,16 +234,9 @@ class Session:
             # The first frame counting: a hold already held while the position settled began then.
             since = self._held_since(t) if in_target and self.spec.kind == "hold" else None
             self._settling.clear()
-        events += self.hold.advance(in_target, metrics.side if metrics is not None else None, t, in_form=not active,
+        events += self.hold.update(in_target, metrics.side if metrics is not None else None, t, in_form=not active,
                                     seen_out=out_of_position, since=since)
         return events
-
-    def _judge_hold(self, metrics: Metrics | None, t: float) -> bool | None:
-        """Is the target position held now? What this frame teaches the timer counts from the next one."""
-        self.hold.observe(metrics, t)
-        held = self.hold.in_target(metrics)
-        self.hold.learn_rest(metrics, t)
-        return held
 
     def _pause(self, t: float, reason: str, ending: bool = False) -> list[Event]:
         events: list[Event] = []

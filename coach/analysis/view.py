@@ -123,7 +123,7 @@ def _upright(pose: Pose) -> bool:
     i = landmarks.INDEX
     shoulder = (pose.xy[i["left_shoulder"]] + pose.xy[i["right_shoulder"]]) / 2
     hip = (pose.xy[i["left_hip"]] + pose.xy[i["right_hip"]]) / 2
-    return (hip[1] - shoulder[1]) > 0.7 * math.dist(shoulder, hip)
+    return bool((hip[1] - shoulder[1]) > 0.7 * math.dist(shoulder, hip))
 
 
 class ViewCheck:

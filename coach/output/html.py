@@ -25,6 +25,7 @@ from coach.errors import OutputError
 from coach.output.moments import Moment
 from coach.output.text import cue_basis, end_screen_lines, summary_lines
 from coach.specs.model import ExerciseSpec, describe_metric, metric_unit
+from coach.types import SessionState
 
 CSS = """
 body { font-family: system-ui, sans-serif; margin: 2em auto; max-width: 1000px; color: #222; }
@@ -77,7 +78,7 @@ def _plot_metric(ax: Any, report: Report, series: Series, spec: ExerciseSpec, me
     t = list(series.t)
     values = list(series.values[metric])
     ax.plot(t, values, color="#1f5fa8", lw=1.4, label=metric.replace("_", " "))
-    active = STATES.index("active")
+    active = STATES.index(SessionState.ACTIVE)
     start = None
     for i, s in enumerate(list(series.state) + [-1]):
         if s == active and start is None:

@@ -26,7 +26,7 @@ import numpy as np
 
 from coach import landmarks
 from coach.specs.model import ExerciseSpec, metric_unit
-from coach.types import Pose, Snapshot
+from coach.types import Pose, SessionState, Snapshot
 
 GREEN = (80, 200, 80)
 #: Words in green on the dark bands: light enough to stand out as much as white does from 2-3 m.
@@ -53,8 +53,8 @@ DETAIL_H = 0.028
 MARGIN = 0.03
 
 #: What the state word says for each state of the session (see coach.analysis.session).
-STATE_WORDS = {"no_person": "STEP INTO VIEW", "wrong_view": "TURN", "cant_see": "MOVE INTO VIEW",
-               "not_in_position": "GET INTO POSITION"}
+STATE_WORDS = {SessionState.NO_PERSON: "STEP INTO VIEW", SessionState.WRONG_VIEW: "TURN",
+               SessionState.CANT_SEE: "MOVE INTO VIEW", SessionState.NOT_IN_POSITION: "GET INTO POSITION"}
 
 
 @dataclass(frozen=True)
@@ -299,7 +299,7 @@ class OverlayRenderer:
         s = snapshot
         cue = self._cue(s)
         if s.pose is not None:
-            color = GREEN if s.state == "active" else GREY
+            color = GREEN if s.state is SessionState.ACTIVE else GREY
             side = s.metrics.side if s.metrics is not None else "left"
             highlight = _segments(self.spec, s.warnings[0][0], side) if s.warnings else []
             pts = draw_skeleton(canvas.image, s.pose, zoom, self.mirror, color, self.visibility_min, highlight, pad)
@@ -315,7 +315,7 @@ class OverlayRenderer:
             bottom_banner(canvas, "cue", cue, CUE_BAND)
         elif banner:
             bottom_banner(canvas, "advice", banner, ADVICE_BAND)
-        elif s.state != "active" and s.message:
+        elif s.state is not SessionState.ACTIVE and s.message:
             bottom_banner(canvas, "advice", s.message, ADVICE_BAND)
         self.last_boxes = canvas.boxes
         return canvas.image
@@ -330,7 +330,7 @@ class OverlayRenderer:
     def _state_line(self, canvas: Canvas, s: Snapshot) -> int:
         """The state word (top left) and the exercise's name (top right); returns the y below them."""
         m = canvas.margin
-        if s.state == "active":
+        if s.state is SessionState.ACTIVE:
             word, color = ("HOLD", LIGHT_GREEN) if self.spec.kind == "hold" or s.current_hold_s > 0 \
                 else ("GO", LIGHT_GREEN)
             asked = self.spec.targets.hold_s

@@ -16,7 +16,7 @@ import sys
 import threading
 from collections.abc import Callable
 
-from coach.types import HoldSegment, RepFinished, RepRecounted, Snapshot, StateChanged, WarningStarted
+from coach.types import HoldSegment, RepFinished, RepRecounted, SessionState, Snapshot, StateChanged, WarningStarted
 
 
 def speech_engine() -> str | None:
@@ -90,7 +90,7 @@ class Voice:
                 self._last_form_t = snapshot.t
                 self.say(event.cue or event.message.split(":")[0])
                 return
-            if isinstance(event, StateChanged) and event.state == "wrong_view":
+            if isinstance(event, StateChanged) and event.state is SessionState.WRONG_VIEW:
                 self.say("Please turn")
                 return
 

@@ -61,7 +61,7 @@ class FieldReader:
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{self.path.name}: {where}: {message}")
 
-    def table(self, data: Any, where: str, allowed: Set[str], required: Set[str] = frozenset()) -> dict:
+    def table(self, data: Any, where: str, allowed: Set[str], required: Set[str] = frozenset()) -> dict[str, Any]:
         if not isinstance(data, dict):
             self.error(where, f"expected a table, found {type(data).__name__}")
             return {}
@@ -73,7 +73,7 @@ class FieldReader:
             self.error(f"{where}.{key}" if where else key, "missing required field")
         return data
 
-    def string(self, data: dict, key: str, where: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
+    def string(self, data: dict[str, Any], key: str, where: str, default: str | None = None, choices: tuple[str, ...] = ()) -> str:
         value = data.get(key, default)
         name = f"{where}.{key}" if where else key
         if value is None:
@@ -85,7 +85,7 @@ class FieldReader:
             self.error(name, f"expected one of {', '.join(choices)}, found '{value}'")
         return value
 
-    def number(self, data: dict, key: str, where: str, default: float | None = None,
+    def number(self, data: dict[str, Any], key: str, where: str, default: float | None = None,
                positive: bool = False) -> float | None:
         value = data.get(key, default)
         name = f"{where}.{key}" if where else key
@@ -102,7 +102,7 @@ class FieldReader:
             return None
         return float(value)
 
-    def strings(self, data: dict, key: str, where: str) -> tuple[str, ...]:
+    def strings(self, data: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
         value = data.get(key, [])
         name = f"{where}.{key}" if where else key
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -274,7 +274,7 @@ def _read_warning(r: FieldReader, i: int, data: Any, metrics: dict[str, MetricSp
                        show_after_s=show or WarningSpec.show_after_s, clear_after_s=clear or WarningSpec.clear_after_s)
 
 
-def read_toml(path: Path, what: str) -> dict:
+def read_toml(path: Path, what: str) -> dict[str, Any]:
     """Parse a TOML file (a spec, a routine); a missing, unreadable or broken one is a :class:`SpecError`."""
     try:
         text = path.read_text(encoding="utf-8")
@@ -294,7 +294,7 @@ def load_spec(path: str | Path) -> ExerciseSpec:
     return parse_spec(read_toml(path, "spec"), path)
 
 
-def parse_spec(raw: dict, path: Path) -> ExerciseSpec:
+def parse_spec(raw: dict[str, Any], path: Path) -> ExerciseSpec:
     """Validate an already parsed spec table (``path`` names it in errors)."""
     r = FieldReader(path)
     r.table(raw, "", SPEC_KEYS[""], {"id", "name", "kind", "view", "metrics", "instructions", "camera"})
@@ -397,7 +397,7 @@ def _read_targets(r: FieldReader, data: Any, kind: str) -> Targets:
                    hold_s=hold_s, per_side=per_side, lower_s=lower_s)
 
 
-def read_count(r: FieldReader, data: dict, key: str, where: str) -> int | None:
+def read_count(r: FieldReader, data: dict[str, Any], key: str, where: str) -> int | None:
     """A number of reps or holds: a whole number of at least 1."""
     value = data.get(key)
     if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 1):
@@ -412,7 +412,8 @@ def article_title(file: str) -> str | None:
 
     path = Path(__file__).resolve().parent / "articles.toml"
     try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))["articles"].get(file)
+        title = tomllib.loads(path.read_text(encoding="utf-8"))["articles"].get(file)
+        return str(title) if title is not None else None
     except (OSError, KeyError, tomllib.TOMLDecodeError):
         return None
 
