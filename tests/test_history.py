@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 import time
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
@@ -101,8 +102,8 @@ def test_a_version_1_history_gains_the_judged_columns_and_keeps_its_rows(tmp_pat
     db.commit()
     db.close()
     history = History(path)
-    unjudged = report(reps=(), warnings=())
-    unjudged.judged, unjudged.judged_note = False, "Nothing was judged: you were seen from the wrong side."
+    unjudged = replace(report(reps=(), warnings=()), judged=False,
+                       judged_note="Nothing was judged: you were seen from the wrong side.")
     history.add(unjudged, "live", started_at=datetime(2026, 11, 1, 18, 0))
     day = history.days()[0]
     assert (day.sessions, day.reps, day.not_judged) == (2, 3, 1)
@@ -154,3 +155,16 @@ def test_a_file_dated_without_a_time_of_day_is_a_recording_of_that_day(tmp_path)
     os.utime(clip, (evening, evening))
     timed = recorded_at(clip, 30.0)
     assert timed.at.startswith("2026-11-01T18:30:00") and timed.known_from == "file time"
+
+
+def test_a_report_is_frozen_once_built_and_its_json_names_every_field():
+    """Changes make a new report (``dataclasses.replace``); the JSON order lists every field once."""
+    import dataclasses
+
+    from coach.analysis import report as module
+
+    built = report()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.message = "changed"
+    names = [f.name for f in dataclasses.fields(module.Report)]
+    assert sorted(module._JSON_ORDER) == sorted(names)

@@ -130,21 +130,37 @@ class Latency:
     max: float
 
 
-@dataclass
-class Report:
-    """Everything a session found; the fields after ``not_seen`` are set only where they apply."""
+@dataclass(frozen=True, kw_only=True)
+class SessionContext:
+    """Where and how a session was watched, declared once for every report that carries it: what
+    was watched, when, by which pose model, and (live) the set-up, how it ended, the loop's pace."""
+
+    video: Video | None = None
+    started_at: StartedAt | None = None
+    pose_backend: str | None = None
+    people_seen: int | None = None        # the most people the pose model saw in one frame
+    interrupted: bool = False
+    setup: Setup | None = None            # live only
+    ended_by: str | None = None           # live only: quit, end of video, time limit, ...
+    live_fps: float | None = None
+    frames_dropped: int | None = None
+    latency_ms: Latency | None = None
+
+    def context(self) -> dict[str, Any]:
+        """The context fields by name (to put them into another report with ``dataclasses.replace``)."""
+        return {f.name: getattr(self, f.name) for f in fields(SessionContext)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class Report(SessionContext):
+    """Everything a session found, frozen once built; the fields after ``not_seen`` are set only where they apply."""
 
     exercise: str
     exercise_name: str
     kind: str
     targets: Targets
-    video: Video | None = None
-    started_at: StartedAt | None = None
-    pose_backend: str | None = None
-    people_seen: int | None = None        # the most people the pose model saw in one frame
     pose_coverage: float | None = 0.0     # share of frames with a person; None when rebuilt from events
     camera_tilt_deg: float | None = None
-    interrupted: bool = False
     reps: Reps = field(default_factory=Reps)
     hold: Hold = field(default_factory=Hold)
     warnings: list[FormWarning] = field(default_factory=list)
@@ -154,11 +170,6 @@ class Report:
     sides_note: str | None = None
     view_note: str | None = None          # filmed at an angle the coach is not measured reliable at
     message: str | None = None
-    setup: Setup | None = None            # live only
-    ended_by: str | None = None           # live only: quit, end of video, time limit, ...
-    live_fps: float | None = None
-    frames_dropped: int | None = None
-    latency_ms: Latency | None = None
     recovered: bool = False               # rebuilt from the event log of a session cut off
     # Whether form and counts were judged at all: in position, from the view the exercise needs, for
     # at least JUDGED_MIN_S. Not judged, ``judged_note`` says why; judged, it says for how long it was not.
@@ -169,11 +180,11 @@ class Report:
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: every field under its own name, optional ones only when set."""
         out: dict[str, Any] = {"report_version": REPORT_VERSION}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in _OPTIONAL and value in (None, False):
+        for name in _JSON_ORDER:
+            value = getattr(self, name)
+            if name in _OPTIONAL and value in (None, False):
                 continue
-            out[f.name] = _plain(value)
+            out[name] = _plain(value)
         return out
 
     @classmethod
@@ -209,6 +220,11 @@ class Report:
             judged_s=data.get("judged_s"),
         )
 
+#: The report's fields in the order the JSON has always had them (the context's among the rest).
+_JSON_ORDER = ("exercise", "exercise_name", "kind", "targets", "video", "started_at", "pose_backend", "people_seen",
+               "pose_coverage", "camera_tilt_deg", "interrupted", "reps", "hold", "warnings", "not_seen", "sides_note",
+               "view_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered",
+               "judged", "judged_note", "judged_s")
 _OPTIONAL = {"sides_note", "view_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered",
              "judged_note", "judged_s"}
 
@@ -393,30 +409,20 @@ class RoutineEntry:
         return self.report is None
 
 
-@dataclass
-class RoutineReport:
+@dataclass(frozen=True, kw_only=True)
+class RoutineReport(SessionContext):
     """A routine's report: one entry per exercise, and the live session's context at the top."""
 
     routine: str
     routine_name: str
     exercises: list[RoutineEntry]
-    video: Video | None = None
-    started_at: StartedAt | None = None
-    pose_backend: str | None = None
-    people_seen: int | None = None
-    interrupted: bool = False
-    setup: Setup | None = None
-    ended_by: str | None = None
-    live_fps: float | None = None
-    frames_dropped: int | None = None
-    latency_ms: Latency | None = None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
             "routine": self.routine, "routine_name": self.routine_name,
             "exercises": [{"exercise": e.exercise, "exercise_name": e.exercise_name, "skipped": e.skipped,
                            "report": e.report.to_dict() if e.report else None} for e in self.exercises]}
-        for f in fields(self)[3:]:
+        for f in fields(SessionContext):
             value = getattr(self, f.name)
             if value is not None:
                 out[f.name] = _plain(value)

@@ -7,6 +7,7 @@ import os
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import datetime, time, timedelta
 from functools import partial
 from pathlib import Path
@@ -79,8 +80,8 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
                             people_seen=estimator.most_people, started_at=recorded_at(path, info.duration_s))
     if interrupted:
         read = f"{frames / info.fps:.1f} s of the video's {info.duration_s:.1f} s" if frames else "no frame"
-        report.message = (f"Interrupted after {read}: the counts, holds and cues cover only that."
-                          + (f" {report.message}" if report.message else ""))
+        report = replace(report, message=f"Interrupted after {read}: the counts, holds and cues cover only that."
+                         + (f" {report.message}" if report.message else ""))
     if highlights and annotated:
         write_highlights(annotated, highlights, highlight_spans(report))
     return Finished(report, recorder.series, spec, moments.best() if moments else [])

@@ -20,7 +20,7 @@ import webbrowser
 from array import array
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 
 from coach.analysis.recorder import Recorder
-from coach.analysis.report import Latency, Report, RoutineReport, Setup, StartedAt, Video
+from coach.analysis.report import Latency, Report, RoutineReport, SessionContext, StartedAt, Video
 from coach.app.setup_check import SetupCheck, SetupView
 from coach.errors import CameraError, CoachError
 from coach.io.pose import PoseEstimator
@@ -94,7 +94,7 @@ class LiveProgram(Protocol):
 
     def back(self, t: float) -> None: ...
 
-    def close(self, context: LiveContext | None = None) -> Report | RoutineReport:
+    def close(self, context: SessionContext | None = None) -> Report | RoutineReport:
         """End and return the report, with the session's ``context`` (if given) in it."""
 
     def exercises(self) -> dict[int, Finished]:
@@ -102,29 +102,6 @@ class LiveProgram(Protocol):
 
     def ending(self) -> tuple[str, list[str]]:
         """After ``close``: the end screen's title and its few lines."""
-
-
-@dataclass
-class LiveContext:
-    """What the live loop knows of a session, for its report."""
-
-    video: Video
-    started_at: StartedAt
-    pose_backend: str
-    people_seen: int
-    setup: Setup | None
-    ended_by: str
-    live_fps: float
-    frames_dropped: int
-    latency_ms: Latency | None
-
-    def apply(self, report: Report | RoutineReport) -> None:
-        """Put the session's context into the report a program built."""
-        report.video, report.started_at, report.setup = self.video, self.started_at, self.setup
-        report.pose_backend, report.people_seen = self.pose_backend, self.people_seen
-        report.interrupted = self.ended_by not in NORMAL_ENDS
-        report.ended_by, report.live_fps = self.ended_by, self.live_fps
-        report.frames_dropped, report.latency_ms = self.frames_dropped, self.latency_ms
 
 
 @dataclass
@@ -163,13 +140,13 @@ class SingleExercise:
     def back(self, t: float) -> None:
         self.recorder.restart()
 
-    def close(self, context: LiveContext | None = None) -> Report:
+    def close(self, context: SessionContext | None = None) -> Report:
         report = self.recorder.close()
         if context is not None:
-            context.apply(report)
+            report = replace(report, **context.context())
         if context is not None and context.setup is not None and not context.setup.completed:
             why = "; ".join(context.setup.advice) or "the session ended during the countdown"
-            report.message = f"Set-up not completed: {why}"
+            report = replace(report, message=f"Set-up not completed: {why}")
         self.report = report
         return report
 
@@ -340,8 +317,8 @@ class _Session:
             ms = sorted(1000.0 * v for v in self.latencies)
             latency = Latency(p50=round(ms[len(ms) // 2], 1), p95=round(ms[int(0.95 * (len(ms) - 1))], 1),
                               max=round(ms[-1], 1))
-        context = LiveContext(
-            video=Video(source=str(camera), name=name, frames=self.frames, duration_s=round(self.t, 3),
+        context = SessionContext(
+            interrupted=ended_by not in NORMAL_ENDS, video=Video(source=str(camera), name=name, frames=self.frames, duration_s=round(self.t, 3),
                         width=self.size[0] if self.size else None, height=self.size[1] if self.size else None),
             started_at=StartedAt(self.started_at, "clock"), pose_backend=self.estimator.name,
             people_seen=self.estimator.most_people, setup=self.setup.result(self.t) if self.setup else None,

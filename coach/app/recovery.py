@@ -22,7 +22,7 @@ import hashlib
 import json
 import time
 from collections.abc import Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from pathlib import Path
 from typing import Any
 
@@ -166,8 +166,8 @@ def rebuild_report(log: Path, header: dict[str, Any]) -> Report:
         "warnings": warnings,
         "not_seen": {},
     })
-    report.reps.items = judge_tempo(report.reps.items, spec.targets)     # as the report builder does
-    return report
+    # Each rep judged by the pace the spec asks, as the report builder does.
+    return replace(report, reps=replace(report.reps, items=judge_tempo(report.reps.items, spec.targets)))
 
 
 def recover_sessions(sessions: Path) -> list[tuple[Path, Report]]:

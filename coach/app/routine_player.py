@@ -8,10 +8,10 @@ so the live loop and the tests drive it the same way.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from coach.analysis.recorder import Recorder
-from coach.analysis.report import Report, RoutineEntry, RoutineReport
+from coach.analysis.report import Report, RoutineEntry, RoutineReport, SessionContext
 from coach.analysis.series import Series
 from coach.analysis.session import Session
 from coach.output.sinks import SESSION_LOCK, EventLog, SessionLock
@@ -20,9 +20,6 @@ from coach.output.write import Finished
 from coach.specs.model import ExerciseSpec
 from coach.specs.routine import Routine, describe_target
 from coach.types import Pose, Snapshot
-
-if TYPE_CHECKING:
-    from coach.app.live import LiveContext
 
 
 def target_met(session: Session) -> bool:
@@ -162,9 +159,9 @@ class RoutinePlayer:
         nxt = self.routine.items[self.index + 1].spec
         return f"REST {max(0.0, self.rest_until - t):.0f} s", f"Next: {nxt.name}, {describe_target(nxt)}"
 
-    def close(self, context: LiveContext | None = None) -> RoutineReport:
+    def close(self, context: SessionContext | None = None) -> RoutineReport:
         """The routine's report: one entry per exercise (None for one skipped); ``context``
-        (``coach.app.live.LiveContext``: video, backend, set-up, how it ended) goes at the top."""
+        (``coach.analysis.report.SessionContext``: video, backend, set-up, how it ended) goes at the top."""
         if self.phase == "exercise" and self.index not in self.reports:
             self.reports[self.index] = self.recorder.close()
             self.series[self.index] = self.recorder.series
@@ -172,10 +169,8 @@ class RoutinePlayer:
             self._lock.release()
         entries = [RoutineEntry(item.spec.id, item.spec.name, self.reports.get(i))
                    for i, item in enumerate(self.routine.items)]
-        report = RoutineReport(self.routine.id, self.routine.name, entries)
-        if context is not None:
-            context.apply(report)
-        return report
+        return RoutineReport(routine=self.routine.id, routine_name=self.routine.name, exercises=entries,
+                             **(context.context() if context is not None else {}))
 
     def exercises(self) -> dict[int, Finished]:
         return {i: Finished(report, self.series[i], self.routine.items[i].spec) for i, report in self.reports.items()}
