@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coach.app.batch import analyze_video
-from coach.app.parallel import ParallelPoses, plan_chunks, take_own_core, worth_it
+from coach.io.parallel import ParallelPoses, plan_chunks, take_own_core, worth_it
 from coach.io.pose import create_estimator
 from coach.io.sources import VideoFile
 from coach.specs.reader import find_spec

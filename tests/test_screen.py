@@ -13,11 +13,12 @@ import numpy as np
 import pytest
 
 from coach.analysis.recorder import Recorder
-from coach.app.live import DISPLAY_HEIGHT, LiveScreen, SingleExercise, paused_view
+from coach.app.live import SingleExercise
 from coach.lab.synth.cli import TIMELINES
 from coach.lab.synth.exact import exact_poses
 from coach.lab.synth.timeline import load_timeline
 from coach.output.overlay import COUNT_H, Canvas, OverlayRenderer, TextBox, bottom_banner, message_view, summary_view
+from coach.output.screen import DISPLAY_HEIGHT, LiveScreen, paused_view
 from coach.specs.reader import find_spec
 from coach.types import Pose, Snapshot
 
@@ -125,7 +126,8 @@ def test_a_portrait_camera_is_padded_so_the_screen_fits(plank_sagging):
     screen = LiveScreen(mirror=True)
     program = SingleExercise(spec)
     portrait = _fitted(plank_sagging, 480, 854)
-    out = screen.draw(np.zeros((854, 480, 3), np.uint8), program, portrait.pose, portrait, None, 5.0, 0.0, 30.0)
+    out = screen.draw(np.zeros((854, 480, 3), np.uint8), program.spec, list(program.notice(5.0)), program.between(5.0),
+                      portrait.pose, portrait, None, 5.0, 0.0, 30.0)
     assert out.shape[0] == DISPLAY_HEIGHT and out.shape[1] >= 4 / 3 * DISPLAY_HEIGHT - 2
     boxes = screen.renderers["plank"].last_boxes
     assert all(_inside(b, out.shape[1], out.shape[0]) for b in boxes)

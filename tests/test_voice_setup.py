@@ -11,10 +11,11 @@ from coach.analysis.recorder import run_poses
 from coach.analysis.report import Setup
 from coach.analysis.session import Session
 from coach.analysis.view import TURNED_NOTE, camera_tilt_deg
-from coach.app.setup_check import SetupCheck, SetupView, problems
+from coach.app.setup_check import SetupCheck, problems
 from coach.lab.synth.cli import TIMELINES
 from coach.lab.synth.exact import exact_poses
 from coach.lab.synth.timeline import load_timeline
+from coach.output.screen import SetupView
 from coach.output.text import summary_lines
 from coach.output.voice import Voice
 from coach.specs.reader import find_spec

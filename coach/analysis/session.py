@@ -250,6 +250,29 @@ class Session:
         """Close what is open at the end of the video or session (a rep at its top counts)."""
         return self._pause(t, "session ended", ending=True)
 
+    def target_met(self) -> bool:
+        """Whether the exercise's target is reached: reps (per side), or holds in good form.
+
+        A hold counts toward the target once its seconds in good form reach the
+        target hold. An exercise without a target never ends by itself.
+        """
+        spec = self.spec
+        targets = spec.targets
+        sides = ("left", "right") if targets.per_side else (None,)
+        if spec.kind == "reps":
+            if not targets.reps or self.reps is None:
+                return False
+            by_side = self.reps.count_by_side()
+            return all((by_side[s] if s else self.reps.count) >= targets.reps for s in sides)
+        if not targets.hold_s:
+            return False
+        needed = targets.holds or 1
+        hold = self.hold
+        good = [seg.side for seg in hold.segments if seg.in_form_s >= targets.hold_s]
+        if hold.current_in_form_s >= targets.hold_s:       # the hold in progress has made it
+            good.append(hold.current_side)
+        return all(sum(1 for side in good if s is None or side == s) >= needed for s in sides)
+
     def _turn_side(self) -> str:
         """The side whose turn it is (in_turn specs): the rep or hold in progress, else the next."""
         if self.reps is not None:

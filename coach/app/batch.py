@@ -14,7 +14,6 @@ from pathlib import Path
 
 from coach.analysis.recorder import Recorder
 from coach.analysis.report import StartedAt, Video
-from coach.app.parallel import ParallelPoses
 from coach.io.pose import PoseEstimator
 from coach.io.replay import Trace
 from coach.io.sources import VideoFile
@@ -23,7 +22,6 @@ from coach.output.overlay import OverlayRenderer
 from coach.output.sinks import EventLog, VideoSink, highlight_spans, write_highlights
 from coach.output.write import Finished
 from coach.specs.model import ExerciseSpec
-from coach.types import Frame, Pose
 
 Progress = Callable[[int, int], None]
 
@@ -56,7 +54,7 @@ def analyze_video(path: str | Path, spec: ExerciseSpec, estimator: PoseEstimator
         interrupted = False
         frames = 0
         try:
-            for frame, t, pose in _frames_and_poses(source, estimator, pictures=renderer is not None):
+            for frame, t, pose in estimator.poses_of(source, pictures=renderer is not None):
                 if max_frames is not None and frames >= max_frames:
                     break
                 snapshot = recorder.step(pose, t)
@@ -96,19 +94,6 @@ def _scratch_video(beside: str | Path) -> Iterator[Path]:
         yield Path(name)
     finally:
         Path(name).unlink(missing_ok=True)
-
-
-def _frames_and_poses(source: VideoFile, estimator: PoseEstimator,
-                      pictures: bool) -> Iterator[tuple[Frame | None, float, Pose | None]]:
-    """Each frame (None when nothing needs its picture), its time and its landmarks. Landmarks read
-    ahead by worker processes need no picture here: decoding the video a second time only for the
-    times took a core's 5 % from the workers."""
-    if isinstance(estimator, ParallelPoses) and not pictures:
-        for index, pose in enumerate(estimator.poses()):
-            yield None, index / source.info.fps, pose
-        return
-    for frame in source.frames():
-        yield frame, frame.t, estimator.detect(frame.image, frame.t)
 
 
 def recorded_at(path: str | Path, duration_s: float) -> StartedAt:

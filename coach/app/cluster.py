@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from coach.app.many import Outcome, analyze_one
+from coach.app.one_video import Outcome, analyze_one
 from coach.errors import CoachError
 
 

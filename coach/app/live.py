@@ -31,13 +31,13 @@ import numpy as np
 
 from coach.analysis.recorder import Recorder
 from coach.analysis.report import Latency, Report, RoutineReport, SessionContext, StartedAt, Video
-from coach.app.setup_check import SetupCheck, SetupView
+from coach.app.setup_check import SetupCheck
 from coach.errors import CameraError, CoachError
 from coach.io.pose import PoseEstimator
 from coach.io.sources import Camera
 from coach.output.moments import WorstMoments
-from coach.output.overlay import Canvas, OverlayRenderer, centre_banner, message_view, summary_view
-from coach.output.safety import SAFETY_SHORT, SHOW_FOR_S
+from coach.output.overlay import OverlayRenderer, summary_view
+from coach.output.screen import LiveScreen, SetupView, paused_view
 from coach.output.sinks import EventLog
 from coach.output.text import end_screen_lines
 from coach.output.voice import Voice
@@ -46,17 +46,11 @@ from coach.specs.model import ExerciseSpec
 from coach.types import Frame, Pose, Snapshot
 
 WINDOW = "coach"
-#: The height the camera picture is drawn at: the window (or full screen) scales it, and every
-#: size on the screen is a share of the height, so only sharpness depends on this.
-DISPLAY_HEIGHT = 720
-#: The screen is never narrower than 4:3: a portrait camera picture is padded so the text fits.
-MIN_ASPECT = 4 / 3
 RESET_SHOWN_S = 1.5
 START_ADVICE_SHOWN_S = 6.0
 #: The end screen stays until a key is pressed; this long at most, when nobody is there to.
 END_SCREEN_S = 600.0
 
-SLOW_NOTICE = "This computer is too slow for the camera: quick moves may be missed"
 #: Pictures read a second, over the last SLOW_WINDOW_S, below which SLOW_NOTICE shows. Skipping some of a
 #: 30 fps camera's frames costs nothing (counts and holds stay exact at 5-15 fps on the real clips,
 #: benchmarks/real_robustness.py); only a rate this low is worth telling the person about.
@@ -159,58 +153,6 @@ class SingleExercise:
 
 
 @dataclass
-class LiveScreen:
-    """What the window shows, frame by frame; keeps the on-screen state the keys change."""
-
-    mirror: bool
-    details: bool = False
-    renderers: dict[str, OverlayRenderer] = field(default_factory=dict)
-    reset_until: float = -1.0
-    advice_until: float = -1.0
-    advice: str = ""
-    said_count: int | None = None
-    slow: bool = False            # the camera sends faster than the loop keeps up: frames are skipped
-
-    def renderer(self, spec: ExerciseSpec) -> OverlayRenderer:
-        if spec.id not in self.renderers:
-            self.renderers[spec.id] = OverlayRenderer(spec, mirror=self.mirror, details=self.details,
-                                                      min_aspect=MIN_ASPECT)
-        renderer = self.renderers[spec.id]
-        renderer.details = self.details
-        return renderer
-
-    def draw(self, image: np.ndarray, program: LiveProgram, pose: Pose | None, snapshot: Snapshot | None,
-             setup: SetupView | None, t: float, first_t: float, fps: float) -> np.ndarray:
-        zoom = DISPLAY_HEIGHT / image.shape[0]
-        notice = list(program.notice(t))
-        if t - first_t < SHOW_FOR_S:
-            notice.append(SAFETY_SHORT)
-        if self.slow:
-            notice.append(SLOW_NOTICE)
-        if setup is not None:
-            big = str(setup.countdown) if setup.countdown is not None else ""
-            return message_view(image, setup.title, advice="" if big else setup.advice, big=big, sub=setup.advice if big else "",
-                                zoom=zoom, mirror=self.mirror, pose=pose, small=notice, min_aspect=MIN_ASPECT).image
-        if snapshot is None:
-            title, sub = program.between(t) or ("", "")
-            return message_view(image, program.spec.name if not title else "REST", big=title, sub=sub, zoom=zoom,
-                                mirror=self.mirror, small=notice, min_aspect=MIN_ASPECT).image
-        banner = self.advice if t < self.advice_until else ""
-        out = self.renderer(program.spec).annotate(image, snapshot, fps=fps if self.details else None, zoom=zoom,
-                                                   notice=notice, banner=banner)
-        if t < self.reset_until:
-            canvas = Canvas(out)
-            centre_banner(canvas, "banner", "RESET", "The counts start again")
-        return out
-
-
-def paused_view(image: np.ndarray) -> np.ndarray:
-    canvas = Canvas(image.copy())
-    centre_banner(canvas, "banner", "PAUSED", "Space to go on, q to stop")
-    return canvas.image
-
-
-@dataclass
 class _Session:
     """One live session's running state: :meth:`step` per camera frame, :meth:`on_key` per key."""
 
@@ -276,7 +218,8 @@ class _Session:
             self.moments.setdefault(program.index, WorstMoments(program.spec)).update(
                 snapshot, partial(renderer.annotate, frame.image, snapshot))
         if self.draw:
-            self.shown = self.screen.draw(frame.image, program, pose, snapshot, view, frame.t, self.first_t,
+            self.shown = self.screen.draw(frame.image, program.spec, list(program.notice(frame.t)),
+                                          program.between(frame.t), pose, snapshot, view, frame.t, self.first_t,
                                           self.fps)
             if snapshot is not None:
                 self.last_exercise_screen = self.shown

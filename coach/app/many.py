@@ -10,33 +10,20 @@ the others go on.
 
 from __future__ import annotations
 
-import csv
-import html
 import multiprocessing
 import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from coach.analysis.report import Report
-from coach.app.parallel import take_own_core
+from coach.app.one_video import Outcome, analyze_one
 from coach.errors import CoachError, OutputError
-from coach.output.write import Outputs, write_outputs
+from coach.io.parallel import take_own_core
+from coach.output.html import write_index_html
+from coach.output.table import write_rows_csv
 
 VIDEO_SUFFIXES = (".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".gif")
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """One video's result: its report, or the error that stopped it."""
-
-    video: Path
-    report: Report | None
-    error: str = ""
-    exit_code: int = 0
-    files: dict[str, str] = field(default_factory=dict)   # suffix -> text, written into --out by the main process
 
 
 def collect(paths: list[str]) -> list[Path]:
@@ -57,31 +44,6 @@ def _quiet_worker(started: Any, workers: int) -> None:
     # Ctrl-C reaches every process of the terminal: the main process stops the workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     take_own_core(started, workers)
-
-
-def analyze_one(video: str, exercise: str, model: str | None = None, people: int = 3) -> Outcome:
-    """Analyse one video in this process (a local worker, or a cluster's): its report and HTML page
-    come back to the caller, so the workers need to share only the videos, not the output folder."""
-    import tempfile
-
-    from coach.app.batch import analyze_video
-    from coach.io.pose import create_estimator
-    from coach.specs.reader import find_spec
-
-    path = Path(video)
-    try:
-        spec = find_spec(exercise)
-        estimator = create_estimator(model, people=people)
-        try:
-            with tempfile.TemporaryDirectory() as tmp:
-                done = analyze_video(path, spec, estimator, pictures=True)
-                made = {suffix: Path(tmp) / f"report{suffix}" for suffix in (".json", ".html")}
-                write_outputs(done, Outputs(json=made[".json"], html=made[".html"]))
-                return Outcome(path, done.report, files={s: f.read_text(encoding="utf-8") for s, f in made.items()})
-        finally:
-            estimator.close()
-    except CoachError as exc:
-        return Outcome(path, None, str(exc), exc.exit_code)
 
 
 def save(outcome: Outcome, out_dir: Path) -> None:
@@ -152,21 +114,6 @@ COLUMNS = ["video", "status", "exercise", "duration_s", "reps", "partial_reps", 
 def write_summary(outcomes: list[Outcome], out_dir: Path) -> None:
     """``summary.csv`` and ``index.html`` in ``out_dir``: a row per video, errors included."""
     rows = [_row(o) for o in outcomes]
-    try:
-        with open(out_dir / "summary.csv", "w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=COLUMNS)
-            writer.writeheader()
-            writer.writerows(rows)
-        cells = "".join(
-            "<tr>" + "".join(
-                f"<td><a href='{html.escape(str(row['report']))}'>{html.escape(str(row['video']))}</a></td>"
-                if key == "video" and row.get("report") else f"<td>{html.escape(str(row.get(key, '')))}</td>"
-                for key in COLUMNS if key != "report") + "</tr>" for row in rows)
-        head = "".join(f"<th>{key.replace('_', ' ')}</th>" for key in COLUMNS if key != "report")
-        (out_dir / "index.html").write_text(
-            "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>coach: videos analysed</title>"
-            "<style>body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
-            "text-align:left}</style></head><body><h1>Videos analysed</h1>"
-            f"<table><tr>{head}</tr>{cells}</table></body></html>", encoding="utf-8")
-    except OSError as exc:
-        raise OutputError(f"cannot write the summary in {out_dir}: {exc}") from None
+    write_rows_csv(out_dir / "summary.csv", COLUMNS, rows)
+    write_index_html(out_dir / "index.html", "Videos analysed", [c for c in COLUMNS if c != "report"], rows,
+                     link=("video", "report"))

@@ -13,38 +13,12 @@ from typing import Any
 from coach.analysis.recorder import Recorder
 from coach.analysis.report import Report, RoutineEntry, RoutineReport, SessionContext
 from coach.analysis.series import Series
-from coach.analysis.session import Session
 from coach.output.sinks import SESSION_LOCK, EventLog, SessionLock
 from coach.output.text import end_screen_lines
 from coach.output.write import Finished
 from coach.specs.model import ExerciseSpec
 from coach.specs.routine import Routine, describe_target
 from coach.types import Pose, Snapshot
-
-
-def target_met(session: Session) -> bool:
-    """Whether the exercise's target is reached: reps (per side), or holds in good form.
-
-    A hold counts toward the target once its seconds in good form reach the
-    target hold. An exercise without a target never ends by itself.
-    """
-    spec = session.spec
-    targets = spec.targets
-    sides = ("left", "right") if targets.per_side else (None,)
-    if spec.kind == "reps":
-        if not targets.reps or session.reps is None:
-            return False
-        by_side = session.reps.count_by_side()
-        return all((by_side[s] if s else session.reps.count) >= targets.reps for s in sides)
-    if not targets.hold_s:
-        return False
-    needed = targets.holds or 1
-    hold = session.hold
-    good = [seg.side for seg in hold.segments if seg.in_form_s >= targets.hold_s]
-    if hold.current_in_form_s >= targets.hold_s:       # the hold in progress has made it
-        good.append(hold.current_side)
-    return all(sum(1 for side in good if s is None or side == s) >= needed for s in sides)
-
 
 
 class RoutinePlayer:
@@ -101,7 +75,7 @@ class RoutinePlayer:
         if self.phase == "done":
             return None
         snapshot = self.recorder.step(pose, t)
-        if target_met(self.recorder.session):
+        if self.recorder.session.target_met():
             self._end_exercise(t, rest=True)
         return snapshot
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter, deque
-from dataclasses import dataclass
 
 from coach import landmarks
 from coach.analysis.report import Setup
 from coach.analysis.view import ADVICE, AT_AN_ANGLE, at_an_angle, camera_tilt_deg, clearly_wrong
+from coach.output.screen import SetupView
 from coach.specs.model import ExerciseSpec
 from coach.types import Pose
 
@@ -64,15 +64,6 @@ def problems(spec: ExerciseSpec, pose: Pose | None) -> list[str]:
     if tilt is not None and tilt > MAX_TILT_DEG:
         issues.append(f"The camera looks down on you (about {tilt:.0f} deg): put it at floor level or on a low step")
     return issues
-
-
-@dataclass(frozen=True)
-class SetupView:
-    """What the screen shows during the check: a title, what to change, and the countdown's number."""
-
-    title: str
-    advice: str = ""
-    countdown: int | None = None
 
 
 class SetupCheck:

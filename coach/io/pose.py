@@ -31,8 +31,9 @@ import numpy as np
 from coach.errors import ModelError
 from coach.io.models import default_model
 from coach.io.people import MAX_PEOPLE, PersonFollower
+from coach.io.sources import VideoFile
 from coach.landmarks import MIRRORED
-from coach.types import Pose
+from coach.types import Frame, Pose
 
 
 class PeopleEstimator(Protocol):
@@ -56,7 +57,18 @@ class PoseEstimator(Protocol):
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None: ...
 
+    def poses_of(self, source: VideoFile, pictures: bool) -> Iterator[tuple[Frame | None, float, Pose | None]]:
+        """Every frame of ``source`` with its time and landmarks; the frame is None where no picture
+        is needed (``pictures`` False) and the estimator does not need it either."""
+        ...
+
     def close(self) -> None: ...
+
+
+def detect_each(estimator: PoseEstimator, source: VideoFile) -> Iterator[tuple[Frame | None, float, Pose | None]]:
+    """Decode every frame and find its landmarks: how an estimator that reads pictures goes through a video."""
+    for frame in source.frames():
+        yield frame, frame.t, estimator.detect(frame.image, frame.t)
 
 
 # The person detector's score needed to start tracking someone. MediaPipe's
@@ -310,6 +322,10 @@ class FollowedPerson:
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
         return self._follower.pick(self._inner.detect_all(image_bgr, t), t)
+
+    def poses_of(self, source: VideoFile, pictures: bool) -> Iterator[tuple[Frame | None, float, Pose | None]]:
+        """Every frame of ``source``, decoded, with its landmarks."""
+        return detect_each(self, source)
 
     def close(self) -> None:
         self._inner.close()

@@ -95,7 +95,7 @@ class VideoFile:
 
     def frames(self, start: int = 0) -> Iterator[Frame]:
         """The frames from where the file was left on; those before ``start`` are passed over without
-        being decoded into pictures (a worker of ``coach.app.parallel`` starting mid-file)."""
+        being decoded into pictures (a worker of ``coach.io.parallel`` starting mid-file)."""
         fps = self.info.fps
         while True:
             index = self._next

@@ -319,3 +319,24 @@ def write_routine_html(path: str | Path, report: RoutineReport, pages: dict[int,
         Path(path).write_text(render_routine_html(report, pages), encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc}") from None
+
+
+def write_index_html(path: Path, title: str, columns: list[str], rows: list[dict[str, object]],
+                     link: tuple[str, str] | None = None) -> None:
+    """A page with one table (e.g. many videos' summary); ``link`` = (column, key): that column's
+    cell links to the row's ``key`` (its report)."""
+    def cell(row: dict[str, object], key: str) -> str:
+        text = html.escape(str(row.get(key, "")))
+        if link and key == link[0] and row.get(link[1]):
+            return f"<td><a href='{html.escape(str(row[link[1]]))}'>{text}</a></td>"
+        return f"<td>{text}</td>"
+    body = "".join("<tr>" + "".join(cell(row, key) for key in columns) + "</tr>" for row in rows)
+    head = "".join(f"<th>{html.escape(key.replace('_', ' '))}</th>" for key in columns)
+    page = (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>coach: {html.escape(title)}</title>"
+            "<style>body{font-family:sans-serif;margin:2em}td,th{border-bottom:1px solid #ddd;padding:4px 8px;"
+            f"text-align:left}}</style></head><body><h1>{html.escape(title)}</h1>"
+            f"<table><tr>{head}</tr>{body}</table></body></html>")
+    try:
+        path.write_text(page, encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

@@ -46,3 +46,14 @@ def write_csv(prefix: str | Path, report: Report, series: Series) -> list[Path]:
     except OSError as exc:
         raise OutputError(f"cannot write CSV next to {prefix}: {exc}") from None
     return [frames_path, reps_path, holds_path]
+
+
+def write_rows_csv(path: Path, columns: list[str], rows: list[dict[str, object]]) -> None:
+    """A table of rows (dicts by column) as CSV, e.g. many videos' summary."""
+    try:
+        with open(path, "w", newline="", encoding="utf-8") as fh:
+            writer = csv.DictWriter(fh, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

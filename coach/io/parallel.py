@@ -29,7 +29,9 @@ from typing import Any
 
 import numpy as np
 
-from coach.types import Pose
+from coach.io.pose import detect_each
+from coach.io.sources import VideoFile
+from coach.types import Frame, Pose
 
 #: Seconds read before a chunk begins and then dropped: MediaPipe's landmark filter and
 #: tracker settle within about half a second.
@@ -184,6 +186,13 @@ class ParallelPoses:
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
         """The next frame's landmarks (None also past the last frame the workers read)."""
         return next(self._handed_out, None)
+
+    def poses_of(self, source: VideoFile, pictures: bool) -> Iterator[tuple[Frame | None, float, Pose | None]]:
+        """Every frame's landmarks as the workers read them; the video is decoded here only when its
+        pictures are wanted (decoding it a second time only for the times took a core's 5 % from the workers)."""
+        if pictures:
+            return detect_each(self, source)
+        return ((None, index / source.info.fps, pose) for index, pose in enumerate(self.poses()))
 
     def close(self) -> None:
         """Stop the workers (at once if the analysis was cut short)."""
