@@ -1,9 +1,12 @@
 """coach: a webcam pose-form coach for low-back-pain exercises.
 
-Pipeline: source (webcam, video, replay) -> pose -> geometry -> analysis
-(reps, holds, form, session) -> render -> sinks (window, annotated video,
-event log, report). Only ``sources``, ``pose``, ``render``, ``sinks``,
-``batch`` and ``live`` import cv2 or mediapipe.
+Pipeline, a folder a stage: ``specs`` (the exercises as data) and ``io`` (video
+files, cameras, recorded landmarks, the pose model) -> ``analysis`` (metrics,
+reps, holds, form, the session, the report) -> ``output`` (the screen, the
+annotated video, reports, history) -> ``app`` (analyse a video, the live loop,
+routines, the commands) -> ``cli``; ``lab`` evaluates. Only ``io/pose.py``
+imports mediapipe; cv2 only input, the screen, the written files and the live
+window (``tests/test_architecture.py`` holds these rules).
 """
 
 import os

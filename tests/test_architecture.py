@@ -116,3 +116,10 @@ def test_every_package_travels_in_the_wheel():
     listed = set(tomllib.loads((COACH.parent / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
     folders = {".".join(p.parent.relative_to(COACH.parent).parts) for p in COACH.rglob("__init__.py")}
     assert folders <= listed, sorted(folders - listed)
+
+
+@pytest.mark.parametrize("path", sorted((COACH / "io").rglob("*.py")), ids=_name)
+def test_every_public_function_of_io_says_what_it_does(path):
+    undocumented = [node.name for node in ast.walk(ast.parse(path.read_text()))
+                    if isinstance(node, ast.FunctionDef) and not node.name.startswith("_") and not ast.get_docstring(node)]
+    assert not undocumented

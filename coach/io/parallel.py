@@ -166,6 +166,7 @@ class ParallelPoses:
 
     @property
     def most_people(self) -> int:
+        """The most people the workers saw in one frame so far."""
         return self._most_people
 
     def poses(self) -> Iterator[Pose | None]:

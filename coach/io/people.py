@@ -47,6 +47,7 @@ class Placement:
 
     @staticmethod
     def of(pose: Pose) -> Placement:
+        """The placement of ``pose`` in the picture (where it lies, how much of it is seen)."""
         shoulders = pose.xy[_SHOULDERS].mean(axis=0)
         hips = pose.xy[_HIPS].mean(axis=0)
         axis = shoulders - hips
@@ -58,6 +59,7 @@ class Placement:
 def choose_exerciser(people: list[Pose]) -> int:
     """The index of the person lowest in the picture, lying before upright."""
     def floor_score(pose: Pose) -> float:
+        """How much this looks like the person on the mat: low in the picture, lying, large."""
         place = Placement.of(pose)
         height = pose.image_size[1]
         # Hips' height in the picture (0 top, 1 bottom), plus a quarter of the

@@ -41,9 +41,11 @@ class PeopleEstimator(Protocol):
 
     name: str
 
-    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]: ...
+    def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        """Every person found in the BGR image at time ``t`` (seconds), most prominent first."""
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the model (and any worker it runs)."""
 
 
 class PoseEstimator(Protocol):
@@ -55,14 +57,16 @@ class PoseEstimator(Protocol):
     def most_people(self) -> int:
         """The most people seen in one frame so far."""
 
-    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None: ...
+    def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        """The person exercising in the BGR image at time ``t`` (seconds), or None."""
 
     def poses_of(self, source: VideoFile, pictures: bool) -> Iterator[tuple[Frame | None, float, Pose | None]]:
         """Every frame of ``source`` with its time and landmarks; the frame is None where no picture
         is needed (``pictures`` False) and the estimator does not need it either."""
         ...
 
-    def close(self) -> None: ...
+    def close(self) -> None:
+        """Release the model (and any worker it runs)."""
 
 
 def detect_each(estimator: PoseEstimator, source: VideoFile) -> Iterator[tuple[Frame | None, float, Pose | None]]:
@@ -165,6 +169,7 @@ class PoseLandmarker:
         self.name = f"mediapipe-tasks:{path.name}"
 
     def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        """Every person found in the BGR image at time ``t`` (seconds), most prominent first."""
         height, width = image_bgr.shape[:2]
         # VIDEO mode needs strictly increasing integer milliseconds.
         ms = max(int(round(t * 1000.0)), self._last_ms + 1)
@@ -180,6 +185,7 @@ class PoseLandmarker:
         return [_to_pose(landmarks, width, height) for landmarks in result.pose_landmarks]
 
     def close(self) -> None:
+        """Release the model (and any worker it runs)."""
         with native_chatter_filtered():
             self._landmarker.close()
 
@@ -210,6 +216,7 @@ class LookoutForOthers:
         self.name = self._solo.name
 
     def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        """Every person found in the BGR image at time ``t`` (seconds), most prominent first."""
         if self._people <= 1:
             return self._solo.detect_all(image_bgr, t)
         if t < self._crowd_until or t >= self._next_look:
@@ -224,6 +231,7 @@ class LookoutForOthers:
         return self._solo.detect_all(image_bgr, t)
 
     def close(self) -> None:
+        """Release the model (and any worker it runs)."""
         self._solo.close()
         if self._crowd is not None:
             self._crowd.close()
@@ -250,6 +258,7 @@ class TurnedWhenLost:
         self.name = self._upright.name
 
     def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        """Every person found in the BGR image at time ``t`` (seconds), most prominent first."""
         if self._on_turned:
             people = self._detect_turned(image_bgr, t)
             if people:
@@ -272,6 +281,7 @@ class TurnedWhenLost:
                      depth=pose.depth, image_size=(width, height)) for pose in people]
 
     def close(self) -> None:
+        """Release the model (and any worker it runs)."""
         self._upright.close()
         if self._turned is not None:
             self._turned.close()
@@ -295,6 +305,7 @@ class MirroredView:
         self.name = f"{inner.name} (mirrored)"
 
     def detect_all(self, image_bgr: np.ndarray, t: float) -> list[Pose]:
+        """Every person found in the BGR image at time ``t`` (seconds), most prominent first."""
         people = self._inner.detect_all(np.ascontiguousarray(image_bgr[:, ::-1]), t)
         return [self._back(pose, image_bgr.shape[1]) for pose in people]
 
@@ -305,6 +316,7 @@ class MirroredView:
                     image_size=pose.image_size)
 
     def close(self) -> None:
+        """Release the model (and any worker it runs)."""
         self._inner.close()
 
 
@@ -318,9 +330,11 @@ class FollowedPerson:
 
     @property
     def most_people(self) -> int:
+        """The most people seen in one frame so far."""
         return self._follower.most_people
 
     def detect(self, image_bgr: np.ndarray, t: float) -> Pose | None:
+        """The person exercising in the BGR image at time ``t`` (seconds), or None."""
         return self._follower.pick(self._inner.detect_all(image_bgr, t), t)
 
     def poses_of(self, source: VideoFile, pictures: bool) -> Iterator[tuple[Frame | None, float, Pose | None]]:
@@ -328,6 +342,7 @@ class FollowedPerson:
         return detect_each(self, source)
 
     def close(self) -> None:
+        """Release the model (and any worker it runs)."""
         self._inner.close()
 
 

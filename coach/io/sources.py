@@ -33,6 +33,7 @@ class VideoInfo:
 
     @property
     def duration_s(self) -> float:
+        """The video's length in seconds (frames over frame rate)."""
         return self.frames / self.fps if self.fps else 0.0
 
 
@@ -91,6 +92,7 @@ class VideoFile:
         self.close()
 
     def close(self) -> None:
+        """Release the file or camera."""
         self._cap.release()
 
     def frames(self, start: int = 0) -> Iterator[Frame]:
@@ -221,6 +223,7 @@ class Camera:
         return None
 
     def close(self) -> None:
+        """Release the file or camera."""
         self._stop.set()
         if hasattr(self, "_thread") and self._thread.is_alive():
             self._thread.join(timeout=2.0)

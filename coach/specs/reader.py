@@ -444,16 +444,22 @@ def builtin_spec_paths() -> dict[str, Path]:
     return {p.stem: p for p in sorted(SPEC_DIR.glob("*.toml"))}
 
 
+def resolve(name: str, builtin: dict[str, Path], what: str) -> Path:
+    """A name to its file: a path ending in .toml as it is, else a built-in by id (``builtin``:
+    id -> file), with the nearest id suggested for a misspelt one. The one lookup of specs and routines."""
+    if name.endswith(".toml"):
+        return Path(name)
+    if name not in builtin:
+        close = _closest(name, list(builtin))
+        hint = f" Did you mean '{close}'?" if close else ""
+        raise SpecError(f"unknown {what} '{name}'.{hint} Known: {', '.join(builtin)} (or pass a {what} file path)")
+    return builtin[name]
+
+
 def find_spec(exercise: str) -> ExerciseSpec:
     """Load a built-in spec by id, or a user spec by path (ending in .toml)."""
-    if exercise.endswith(".toml"):
-        return load_spec(exercise)
     paths = builtin_spec_paths()
-    if exercise not in paths:
-        close = _closest(exercise, list(paths))
-        hint = f" Did you mean '{close}'?" if close else ""
-        raise SpecError(f"unknown exercise '{exercise}'.{hint} Known: {', '.join(paths)} (or pass a spec file path)")
-    spec = load_spec(paths[exercise])
-    if spec.id != exercise:
+    spec = load_spec(resolve(exercise, paths, "exercise"))
+    if exercise in paths and spec.id != exercise:
         raise SpecError(f"{paths[exercise].name}: id: expected '{exercise}' (the file name), found '{spec.id}'")
     return spec

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from coach.errors import SpecError
 from coach.specs.model import ExerciseSpec, Targets
-from coach.specs.reader import SPEC_DIR, FieldReader, builtin_spec_paths, find_spec, read_count, read_toml
+from coach.specs.reader import SPEC_DIR, FieldReader, builtin_spec_paths, find_spec, read_count, read_toml, resolve
 
 ROUTINE_DIR = SPEC_DIR / "routines"
 TOP_KEYS = {"id", "name", "source", "rest_s", "exercise"}
@@ -51,16 +51,7 @@ def builtin_routine_paths() -> dict[str, Path]:
 
 def find_routine(name: str) -> Routine:
     """A built-in routine by id, or a routine file by path (ending in .toml)."""
-    if name.endswith(".toml"):
-        return load_routine(name)
-    paths = builtin_routine_paths()
-    if name not in paths:
-        import difflib
-
-        close = difflib.get_close_matches(name, list(paths), n=1)
-        hint = f" Did you mean '{close[0]}'?" if close else ""
-        raise SpecError(f"unknown routine '{name}'.{hint} Known: {', '.join(paths)} (or pass a routine file path)")
-    return load_routine(paths[name])
+    return load_routine(resolve(name, builtin_routine_paths(), "routine"))
 
 
 def load_routine(path: str | Path) -> Routine:
