@@ -78,7 +78,8 @@ def _analyze_parser(sub: Subcommands) -> None:
     p.add_argument("--cluster", metavar="ADDRESS",
                    help="with --out: analyse the videos on a Dask cluster (its scheduler's address, or 'local' to "
                         "start one here); needs pip install '.[cluster]' and the videos on a shared path")
-    p.add_argument("--exercise", "-e", required=True, help="exercise id (see `coach exercises`) or a spec .toml file")
+    p.add_argument("--exercise", "-e", help="exercise id (see `coach exercises`) or a spec .toml file; without it, "
+                                           "the coach finds which exercises the video shows and when, and reports each")
     p.add_argument("--report", help="write the JSON report here")
     p.add_argument("--annotated", help="write a video with the overlay drawn here (.mp4, H.264: plays in a browser)")
     p.add_argument("--highlights", help="write a short video of the reps, holds and form cues only, with the "

@@ -396,6 +396,35 @@ class ReportBuilder:
         return {part: round(share, 2) for part, share in shares.items() if share >= NOT_SEEN_SHARE}
 
 
+@dataclass(frozen=True)
+class WorkoutPart:
+    """One exercise of a recorded workout: when, and its report as if it had been analysed alone."""
+
+    exercise: str
+    exercise_name: str
+    start_s: float
+    end_s: float
+    report: Report
+
+
+@dataclass(frozen=True, kw_only=True)
+class WorkoutReport(SessionContext):
+    """A recording analysed without naming the exercise: the exercises found, in order
+    (``coach.analysis.recognize``); time in none of them is in no part."""
+
+    parts: list[WorkoutPart]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"report_version": REPORT_VERSION, "kind": "workout", "segments": [
+            {"exercise": p.exercise, "exercise_name": p.exercise_name, "start_s": round(p.start_s, 2),
+             "end_s": round(p.end_s, 2), "report": p.report.to_dict()} for p in self.parts]}
+        for f in fields(SessionContext):
+            value = getattr(self, f.name)
+            if value is not None:
+                out[f.name] = _plain(value)
+        return out
+
+
 @dataclass
 class RoutineEntry:
     """One exercise of a routine: its report, or None when it was skipped."""

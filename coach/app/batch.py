@@ -12,8 +12,9 @@ from datetime import datetime, time, timedelta
 from functools import partial
 from pathlib import Path
 
+from coach.analysis.recognize import find_parts
 from coach.analysis.recorder import Recorder
-from coach.analysis.report import StartedAt, Video
+from coach.analysis.report import StartedAt, Video, WorkoutReport
 from coach.io.pose import PoseEstimator
 from coach.io.replay import Trace
 from coach.io.sources import VideoFile
@@ -22,6 +23,7 @@ from coach.output.overlay import OverlayRenderer
 from coach.output.sinks import EventLog, VideoSink, highlight_spans, write_highlights
 from coach.output.write import Finished
 from coach.specs.model import ExerciseSpec
+from coach.types import Pose
 
 Progress = Callable[[int, int], None]
 
@@ -94,6 +96,31 @@ def _scratch_video(beside: str | Path) -> Iterator[Path]:
         yield Path(name)
     finally:
         Path(name).unlink(missing_ok=True)
+
+
+def analyze_workout(path: str | Path, specs: list[ExerciseSpec], estimator: PoseEstimator,
+                    progress: Progress | None = None, max_frames: int | None = None) -> WorkoutReport:
+    """A recording analysed without naming the exercise: the exercises it shows, in order, each
+    analysed alone (``coach.analysis.recognize``). The pose model reads the video once."""
+    frames: list[tuple[Pose | None, float]] = []
+    interrupted = False
+    with VideoFile(path) as source:
+        info = source.info
+        try:
+            for _, t, pose in estimator.poses_of(source, pictures=False):
+                if max_frames is not None and len(frames) >= max_frames:
+                    break
+                frames.append((pose, t))
+                if progress is not None:
+                    progress(len(frames), info.frames)
+        except KeyboardInterrupt:
+            interrupted = True
+    video = Video(source=str(path), name=Path(path).name, fps=round(info.fps, 3), frames=len(frames),
+                  duration_s=round(len(frames) / info.fps, 3), width=info.width, height=info.height,
+                  sha256=file_sha256(path))
+    return WorkoutReport(parts=find_parts(frames, specs), video=video, interrupted=interrupted,
+                         started_at=recorded_at(path, info.duration_s), pose_backend=estimator.name,
+                         people_seen=estimator.most_people)
 
 
 def recorded_at(path: str | Path, duration_s: float) -> StartedAt:

@@ -113,6 +113,8 @@ def _analyze_many(args: argparse.Namespace) -> int:
 
     if not args.out:
         raise CoachError("several videos need --out DIR, the folder for their reports and the summary")
+    if args.exercise is None:
+        raise CoachError("several videos need the exercise (-e ID); one video without it is analysed as a workout")
     find_spec(args.exercise)                        # a bad spec is reported before any work
     videos = collect(args.videos)
     out = Path(args.out)
@@ -151,6 +153,8 @@ def analyze(args: argparse.Namespace) -> int:
         from coach.errors import VideoError
 
         raise VideoError(f"{args.video} is a folder: to analyse every video in it, add --out DIR for the reports")
+    if args.exercise is None:
+        return _analyze_workout(args)
     from coach.app.batch import analyze_video
     from coach.io.sources import VideoFile
     from coach.output.sinks import check_writable
@@ -191,6 +195,52 @@ def analyze(args: argparse.Namespace) -> int:
         if args.csv:
             print(f"CSV: {args.csv}.frames.csv, {args.csv}.reps.csv, {args.csv}.holds.csv")
     return 130 if report.interrupted else 0      # what was read is saved, but the job is not done
+
+
+def _analyze_workout(args: argparse.Namespace) -> int:
+    """``coach analyze VIDEO`` without ``-e``: the exercises the recording shows, each analysed alone."""
+    from coach.app.batch import analyze_workout
+    from coach.io.sources import VideoFile
+    from coach.output.html import write_workout_html
+    from coach.output.sinks import check_writable, write_json_atomic
+    from coach.output.text import workout_lines
+    from coach.output.write import record_history
+    from coach.specs.reader import builtin_spec_paths, find_spec
+
+    asked = [name for name, value in (("--annotated", args.annotated), ("--highlights", args.highlights),
+                                      ("--csv", args.csv), ("--events", args.events)) if value]
+    if asked:
+        raise CoachError(f"{', '.join(asked)} need the exercise (-e ID): without it the coach finds the exercises "
+                         "itself and writes their report (--report) and page (--html)")
+    for path in (args.report, args.html):
+        check_writable(path)
+    with VideoFile(args.video) as video:   # a bad file is reported before the model loads
+        info = video.info
+    specs = [find_spec(exercise) for exercise in builtin_spec_paths()]
+    estimator = _analysis_estimator(args, info.frames, info.fps)
+    progress = _ProgressBar(Path(args.video).name, enabled=not args.quiet)
+    try:
+        report = analyze_workout(args.video, specs, estimator, progress=progress, max_frames=args.max_frames)
+    finally:
+        estimator.close()
+    if args.report:
+        write_json_atomic(args.report, report.to_dict())
+    if args.html:
+        write_workout_html(args.html, report)
+    history = _history(args)
+    if history is not None and report.parts:
+        _warn(record_history(history, [(part.report, args.report) for part in report.parts], "video",
+                             args.keep_both))
+    if args.json:
+        print(json.dumps(report.to_dict(), indent=2))
+    else:
+        for line in workout_lines(report):
+            print(line)
+        if args.report:
+            print(f"report: {args.report}")
+        if args.html:
+            print(f"HTML report: {args.html}")
+    return 130 if report.interrupted else 0
 
 
 def _analysis_estimator(args: argparse.Namespace, frames: int, fps: float) -> Any:

@@ -19,11 +19,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from coach.analysis.report import Report, RoutineReport
+from coach.analysis.report import Report, RoutineReport, WorkoutReport
 from coach.analysis.series import STATES, Series
 from coach.errors import OutputError
 from coach.output.moments import Moment
-from coach.output.text import cue_basis, end_screen_lines, summary_lines
+from coach.output.text import clock, cue_basis, end_screen_lines, summary_lines
 from coach.specs.model import ExerciseSpec, describe_metric, metric_unit
 from coach.types import SessionState
 
@@ -340,3 +340,32 @@ def write_index_html(path: Path, title: str, columns: list[str], rows: list[dict
         path.write_text(page, encoding="utf-8")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+def render_workout_html(report: WorkoutReport) -> str:
+    """A recorded workout's page: each exercise recognised, when, and what it came to."""
+    rows = []
+    for part in report.parts:
+        lines = summary_lines(part.report)[1:]
+        rows.append(f"<tr><td>{clock(part.start_s)}-{clock(part.end_s)}</td><td>{html.escape(part.exercise_name)}</td>"
+                    f"<td><ul>{''.join(f'<li>{html.escape(line)}</li>' for line in lines)}</ul></td></tr>")
+    name = report.video.name if report.video else ""
+    table = ("<table><tr><th>when</th><th>exercise</th><th>what it came to</th></tr>" + "".join(rows) + "</table>"
+             if rows else "<p>No exercise of the catalogue was recognised: nothing counted as reps or a hold.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Workout: {html.escape(name)}</title><style>{CSS}</style></head>
+<body>
+<h1>Workout: the exercises recognised</h1>
+<p class="sub">{html.escape(name)}{' &middot; <b>interrupted</b>' if report.interrupted else ''}</p>
+<p class="sub">Each exercise was found by what the coach counted (reps or holds) and the posture it was done in,
+then analysed alone. Time in none of them (getting up, rest, other movements) is in no row.</p>
+{table}
+</body></html>
+"""
+
+
+def write_workout_html(path: str | Path, report: WorkoutReport) -> None:
+    try:
+        Path(path).write_text(render_workout_html(report), encoding="utf-8")
+    except OSError as exc:
+        raise OutputError(f"cannot write {path}: {exc}") from None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from coach.analysis.report import FormWarning, Report, Targets
+from coach.analysis.report import FormWarning, Report, Targets, WorkoutPart, WorkoutReport
 
 
 def counted(n: int, word: str) -> str:
@@ -171,3 +171,31 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
         lines.append(report.judged_note)
     return lines
 
+
+def clock(seconds: float) -> str:
+    """ "1:05": minutes and seconds into a recording."""
+    return f"{int(seconds // 60)}:{int(seconds % 60):02d}"
+
+
+def part_line(part: WorkoutPart) -> str:
+    """ "0:02-0:18 Glute bridge: 8 reps, no form cues": one exercise of a workout, in words."""
+    report = part.report
+    if report.kind == "reps":
+        done = counted(report.reps.count, "rep") + (f" (+ {report.reps.partial} partial)" if report.reps.partial else "")
+    else:
+        done = f"{report.hold.total_s:.1f} s held ({report.hold.in_form_s:.1f} s in good form)"
+    cues = sorted({w.cue or w.message.split(":")[0] for w in report.warnings})
+    said = ("cues: " + "; ".join(cues)) if cues else ("no form cues" if report.judged else "form not judged")
+    return f"{clock(part.start_s)}-{clock(part.end_s)} {part.exercise_name}: {done}, {said}"
+
+
+def workout_lines(report: WorkoutReport) -> list[str]:
+    """The terminal summary of a recording analysed without naming the exercise."""
+    name = report.video.name if report.video else "the recording"
+    if not report.parts:
+        return [f"{name}: no exercise of the catalogue recognised (nothing counted as reps or a hold)"]
+    lines = [f"{name}: {counted(len(report.parts), 'exercise')} recognised, in order"]
+    lines += [f"  {part_line(part)}" for part in report.parts]
+    if report.interrupted:
+        lines.append("(interrupted: partial result)")
+    return lines
