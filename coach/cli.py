@@ -108,7 +108,8 @@ def _live_parser(sub: Subcommands) -> None:
                                    "the set-up is still not right after 10 s the session starts anyway. Keys: q quit, "
                                    "space pause, r reset the counts, m mute the voice, d details (angles, fps), "
                                    "f full screen on or off, Esc out of full screen.")
-    p.add_argument("--exercise", "-e", required=True, help="exercise id or a spec .toml file")
+    p.add_argument("--exercise", "-e", help="exercise id or a spec .toml file; without it the coach follows you: "
+                                           "it finds which exercise you do and coaches it (n: not this one)")
     p.add_argument("--camera", "-c", default="0", help="camera index, or a video file played at real-time pace")
     p.add_argument("--report", help="session report path (default: a file in ~/.local/share/coach/sessions)")
     p.add_argument("--events", help="event log path (default: beside the report)")

@@ -82,3 +82,45 @@ def test_analyze_without_the_exercise_finds_it(tmp_path):
     report = json.loads((tmp_path / "w.json").read_text())
     assert report["kind"] == "workout" and [s["exercise"] for s in report["segments"]] == ["bridge"]
     assert "Workout: the exercises recognised" in (tmp_path / "w.html").read_text()
+
+
+def test_follow_me_coaches_what_is_being_done_and_moves_on_when_it_changes():
+    from coach.app.follow import FollowMe
+
+    program = FollowMe(SPECS)
+    followed = []
+    for pose, t in joined("pal_frog_pump", "kratika_spotebi_forearm_plank", "atc_dead_bug_cutout"):
+        snapshot = program.step(pose, t)
+        if program.current and (not followed or followed[-1] != program.current):
+            followed.append(program.current)
+        assert (snapshot is None) == (program.current is None)
+    assert followed == ["bridge", "plank", "dead_bug"]
+    assert program.notice(0.0) == ["Following: Dead bug (n: not this exercise)"]
+    program.next(70.0)                       # "not this one": the next best, or not sure
+    assert program.current != "dead_bug"
+    report = program.close()
+    assert [p.exercise for p in report.parts] == ["bridge", "plank", "dead_bug"]
+    assert {f.spec.id for f in program.exercises().values()} == {"bridge", "plank", "dead_bug"}
+    title, lines = program.ending()
+    assert title == "Workout: done" and len(lines) == 3 and "Glute bridge: 8 reps" in lines[0]
+
+
+def test_follow_me_is_not_sure_before_anything_is_done():
+    from coach.app.follow import NOT_SURE, FollowMe
+
+    program = FollowMe(SPECS)
+    for pose, t in list(Trace(TRACES / "nikan_squat_side.npz").poses()):
+        assert program.step(pose, t) is None
+    assert program.between(t) == NOT_SURE and program.notice(t) == []
+
+
+@pytest.mark.slow
+def test_live_without_the_exercise_follows_it_and_reports_each(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "coach", "live", "--camera", str(ROOT / "sample_videos" / "bridge_demo.mp4"),
+                             "--no-display", "--no-voice", "--no-history", "--report", str(tmp_path / "live.json")],
+                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "Following you" in result.stdout and "Glute bridge: 1 rep" in result.stdout
+    report = json.loads((tmp_path / "live.json").read_text())
+    assert report["kind"] == "workout" and [s["exercise"] for s in report["segments"]] == ["bridge"]
+    assert (tmp_path / "live.bridge.json").is_file() and (tmp_path / "live.html").is_file()

@@ -64,7 +64,7 @@ def test_player_moves_on_when_the_target_is_reached(tmp_path):
     assert player.notice(0.0)[0].startswith("1/2 Glute bridge: 1 reps")
     t = _feed(player, "bridge_demo", 0.0)
     assert player.phase == "rest" and player.index == 0          # one rep done: resting
-    assert player.between(player.rest_until - 12.0) == ("REST 12 s", "Next: Plank, 1 x 3 s")
+    assert player.between(player.rest_until - 12.0) == ("REST", "REST 12 s", "Next: Plank, 1 x 3 s")
     player.step(None, t + 30.0)                                  # rest over
     assert player.phase == "exercise" and player.spec.id == "plank" and player.between(t + 30.0) is None
     _feed(player, "plank_demo", t + 30.5)

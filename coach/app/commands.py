@@ -317,6 +317,8 @@ def live(args: argparse.Namespace) -> int:
     from coach.output.write import Outputs, write_outputs
     from coach.specs.reader import find_spec
 
+    if args.exercise is None:
+        return _follow(args)
     spec = find_spec(args.exercise)
     _require_display(args)
     args.report = args.report or _default_report(spec.id)
@@ -340,6 +342,43 @@ def live(args: argparse.Namespace) -> int:
     print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
     _print_summary(result.report)
     print(f"report: {args.report} (and .html, .frames.csv, .reps.csv, .holds.csv)\nevents: {events}")
+    return 130 if result.ended_by == "interrupted" else 0
+
+
+def _follow(args: argparse.Namespace) -> int:
+    """``coach live`` without ``-e``: follow whatever exercise the person does (coach.app.follow)."""
+    from coach.app.follow import FollowMe
+    from coach.output.html import write_workout_html
+    from coach.output.sinks import check_writable, write_json_atomic
+    from coach.output.text import workout_lines
+    from coach.output.write import Outputs, write_outputs
+    from coach.specs.reader import builtin_spec_paths, find_spec
+
+    _require_display(args)
+    args.report = args.report or _default_report("follow")
+    for path in (args.report, args.screenshot):
+        check_writable(path)
+    program = FollowMe([find_spec(exercise) for exercise in builtin_spec_paths()])
+    args.no_setup_check = True          # the set-up check needs the exercise: the screen says what it sees
+    print("Following you: start an exercise and the coach finds which it is (n: not this one). "
+          "Not kept if the session is cut off hard.")
+
+    def save(result: Any) -> str:
+        write_json_atomic(args.report, result.report.to_dict())
+        page = Path(args.report).with_suffix(".html")
+        write_workout_html(page, result.report)
+        stem = Path(args.report).with_suffix("")
+        for done in result.exercises.values():
+            name = f"{stem}.{done.spec.id}"
+            _warn(write_outputs(done, Outputs(json=f"{name}.json", html=f"{name}.html", history=_history(args),
+                                              mode=_live_mode(args))))
+        return str(page.resolve())
+
+    result = _run_live_program(args, program, save)
+    print(f"session ended: {result.ended_by} ({result.frames} frames, {result.fps:.1f} fps)")
+    for line in workout_lines(result.report):
+        print(line)
+    print(f"report: {args.report} (and .html, a report and page per exercise)")
     return 130 if result.ended_by == "interrupted" else 0
 
 

@@ -30,7 +30,7 @@ import cv2
 import numpy as np
 
 from coach.analysis.recorder import Recorder
-from coach.analysis.report import Latency, Report, RoutineReport, SessionContext, StartedAt, Video
+from coach.analysis.report import Latency, Report, RoutineReport, SessionContext, StartedAt, Video, WorkoutReport
 from coach.app.setup_check import SetupCheck
 from coach.errors import CameraError, CoachError
 from coach.io.pose import PoseEstimator
@@ -81,14 +81,15 @@ class LiveProgram(Protocol):
 
     def notice(self, t: float) -> list[str]: ...
 
-    def between(self, t: float) -> tuple[str, str] | None:
-        """What the screen says between exercises ("REST 12 s", "Next: Plank, 3 x 10 s"), if that is now."""
+    def between(self, t: float) -> tuple[str, str, str] | None:
+        """What the screen says instead of an exercise, if that is now: a title, big words and a line
+        ("REST", "REST 12 s", "Next: Plank, 3 x 10 s")."""
 
     def next(self, t: float) -> None: ...
 
     def back(self, t: float) -> None: ...
 
-    def close(self, context: SessionContext | None = None) -> Report | RoutineReport:
+    def close(self, context: SessionContext | None = None) -> Report | RoutineReport | WorkoutReport:
         """End and return the report, with the session's ``context`` (if given) in it."""
 
     def exercises(self) -> dict[int, Finished]:
@@ -100,7 +101,7 @@ class LiveProgram(Protocol):
 
 @dataclass
 class LiveResult:
-    report: Report | RoutineReport
+    report: Report | RoutineReport | WorkoutReport
     ended_by: str
     frames: int = 0
     fps: float = 0.0
@@ -125,7 +126,7 @@ class SingleExercise:
     def notice(self, t: float) -> list[str]:
         return []
 
-    def between(self, t: float) -> tuple[str, str] | None:
+    def between(self, t: float) -> tuple[str, str, str] | None:
         return None
 
     def next(self, t: float) -> None:

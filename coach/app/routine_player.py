@@ -126,12 +126,12 @@ class RoutinePlayer:
         line = f"{self.index + 1}/{len(items)} {spec.name}: {describe_target(spec)}"
         return [line, "n: next   b: back"]
 
-    def between(self, t: float) -> tuple[str, str] | None:
+    def between(self, t: float) -> tuple[str, str, str] | None:
         """During a rest: its seconds left, and what comes next."""
         if self.phase != "rest":
             return None
         nxt = self.routine.items[self.index + 1].spec
-        return f"REST {max(0.0, self.rest_until - t):.0f} s", f"Next: {nxt.name}, {describe_target(nxt)}"
+        return "REST", f"REST {max(0.0, self.rest_until - t):.0f} s", f"Next: {nxt.name}, {describe_target(nxt)}"
 
     def close(self, context: SessionContext | None = None) -> RoutineReport:
         """The routine's report: one entry per exercise (None for one skipped); ``context``

@@ -51,11 +51,11 @@ class LiveScreen:
         renderer.details = self.details
         return renderer
 
-    def draw(self, image: np.ndarray, spec: ExerciseSpec, notice: list[str], between: tuple[str, str] | None,
+    def draw(self, image: np.ndarray, spec: ExerciseSpec, notice: list[str], between: tuple[str, str, str] | None,
              pose: Pose | None, snapshot: Snapshot | None, setup: SetupView | None, t: float, first_t: float,
              fps: float) -> np.ndarray:
-        """The frame as the window shows it: the set-up check, a rest or pause between exercises
-        (``between``: its title and line), or the exercise with its overlay; ``notice``: the program's
+        """The frame as the window shows it: the set-up check, a rest between exercises or another
+        message instead of one (``between``: its title, big words and line), or the exercise with its overlay; ``notice``: the program's
         small lines (the safety line and the slow-camera warning are added here)."""
         zoom = DISPLAY_HEIGHT / image.shape[0]
         if t - first_t < SHOW_FOR_S:
@@ -67,8 +67,8 @@ class LiveScreen:
             return message_view(image, setup.title, advice="" if big else setup.advice, big=big, sub=setup.advice if big else "",
                                 zoom=zoom, mirror=self.mirror, pose=pose, small=notice, min_aspect=MIN_ASPECT).image
         if snapshot is None:
-            title, sub = between or ("", "")
-            return message_view(image, spec.name if not title else "REST", big=title, sub=sub, zoom=zoom,
+            title, big, sub = between or (spec.name, "", "")
+            return message_view(image, title, big=big, sub=sub, zoom=zoom,
                                 mirror=self.mirror, small=notice, min_aspect=MIN_ASPECT).image
         banner = self.advice if t < self.advice_until else ""
         out = self.renderer(spec).annotate(image, snapshot, fps=fps if self.details else None, zoom=zoom,
