@@ -13,7 +13,7 @@ next, so its report reads as if the video held only that part.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -69,16 +69,19 @@ def _evidence(report: Report) -> list[tuple[float, float]]:
             if any(start <= a and b <= end for a, b in counted)]
 
 
-def candidates(frames: Frames, specs: Sequence[ExerciseSpec], model: PostureModel) -> list[Candidate]:
+def candidates(frames: Frames, specs: Sequence[ExerciseSpec], model: PostureModel,
+               reports: Mapping[str, Report] | None = None) -> list[Candidate]:
     """Every stretch some spec counted in, with its posture fit (specs without a posture model
-    cannot be told from the others and are not candidates)."""
+    cannot be told from the others and are not candidates). ``reports``: each spec's report over
+    these frames where already made (a live session's), so they are not made again."""
     times = np.array([t for _, t in frames])
     features = [posture_features(p) if p is not None else None for p, _ in frames]
     found = []
     for spec in specs:
         if spec.id not in model.exercises:
             continue
-        for start, end in _evidence(run_poses(spec, frames)):
+        report = reports[spec.id] if reports is not None and spec.id in reports else run_poses(spec, frames)
+        for start, end in _evidence(report):
             inside = np.flatnonzero((times >= start) & (times <= end))
             rows = [features[i] for i in inside if features[i] is not None]
             if rows:
@@ -117,11 +120,12 @@ def choose(found: Sequence[Candidate]) -> list[Candidate]:
     return sorted(chosen, key=lambda c: c.start_s)
 
 
-def find_parts(frames: Frames, specs: Sequence[ExerciseSpec], model: PostureModel | None = None) -> list[WorkoutPart]:
+def find_parts(frames: Frames, specs: Sequence[ExerciseSpec], model: PostureModel | None = None,
+               reports: Mapping[str, Report] | None = None) -> list[WorkoutPart]:
     """The exercises the frames show, in order, each with its own report."""
     model = model or PostureModel.load()
     by_id = {spec.id: spec for spec in specs}
-    chosen = choose(candidates(frames, specs, model))
+    chosen = choose(candidates(frames, specs, model, reports))
     segments = []
     for i, part in enumerate(chosen):
         # Its own stretch of the recording: from half-way after the one before to half-way to the next,

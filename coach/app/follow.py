@@ -141,7 +141,9 @@ class FollowMe:
         self._decide()
 
     def close(self, context: SessionContext | None = None) -> WorkoutReport:
-        parts = find_parts(self.frames, self.specs, self.model)
+        # Every spec has watched the whole session already: its report is not made again.
+        parts = find_parts(self.frames, self.specs, self.model,
+                           {exercise: recorder.close() for exercise, recorder in self.recorders.items()})
         self.report = WorkoutReport(parts=parts, **(context.context() if context is not None else {}))
         by_id = {s.id: s for s in self.specs}
         for part in parts:        # each exercise's files, with its readings around it for the page's plot
