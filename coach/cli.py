@@ -70,7 +70,7 @@ def _add_window_options(p: argparse.ArgumentParser) -> None:
 
 def _analyze_parser(sub: Subcommands) -> None:
     p = _command(sub, "analyze", help="analyse a recorded video and write a report",
-                       description="Analyse every frame of a video: count reps, time holds, list form warnings.")
+                       description="Analyse every frame of a video: count reps, time holds, list form warnings. Without --exercise the coach finds which exercises the video shows, and when, and reports each.")
     p.add_argument("videos", nargs="+", metavar="VIDEO",
                    help="video file (mp4, mov, avi, ...); several files or folders with --out")
     p.add_argument("--out", metavar="DIR",
