@@ -394,7 +394,11 @@ class OverlayRenderer:
 
     def _detail_lines(self, canvas: Canvas, s: Snapshot, fps: float | None) -> None:
         """Small white lines on a dark box at the top right: for the physiotherapist, not the mat."""
-        lines = [f"in position {s.current_hold_s:.0f} s, {s.hold_in_form_s:.0f} s in good form in all"]
+        # A hold: this hold's seconds and all of them in good form; a rep exercise: the time at the
+        # top of the rep in progress (its "hold" is the top of each rep).
+        lines = ([f"this hold {s.current_hold_s:.0f} s; {s.hold_in_form_s:.0f} s in good form in all"]
+                 if self.spec.kind == "hold" else
+                 [f"at the top {s.current_hold_s:.1f} s" if s.current_hold_s > 0 else "not at the top"])
         if s.metrics is not None:
             shown = [(n, s.metrics.get(n)) for n in self.spec.display]
             lines += [f"{n.replace('_', ' ')} {_fmt(v)} {metric_unit(self.spec, n)}".rstrip() for n, v in shown
