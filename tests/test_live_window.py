@@ -146,8 +146,8 @@ def test_the_live_window_reads_from_the_mat_with_no_flags(tmp_path):
     assert "Plank: done" in summary and "Held" in summary, summary
     # The report's full path, read at the keyboard (not from the mat): the folder a person must open.
     near = subprocess.run(["tesseract", str(end), "-", "--psm", "11"], capture_output=True, text=True, timeout=60)
-    def plain(text: str) -> str:               # the font's slashed zero reads as an O
-        return text.replace(" ", "").replace("0", "O")
+    def plain(text: str) -> str:               # the font's slashed zero reads as an O or a Q, a one as an l or I
+        return text.replace(" ", "").translate(str.maketrans({"0": "O", "Q": "O", "1": "l", "I": "l", "|": "l"}))
 
     assert plain(str(tmp_path / "live.html")) in plain(near.stdout), near.stdout
 
