@@ -13,7 +13,7 @@ from collections import deque
 from dataclasses import dataclass
 from enum import Enum
 
-from coach.analysis.states import Transition, transition
+from coach.analysis.states import Transition, take, transition
 from coach.specs.model import Condition
 from coach.types import Event, HoldInProgress, HoldSegment, Metrics
 
@@ -243,10 +243,7 @@ class HoldTimer:
 
     def _go(self, name: str) -> None:
         """Take the transition ``name``: the one place the state changes."""
-        move = TRANSITIONS[name]
-        if self.state not in move.sources:
-            raise AssertionError(f"hold timer: '{name}' from {self.state.name}")
-        self.state = HoldState(move.target.value)
+        self.state = HoldState(take(TRANSITIONS, self.state, name, "hold timer").value)
         self.taken.add(name)
 
     @property

@@ -150,6 +150,10 @@ class SessionContext:
         """The context fields by name (to put them into another report with ``dataclasses.replace``)."""
         return {f.name: getattr(self, f.name) for f in fields(SessionContext)}
 
+    def context_json(self) -> dict[str, Any]:
+        """The context fields that are set, as JSON data (a routine's and a workout's report carry them)."""
+        return {name: _plain(value) for name, value in self.context().items() if value is not None}
+
 
 @dataclass(frozen=True, kw_only=True)
 class Report(SessionContext):
@@ -418,11 +422,7 @@ class WorkoutReport(SessionContext):
         out: dict[str, Any] = {"report_version": REPORT_VERSION, "kind": "workout", "segments": [
             {"exercise": p.exercise, "exercise_name": p.exercise_name, "start_s": round(p.start_s, 2),
              "end_s": round(p.end_s, 2), "report": p.report.to_dict()} for p in self.parts]}
-        for f in fields(SessionContext):
-            value = getattr(self, f.name)
-            if value is not None:
-                out[f.name] = _plain(value)
-        return out
+        return out | self.context_json()
 
 
 @dataclass
@@ -451,8 +451,4 @@ class RoutineReport(SessionContext):
             "routine": self.routine, "routine_name": self.routine_name,
             "exercises": [{"exercise": e.exercise, "exercise_name": e.exercise_name, "skipped": e.skipped,
                            "report": e.report.to_dict() if e.report else None} for e in self.exercises]}
-        for f in fields(SessionContext):
-            value = getattr(self, f.name)
-            if value is not None:
-                out[f.name] = _plain(value)
-        return out
+        return out | self.context_json()

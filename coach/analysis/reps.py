@@ -11,7 +11,7 @@ from dataclasses import replace
 from enum import Enum
 
 from coach.analysis.rep_parts import RETURN_SHARE, FirstReading, LearntRest, OwnRange, RepInProgress, rose, rose_past
-from coach.analysis.states import Transition, transition
+from coach.analysis.states import Transition, take, transition
 from coach.specs.model import RepSpec
 from coach.types import Event, Metrics, RepAborted, RepFinished, RepItem, RepRecounted, RepStarted
 
@@ -100,10 +100,7 @@ class RepCounter:
 
     def _go(self, name: str) -> None:
         """Take the transition ``name``: the one place the state changes."""
-        move = TRANSITIONS[name]
-        if self.state not in move.sources:
-            raise AssertionError(f"rep counter: '{name}' from {self.state.name}")
-        self.state = RepState(move.target.value)
+        self.state = RepState(take(TRANSITIONS, self.state, name, "rep counter").value)
         self.taken.add(name)
 
     @property

@@ -39,3 +39,12 @@ def state_diagram(transitions: dict[str, Transition], first: Enum) -> str:
 def _order(state: Enum) -> int:
     """A state's place in its Enum, for a diagram drawn in the order the states are declared."""
     return [s.name for s in type(state)].index(state.name)
+
+
+def take(transitions: dict[str, Transition], state: Enum, name: str, machine: str) -> Enum:
+    """The state after transition ``name`` from ``state``; a transition that does not start there
+    is a bug in ``machine`` and raises."""
+    move = transitions[name]
+    if state not in move.sources:
+        raise AssertionError(f"{machine}: '{name}' from {state.name}")
+    return move.target
