@@ -113,8 +113,6 @@ KNOWN_MISSES = {
     # Timed from the first straight-legged frame (19.8 s) to the fade-out (35.8 s): the label's
     # ~20.8-35.3 s is a second shorter.
     "piranavie_plank_from_quadruped": {"hold"},
-    # Six lifts of eight: two filmed at an angle (4.4 and 9.3 s) are not read as lifts.
-    "fitbod_alternating_superman": {"count"},
     # Up-dog press-ups from a high plank: never lying first, so no rep; the low up dog lifts the
     # hips 0.3-0.5 torso lengths, above the spec's 0.25 for "hips stay down".
     "fitbod_up_dog": {"count", "form"},

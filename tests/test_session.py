@@ -168,6 +168,32 @@ def test_bird_dog_half_raised_leg_is_a_partial_rep():
     assert {"leg_low", "arm_not_level"} <= warning_ids(report)
 
 
+# ---------------------------------------------------------------- superman
+def swimmer(leg_up: float) -> Pose:
+    """Lying face down, arms forward: the near leg lifted ``leg_up`` deg with the far arm (the
+    alternating superman from the side), the far leg and near arm on the floor."""
+    pose = b.lying()
+    hip, shoulder = pose.xy[23], pose.xy[11]          # left (near) hip and shoulder
+    far_leg = {"hip": pose.xy[24], "knee": pose.xy[26], "ankle": pose.xy[28]}
+    raised = {"knee": hip + 85.0 * np.array([-np.cos(np.radians(leg_up)), -np.sin(np.radians(leg_up))]),
+              "ankle": hip + 170.0 * np.array([-np.cos(np.radians(leg_up)), -np.sin(np.radians(leg_up))])}
+    arm = {"elbow": shoulder + 50.0 * np.array([np.cos(np.radians(leg_up / 3)), -np.sin(np.radians(leg_up / 3))]),
+           "wrist": shoulder + 110.0 * np.array([np.cos(np.radians(leg_up / 3)), -np.sin(np.radians(leg_up / 3))])}
+    near = {"shoulder": shoulder, "hip": hip, "elbow": pose.xy[13], "wrist": pose.xy[15], **raised,
+            "head": pose.xy[0]}
+    return b.make_pose(near, far_joints={**far_leg, "shoulder": pose.xy[12], **arm})
+
+
+def test_a_superman_is_still_lying_with_one_leg_lifted_high():
+    """Filmed 45 deg off the side, a real alternating superman's lifted leg tips its own
+    ankle-shoulder line to -36 (the one on the floor reads -17): lying is read along the leg that
+    stays down, so the lift counts instead of taking the person out of the position."""
+    lift = lambda v: swimmer(v)  # noqa: E731
+    report = analyse("superman", sequence((lift, 0, 0, 1.5), (lift, 0, 65, 0.6), (lift, 65, 65, 1.0),
+                                          (lift, 65, 0, 0.6), (lift, 0, 0, 1.5)))
+    assert report.reps.count == 1
+
+
 # ---------------------------------------------------------------- position metrics out of sight
 def test_a_position_metric_out_of_sight_does_not_end_a_rep(tmp_path):
     """Lifting the chest hides the elbow beside it; the arms-by-the-sides check then cannot be
