@@ -138,7 +138,8 @@ def _clip_timeline(labels: dict[str, Any], own_camera: bool = False) -> Timeline
 
 
 def exact_hold_s(labels: dict[str, Any], spec: ExerciseSpec) -> float | None:
-    """Seconds the clip's body is truly in the spec's hold position (None: timeline unknown).
+    """Seconds the clip's body is truly in the spec's hold position, or a rep exercise's full range
+    (None: timeline unknown).
 
     The timeline's "hold" steps leave out the way in and out, but a body
     lowering itself for 1.5 s into a child's pose is inside the spec's
