@@ -109,7 +109,30 @@ class RepItem:
             "rise": None if self.rise is None else round(self.rise, 1),
             "down_s": None if self.down_s is None else round(self.down_s, 2), "lowered_slowly": self.lowered_slowly,
             "top_seen": self.top_seen, "top_spread": None if self.top_spread is None else round(self.top_spread, 1),
+            "score": {"passed": self.score[0], "of": self.score[1],
+                      "missed": [name for name, passed in self.checks if passed is False]},
         }
+
+    @property
+    def checks(self) -> tuple[tuple[str, bool | None], ...]:
+        """What each rep is judged by, in the order a patient reads them: ``range`` (through full
+        range; None when its top was read on faint landmarks), ``held`` (the top held as asked),
+        ``lowered_slowly`` (the way down as slow as asked), ``form`` (no cue). A check the spec does
+        not ask for, or cannot judge (a partial rep's hold and pace), is left out; None: not judged. Steadiness is reported
+        (``top_spread``), not judged: no measured threshold separates steady from not."""
+        items: list[tuple[str, bool | None]] = [("range", None if not self.top_seen else self.complete)]
+        if self.held is not None:
+            items.append(("held", self.held))
+        if self.lowered_slowly is not None:
+            items.append(("lowered_slowly", self.lowered_slowly))
+        items.append(("form", not self.warnings))
+        return tuple(items)
+
+    @property
+    def score(self) -> tuple[int, int]:
+        """(checks passed, checks judged): the rep's short score, "3 of 4"."""
+        judged = [passed for _, passed in self.checks if passed is not None]
+        return sum(judged), len(judged)
 
     @property
     def good(self) -> bool:

@@ -45,6 +45,10 @@ def test_sessions_add_up_per_exercise_and_day(tmp_path):
     assert bridge.good_share == pytest.approx(1 / 3)          # of three reps, one clean and complete
     assert rows[("plank", "2026-11-20")].good_share == pytest.approx(0.75)
     assert bridge.top_warning in ("hips_low", "back_arched")
+    # Each rep's score (full range, no cue: no hold or pace asked here): 1/2, 2/2, 1/2 -> 4 of 6; the
+    # second session's cued first rep the same.
+    assert bridge.score_share == pytest.approx(4 / 6)
+    assert rows[("plank", "2026-11-20")].score_share is None
     plot_progress(history.sessions(), tmp_path / "trend.png")
     assert (tmp_path / "trend.png").stat().st_size > 5000
 

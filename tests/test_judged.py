@@ -143,3 +143,33 @@ def test_a_rep_read_on_a_faint_far_limb_counts_but_its_range_is_not_claimed():
         report = analyse("bird_dog", sequence((shape, -85, -85, 1.0), (shape, -85, 0, 1.0), (shape, 0, 0, 2.0),
                                               (shape, 0, -85, 1.0), (shape, -85, -85, 1.0)))
         assert report.reps.count == 1 and report.reps.items[0].top_seen is seen
+
+
+def test_each_rep_has_a_short_score_of_what_it_was_judged_by():
+    """A bridge rep held as asked and lowered slowly scores 4 of 4; one dropped after 2 s at the
+    top scores 2 of 4 and says what it missed, in the report, the summary and the screen's line."""
+    from coach.output.text import rep_score_line
+
+    good = [(b.bridge, -45, 0, 1.0), (b.bridge, 0, 0, 10.5), (b.bridge, 0, -45, 1.0), (b.bridge, -45, -45, 1.0)]
+    short = [(b.bridge, -45, 0, 1.0), (b.bridge, 0, 0, 2.0), (b.bridge, 0, -45, 0.2), (b.bridge, -45, -45, 1.0)]
+    report = analyse("bridge", sequence((b.bridge, -45, -45, 1), *good, *short))
+    first, second = report.reps.items
+    assert [name for name, _ in first.checks] == ["range", "held", "lowered_slowly", "form"]
+    assert (first.score, second.score) == ((4, 4), (2, 4))
+    assert rep_score_line(first, {}) == "Rep 1: 4 of 4, all good"
+    assert rep_score_line(second, {}) == "Rep 2: 2 of 4, top too short, came down fast"
+    assert report.to_dict()["reps"]["items"][1]["score"] == {"passed": 2, "of": 4,
+                                                            "missed": ["held", "lowered_slowly"]}
+    assert Report.from_dict(report.to_dict()).reps.items[1].score == (2, 4)
+    assert "each rep's score (full range, held as asked, lowered slowly, no cue): 4/4 2/4" in summary_lines(report)
+
+
+def test_a_partial_rep_is_scored_on_range_and_form_only():
+    """Its hold and pace are not judged (it never reached the top), so they are not in its score."""
+    from coach.types import RepItem
+
+    partial = RepItem(index=1, side=None, start_s=0.0, end_s=2.0, complete=False, peak=5.0, hold_s=0.0)
+    assert partial.checks == (("range", False), ("form", True)) and partial.score == (1, 2)
+    unseen = RepItem(index=2, side="left", start_s=0.0, end_s=2.0, complete=True, peak=5.0, hold_s=1.0,
+                     top_seen=False, warnings=("leg_not_level",))
+    assert unseen.checks == (("range", None), ("form", False)) and unseen.score == (0, 1)

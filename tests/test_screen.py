@@ -172,3 +172,28 @@ def test_mirroring_flips_the_picture_only(plank_sagging):
     row = 360
     assert mirrored[row, -50].min() > 200 and as_filmed[row, 50].min() > 200
     assert snapshot.metrics is not None and snapshot.metrics.side in ("left", "right")
+
+
+def test_a_finished_rep_shows_its_score_under_the_count_for_a_few_seconds():
+    """The bridge's first rep of the demo ends while the set goes on: the screen says how it scored
+    (held 3 s of the 10 asked), then the line goes after REP_SCORE_S."""
+    from coach.output.screen import REP_SCORE_S
+    from coach.types import RepFinished
+
+    spec = find_spec("bridge")
+    recorder = Recorder(spec)
+    finished = None
+    for t, pose in exact_poses(load_timeline(TIMELINES / "bridge_demo.toml")):
+        snapshot = recorder.step(pose, t)
+        if any(isinstance(e, RepFinished) and e.rep.complete for e in snapshot.events):
+            finished = snapshot
+            break
+    assert finished is not None
+    screen = LiveScreen(mirror=False)
+    image = np.zeros((360, 480, 3), np.uint8)
+    screen.draw(image, spec, [], None, finished.pose, finished, None, finished.t, -100.0, 15.0)
+    notices = [box.text for box in screen.renderer(spec).last_boxes if box.role == "notice"]
+    assert notices == ["Rep 1: 3 of 4, top too short"]
+    later = dataclasses.replace(finished, events=(), t=finished.t + REP_SCORE_S + 0.1)
+    screen.draw(image, spec, [], None, later.pose, later, None, later.t, -100.0, 15.0)
+    assert not [box for box in screen.renderer(spec).last_boxes if box.role == "notice"]

@@ -18,11 +18,12 @@ from coach.analysis.view import TURNED_NOTE
 from coach.specs.model import PER_SIDE_MODES, Targets, WarningSpec, metric_unit
 from coach.types import Event, RepItem, SessionState, Snapshot, WarningEnded, WarningStarted
 
-REPORT_VERSION = 8   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
+REPORT_VERSION = 9   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_seen, not_seen; 4: setup (live);
                      # 5: started_at, video.source and video.name for every source, warnings[].cue;
                      # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only), view_note;
                      # 7: judged, judged_note, judged_s; rep and hold items of a "near" exercise have no side
                      # 8: video.sha256 (a recording's content, so one analysed again is one session)
+                     # 9: reps.items[].score (passed, of, missed: the rep's short score)
 #: A part hidden in at least this share of the frames with a person is reported as not seen.
 NOT_SEEN_SHARE = 0.1
 SIDES_IN_TURN_NOTE = "sides given in turn, left first: one camera cannot tell which side is worked"
@@ -211,7 +212,8 @@ class Report(SessionContext):
             pose_coverage=data.get("pose_coverage"), camera_tilt_deg=data.get("camera_tilt_deg"),
             interrupted=bool(data.get("interrupted")),
             reps=Reps(count=reps["count"], partial=reps["partial"], by_side=reps.get("by_side"),
-                      items=[RepItem(**{**r, "warnings": tuple(r["warnings"])}) for r in reps["items"]]),
+                      items=[RepItem(**{**{k: v for k, v in r.items() if k != "score"},
+                                         "warnings": tuple(r["warnings"])}) for r in reps["items"]]),
             hold=Hold(**{**hold, "items": [HoldItem(**h) for h in hold["items"]]}),
             warnings=[FormWarning(**w) for w in data["warnings"]],
             not_seen=data.get("not_seen") or {},

@@ -62,6 +62,11 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "ALTER TABLE sessions ADD COLUMN source_sha256 TEXT",    # a recording's content (NULL: live)
         "CREATE INDEX sessions_by_recording ON sessions (source_sha256, exercise)",
     ),
+    # The reps' short scores added up: of their checks (full range, held and lowered as asked, no
+    # cue), the share passed.
+    4: (
+        "ALTER TABLE sessions ADD COLUMN score_share REAL",
+    ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
@@ -95,6 +100,7 @@ class SessionRow:
     target_hold_s: float | None
     report_path: str | None
     source_sha256: str | None
+    score_share: float | None = None  # of the reps' checks (see RepItem.checks), the share passed
 
     @property
     def day(self) -> str:
@@ -118,6 +124,7 @@ class DayRow:
     exercise_name: str = ""
     top_cue: str | None = None
     kind: str = "reps"
+    score_share: float | None = None  # of the reps' checks, the share passed
 
 
 @dataclass(frozen=True)
@@ -140,6 +147,14 @@ def full_share(report: Report) -> float | None:
     """Of the reps whose top was seen, the share that went through full range (None: no rep, not judged)."""
     seen = [r for r in report.reps.items if r.top_seen]
     return sum(1 for r in seen if r.complete) / len(seen) if seen and report.judged else None
+
+
+def score_share(report: Report) -> float | None:
+    """Of the checks the reps were judged by (full range, held and lowered as asked, no cue), the
+    share passed: the reps' short scores added up (None: no rep, not judged)."""
+    scores = [r.score for r in report.reps.items]
+    judged = sum(of for _, of in scores)
+    return sum(passed for passed, _ in scores) / judged if judged and report.judged else None
 
 
 def good_share(report: Report) -> float | None:
@@ -186,7 +201,7 @@ def _day(exercise: str, day: str, rows: list[SessionRow]) -> DayRow:
                   sum(r.in_form_s for r in rows), _mean([r.good_share for r in rows]), top,
                   sum(1 for r in rows if not r.judged), _mean([r.held_share for r in rows]),
                   rows[-1].exercise_name, next((r.top_cue for r in rows if r.top_warning == top), None),
-                  rows[-1].kind)
+                  rows[-1].kind, _mean([r.score_share for r in rows]))
 
 
 class History:
@@ -250,7 +265,7 @@ class History:
             "duration_s": report.video.duration_s if report.video else None,
             "reps": report.reps.count, "holds": report.hold.count, "hold_s": report.hold.total_s,
             "in_form_s": report.hold.in_form_s, "good_share": good_share(report), "full_share": full_share(report),
-            "held_share": held_share(report), "top_warning": top, "top_cue": cue,
+            "held_share": held_share(report), "score_share": score_share(report), "top_warning": top, "top_cue": cue,
             "warnings": sum(warnings.values()), "interrupted": int(report.interrupted),
             "judged": int(report.judged), "judged_note": report.judged_note,
             "target_reps": report.targets.reps if report.kind == "reps" else report.targets.holds,

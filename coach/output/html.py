@@ -235,14 +235,17 @@ def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: lis
         f"<td class='{'warn' if r.lowered_slowly is False else ''}'>"
         f"{'' if r.down_s is None else f'{r.down_s:.1f} s'}{' (fast)' if r.lowered_slowly is False else ''}</td>"
         f"<td>{'' if r.top_spread is None else f'{r.top_spread:.0f}{peak_unit}'}</td>"
-        f"<td class='warn'>{html.escape('; '.join(cues.get(w, w) for w in r.warnings))}</td></tr>" for r in reps)
+        f"<td class='warn'>{html.escape('; '.join(cues.get(w, w) for w in r.warnings))}</td>"
+        f"<td class='{'ok' if r.score[0] == r.score[1] else 'warn'}'>{r.score[0]} of {r.score[1]}</td></tr>"
+        for r in reps)
     rep_table = ("<h2>Reps</h2><table><tr><th>#</th><th>side</th><th>time</th><th>range</th>"
                  f"<th>peak ({html.escape(unit)})</th><th>rise from rest</th><th>at the top"
                  + (f" (asked: {report.targets.hold_s:g} s)" if report.targets.hold_s else "")
                  + "</th><th>way down" + (f" (asked: {report.targets.lower_s:g} s or more)"
                                           if report.targets.lower_s else "")
                  + "</th><th>steadiness at the top (how far it moved)</th>"
-                 + f"<th>form cues</th></tr>{rep_rows}</table>"
+                 + "<th>form cues</th><th>score (full range, held and lowered as asked, no cue)</th>"
+                 + f"</tr>{rep_rows}</table>"
                  ) if reps else ""
     plot = plot_session(report, series, spec) if len(series) else ""
     pictures = "".join(

@@ -29,6 +29,8 @@ EXPLAINED = {
                   "partial)",
     "held as asked": "of the full reps, the share held at the top as long as the exercise asks (the bridge "
                      "and the bird dog ask for a pause)",
+    "rep score": "of the checks each rep is judged by (full range, held and lowered as asked where the "
+                 "exercise asks, no form cue), the share passed",
     "not judged": "the camera saw the person from the wrong side, at an angle, partly, or not in the "
                   "exercise's position: nothing was counted as good or bad form",
 }
@@ -47,16 +49,18 @@ def history_lines(days: Sequence[DayRow]) -> list[str]:
         reps = row.kind == "reps"
         if row.exercise != current:
             current = row.exercise
-            amount = f"{'reps':>5}  {'held as asked':>13}" if reps else f"{'held s':>7}  {'in good form s':>14}"
+            amount = (f"{'reps':>5}  {'held as asked':>13}  {'rep score':>9}" if reps
+                      else f"{'held s':>7}  {'in good form s':>14}")
             lines += ["", row.exercise_name or row.exercise,
                       f"  {'day':10}  {'sessions':>8}  {amount}  {'good form':>9}  most frequent cue"]
-        amount = (f"{row.reps:5}  {_percent(row.held_share):>13}" if reps
+        amount = (f"{row.reps:5}  {_percent(row.held_share):>13}  {_percent(row.score_share):>9}" if reps
                   else f"{row.hold_s:7.1f}  {row.in_form_s:14.1f}")
         lines.append(f"  {row.day:10}  {row.sessions:8}  {amount}  {_percent(row.good_share):>9}  {row.top_cue or '-'}"
                      + (f"  ({row.not_judged} not judged: wrong view or not in position)" if row.not_judged else ""))
     lines += ["", "good form: " + EXPLAINED["good form"] + "."]
     if any(row.kind == "reps" for row in days):
         lines.append("held as asked: " + EXPLAINED["held as asked"] + ".")
+        lines.append("rep score: " + EXPLAINED["rep score"] + ".")
     return lines
 
 
@@ -194,7 +198,7 @@ def _session_cells(row: SessionRow, links: bool) -> str:
     cells = [f"{datetime.fromisoformat(row.started_at):%a %d %b %Y %H:%M}", row.mode, done, _target_words(row),
              _percent(row.good_share)]
     if row.kind == "reps":
-        cells += [_percent(row.full_share), _percent(row.held_share)]
+        cells += [_percent(row.full_share), _percent(row.held_share), _percent(row.score_share)]
     cells += [row.top_cue or "-", "; ".join(notes)]
     out = "".join(f"<td>{html.escape(c)}</td>" for c in cells)
     if links:
@@ -207,7 +211,7 @@ def _table(rows: Sequence[SessionRow]) -> str:
     """The sessions of one exercise, a row each; the columns that apply to its kind."""
     links = any(r.report_path for r in rows)
     head = ["when", "how", "done", "target", "good form"]
-    head += ["full range", "held as asked"] if rows[0].kind == "reps" else []
+    head += ["full range", "held as asked", "rep score"] if rows[0].kind == "reps" else []
     head += ["cue heard most", "note"] + (["report"] if links else [])
     return ("<table><tr>" + "".join(f"<th>{h}</th>" for h in head) + "</tr>"
             + "".join(f"<tr>{_session_cells(r, links)}</tr>" for r in rows) + "</table>")

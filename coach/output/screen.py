@@ -8,10 +8,12 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from coach.analysis.report import judge_tempo
 from coach.output.overlay import Canvas, OverlayRenderer, centre_banner, message_view
 from coach.output.safety import SAFETY_SHORT, SHOW_FOR_S
+from coach.output.text import rep_score_line
 from coach.specs.model import ExerciseSpec
-from coach.types import Pose, Snapshot
+from coach.types import Pose, RepFinished, RepRecounted, Snapshot
 
 #: The height the camera picture is drawn at: the window (or full screen) scales it, and every
 #: size on the screen is a share of the height, so only sharpness depends on this.
@@ -19,6 +21,8 @@ DISPLAY_HEIGHT = 720
 #: The screen is never narrower than 4:3: a portrait camera picture is padded so the text fits.
 MIN_ASPECT = 4 / 3
 SLOW_NOTICE = "This computer is too slow for the camera: quick moves may be missed"
+#: How long a finished rep's score stays under the count: read in the rest before the next rep.
+REP_SCORE_S = 4.0
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,8 @@ class LiveScreen:
     advice: str = ""
     said_count: int | None = None
     slow: bool = False            # the camera sends faster than the loop keeps up: frames are skipped
+    rep_score: str = ""           # the last finished rep's score ("Rep 3: 3 of 4, top too short")
+    rep_score_until: float = -1.0
 
     def renderer(self, spec: ExerciseSpec) -> OverlayRenderer:
         if spec.id not in self.renderers:
@@ -70,6 +76,9 @@ class LiveScreen:
             title, big, sub = between or (spec.name, "", "")
             return message_view(image, title, big=big, sub=sub, zoom=zoom,
                                 mirror=self.mirror, small=notice, min_aspect=MIN_ASPECT).image
+        self._note_reps(spec, snapshot, t)
+        if t < self.rep_score_until:
+            notice.append(self.rep_score)
         banner = self.advice if t < self.advice_until else ""
         out = self.renderer(spec).annotate(image, snapshot, fps=fps if self.details else None, zoom=zoom,
                                                    notice=notice, banner=banner)
@@ -77,6 +86,15 @@ class LiveScreen:
             canvas = Canvas(out)
             centre_banner(canvas, "banner", "RESET", "The counts start again")
         return out
+
+
+    def _note_reps(self, spec: ExerciseSpec, snapshot: Snapshot, t: float) -> None:
+        """Keep the score of a rep that finished this frame, judged by the spec's pace."""
+        for event in snapshot.events:
+            if isinstance(event, (RepFinished, RepRecounted)):
+                rep = judge_tempo([event.rep], spec.targets)[0]
+                self.rep_score = rep_score_line(rep, {w.id: w.cue for w in spec.warnings})
+                self.rep_score_until = t + REP_SCORE_S
 
 
 def paused_view(image: np.ndarray) -> np.ndarray:

@@ -28,7 +28,7 @@ def write_csv(prefix: str | Path, report: Report, series: Series) -> list[Path]:
         with open(reps_path, "w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
             out.writerow(["index", "side", "start_s", "end_s", "complete", "peak", "rise", "hold_s", "held", "down_s",
-                          "lowered_slowly", "top_seen", "top_spread", "warnings"])
+                          "lowered_slowly", "top_seen", "top_spread", "score", "warnings"])
             for r in report.reps.items:
                 rep = r.as_dict()
                 out.writerow([rep["index"], rep["side"] or "", rep["start_s"], rep["end_s"], rep["complete"],
@@ -37,7 +37,7 @@ def write_csv(prefix: str | Path, report: Report, series: Series) -> list[Path]:
                               "" if rep["down_s"] is None else rep["down_s"],
                               "" if rep["lowered_slowly"] is None else rep["lowered_slowly"], rep["top_seen"],
                               "" if rep["top_spread"] is None else rep["top_spread"],
-                              " ".join(rep["warnings"])])
+                              f"{rep['score']['passed']}/{rep['score']['of']}", " ".join(rep["warnings"])])
         with open(holds_path, "w", newline="", encoding="utf-8") as fh:
             out = csv.writer(fh)
             out.writerow(["index", "side", "start_s", "end_s", "seconds", "in_form_s"])

@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 from coach.analysis.report import FormWarning, Report, Targets, WorkoutPart, WorkoutReport
+from coach.types import RepItem
+
+#: A rep's checks in words: (what it is, what passing it says, what missing it says).
+CHECK_WORDS = {
+    "range": ("full range", "full range", "not all the way"),
+    "held": ("held as asked", "held as asked", "top too short"),
+    "lowered_slowly": ("lowered slowly", "lowered slowly", "came down fast"),
+    "form": ("no cue", "no cue", "a form cue"),
+}
 
 
 def counted(n: int, word: str) -> str:
@@ -93,6 +102,10 @@ def _count_lines(report: Report) -> list[str]:
                 slowly = sum(1 for r in complete if r.lowered_slowly)
                 line += f"; lowered slowly: {slowly} of {counted(len(complete), 'rep')}"
             lines.append(line)
+    if report.kind == "reps" and reps.items and report.judged:
+        asked = max((r.checks for r in reps.items), key=len)       # a partial rep's hold and pace are not judged
+        lines.append(f"each rep's score ({', '.join(CHECK_WORDS[name][0] for name, _ in asked)}): "
+                     + " ".join(f"{r.score[0]}/{r.score[1]}" for r in reps.items))
     elif hold.total_s == 0 and report.warnings:
         lines.append("hold: none (in the position at moments, never still there: a hold is staying still); "
                      "the form cues are from those moments")
@@ -102,6 +115,20 @@ def _count_lines(report: Report) -> list[str]:
         lines.append(line + (f" (target {target.hold_s:g} s per hold)" if target.hold_s else ""))
     return lines
 
+
+
+def rep_score_line(rep: RepItem, cues: dict[str, str]) -> str:
+    """A finished rep's score as the screen shows it: "Rep 3: 3 of 4, top too short" (``cues`` maps
+    warning ids to their words: a cued rep says which)."""
+    passed, judged = rep.score
+    missed = [_lower_first(cues.get(rep.warnings[0], CHECK_WORDS[name][2])) if name == "form" and rep.warnings
+              else CHECK_WORDS[name][2] for name, ok in rep.checks if ok is False]
+    name = f"Rep {rep.index}" if rep.complete else f"Rep {rep.index} (partial, not counted)"
+    return f"{name}: {passed} of {judged}" + (f", {', '.join(missed)}" if missed else ", all good")
+
+
+def _lower_first(words: str) -> str:
+    return words[:1].lower() + words[1:]
 
 
 def _length(w: FormWarning) -> float:
