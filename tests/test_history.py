@@ -112,6 +112,10 @@ def test_a_version_1_history_gains_the_judged_columns_and_keeps_its_rows(tmp_pat
     day = history.days()[0]
     assert (day.sessions, day.reps, day.not_judged) == (2, 3, 1)
     assert day.good_share is None and day.held_share is None   # neither says how much was in good form
+    plank = replace(report("plank", "hold", reps=(), warnings=(), hold=(39.0, 38.0)),
+                    hold_note="For 39 s of the hold your feet were out of the picture: ...")
+    history.add(plank, "video", started_at=datetime(2026, 11, 2, 9, 0))
+    assert history.sessions("plank")[0].hold_note == plank.hold_note      # kept, and on the progress page
 
 
 def test_a_newer_database_is_refused_not_altered(tmp_path):

@@ -173,3 +173,28 @@ def test_a_partial_rep_is_scored_on_range_and_form_only():
     unseen = RepItem(index=2, side="left", start_s=0.0, end_s=2.0, complete=True, peak=5.0, hold_s=1.0,
                      top_seen=False, warnings=("leg_not_level",))
     assert unseen.checks == (("range", None), ("form", False)) and unseen.score == (0, 1)
+
+
+def _feet_hidden(pose):
+    from coach.lab.disturb import FEET
+    from coach.types import Pose
+
+    visibility = pose.visibility.copy()
+    visibility[FEET] = 0.0
+    return Pose(xy=pose.xy, visibility=visibility, depth=pose.depth, image_size=pose.image_size)
+
+
+def test_a_plank_timed_with_the_feet_out_of_sight_says_what_it_could_not_tell():
+    """Without the feet the plank's straight legs and knees off the floor are stood in for by the
+    thigh in line with the body, which kneeling and lying on the forearms pass too: the time counts,
+    and the report, the summary and the end screen say what it may include."""
+    seen = analyse("plank", sequence((lambda v: b.lying(), 0, 0, 1.5), (lambda v: b.plank(), 0, 0, 6.0)))
+    hidden = analyse("plank", sequence((lambda v: _feet_hidden(b.lying()), 0, 0, 1.5),
+                                       (lambda v: _feet_hidden(b.plank()), 0, 0, 6.0)))
+    assert seen.hold_note is None
+    assert hidden.hold.total_s == pytest.approx(seen.hold.total_s, abs=0.5)
+    assert hidden.hold_note is not None and " s of the hold your feet were out of the picture" in hidden.hold_note
+    assert abs(int(hidden.hold_note.split()[1]) - hidden.hold.total_s) <= 1.0      # "For 5 s of the hold ..."
+    assert hidden.hold_note.count("kneeling") == 1                 # two stand-ins, the same words: said once
+    assert hidden.hold_note in summary_lines(hidden) and hidden.hold_note in end_screen_lines(hidden, {})
+    assert Report.from_dict(hidden.to_dict()).hold_note == hidden.hold_note

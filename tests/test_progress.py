@@ -66,8 +66,9 @@ def test_the_progress_page_shows_each_exercise_over_the_weeks_in_words(three_wee
     assert "9 sessions on 9 days, 2026-11-09 to 2026-11-27" in text
     assert "Lift your hips" in text and "hips_low" not in page       # words, not ids
     assert "could not be judged" in text                             # the session seen from the front
-    for figure in ("good form", "full range", "held as asked", "not judged"):
+    for figure in ("good form", "full range", "held as asked", "rep score", "not judged"):
         assert f"<dt>{figure}</dt>" in page                          # every figure explained once
+    assert "<th>rep score</th>" in page and "78 %" in text           # week 1: 3 reps, 2 cued: 7 of 9 checks
     assert page.count("<tr>") == 2 * (1 + 9)                         # a header and a row per session
     assert "3 x 10 s" in text and "5 reps" in text                   # the targets
     assert "@media print" in page

@@ -56,6 +56,9 @@ def _broken(tmp_path, old: str, new: str) -> Path:
      "position[1].if_unseen[0].metric: unknown metric 'thigh_ris' (did you mean 'thigh_rise'?)"),
     ('metric = "thigh_rise"\nmin = 15', 'metric = "thigh_rise"\nmin = 15\nmax_rate = 3',
      "position[1].if_unseen[0].max_rate: unknown key"),
+    # What a stand-in cannot tell apart is said of a hold's time; a position's stand-in decides no time.
+    ('metric = "thigh_rise"\nmin = 15', 'metric = "thigh_rise"\nmin = 15\ncannot_tell = "x"',
+     "position[1].if_unseen[0].cannot_tell: unknown key"),
 ])
 def test_broken_spec_names_file_field_and_expectation(tmp_path, old, new, expected):
     with pytest.raises(SpecError) as info:

@@ -63,6 +63,15 @@ def conditions_hold(conditions: tuple[Condition, ...], metrics: Metrics | None,
     return True
 
 
+def stood_in_for(conditions: tuple[Condition, ...], metrics: Metrics | None) -> tuple[str, ...]:
+    """What the stand-ins deciding ``conditions`` this reading cannot tell apart: the
+    ``cannot_tell`` words of each ``if_unseen`` condition used because its metric is not known."""
+    if metrics is None:
+        return ()
+    return tuple(dict.fromkeys(s.cannot_tell for c in conditions if c.if_unseen and metrics.get(c.metric) is None
+                               for s in c.if_unseen if s.cannot_tell))      # each said once
+
+
 class HoldState(Enum):
     OUT = "not holding"
     HOLDING = "holding"                  # in the position at the last reading

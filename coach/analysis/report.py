@@ -23,7 +23,7 @@ REPORT_VERSION = 9   # 2: kind, hold.count, hold.by_side, hold.items; 3: people_
                      # 6: targets.holds (the number of holds of a hold exercise; targets.reps is for reps only), view_note;
                      # 7: judged, judged_note, judged_s; rep and hold items of a "near" exercise have no side
                      # 8: video.sha256 (a recording's content, so one analysed again is one session)
-                     # 9: reps.items[].score (passed, of, missed: the rep's short score)
+                     # 9: reps.items[].score (passed, of, missed: the rep's short score), hold_note
 #: A part hidden in at least this share of the frames with a person is reported as not seen.
 NOT_SEEN_SHARE = 0.1
 SIDES_IN_TURN_NOTE = "sides given in turn, left first: one camera cannot tell which side is worked"
@@ -181,6 +181,9 @@ class Report(SessionContext):
     judged: bool = True
     judged_note: str | None = None
     judged_s: float | None = None         # seconds in position, seen from the needed view (None: rebuilt)
+    # Where a hold was decided by stand-ins for parts out of sight, what they could not tell apart
+    # and for how long ("For 38 s of the hold your feet were out of sight: ...").
+    hold_note: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON contract: every field under its own name, optional ones only when set."""
@@ -223,16 +226,16 @@ class Report(SessionContext):
             latency_ms=Latency(**data["latency_ms"]) if data.get("latency_ms") else None,
             recovered=bool(data.get("recovered")),
             judged=bool(data.get("judged", True)), judged_note=data.get("judged_note"),
-            judged_s=data.get("judged_s"),
+            judged_s=data.get("judged_s"), hold_note=data.get("hold_note"),
         )
 
 #: The report's fields in the order the JSON has always had them (the context's among the rest).
 _JSON_ORDER = ("exercise", "exercise_name", "kind", "targets", "video", "started_at", "pose_backend", "people_seen",
                "pose_coverage", "camera_tilt_deg", "interrupted", "reps", "hold", "warnings", "not_seen", "sides_note",
                "view_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered",
-               "judged", "judged_note", "judged_s")
+               "judged", "judged_note", "judged_s", "hold_note")
 _OPTIONAL = {"sides_note", "view_note", "message", "setup", "ended_by", "live_fps", "frames_dropped", "latency_ms", "recovered",
-             "judged_note", "judged_s"}
+             "judged_note", "judged_s", "hold_note"}
 
 
 def _plain(value: Any) -> Any:
@@ -281,6 +284,7 @@ class ReportBuilder:
         self._state_s: dict[str, float] = {}    # seconds per state ("angled": active, seen at an angle)
         self._rules = {w.id: w for w in session.spec.warnings}
         self._readings: dict[str, list[float]] = {}   # the metric's readings while each open warning shows
+        self._stood_in_s: dict[str, float] = {}       # seconds held on stand-ins, by what they cannot tell
         self.last_t = 0.0
 
     def add(self, snapshot: Snapshot) -> None:
@@ -289,6 +293,8 @@ class ReportBuilder:
             if state is SessionState.ACTIVE and self.session.view.steadily_angled:
                 state = "angled"
             self._state_s[state] = self._state_s.get(state, 0.0) + max(0.0, snapshot.t - self.last_t)
+            for words in self.session.stood_in:
+                self._stood_in_s[words] = self._stood_in_s.get(words, 0.0) + max(0.0, snapshot.t - self.last_t)
         self.frames += 1
         if snapshot.pose is not None:
             self.frames_with_pose += 1
@@ -345,8 +351,14 @@ class ReportBuilder:
             sides_note=SIDES_IN_TURN_NOTE if spec.sides == "in_turn" else None,
             message=NO_PERSON if coverage == 0.0 and self.frames else None,     # none read: none claimed
             view_note=TURNED_NOTE if self._angled_frames > self.frames_with_pose / 2 else None,
-            **self._judged(),
+            hold_note=self._hold_note(), **self._judged(),
         )
+
+    def _hold_note(self) -> str | None:
+        """What the hold's time may include where stand-ins decided it for JUDGED_MIN_S or more."""
+        notes = [f"For {seconds:.0f} s of the hold {words}." for words, seconds in self._stood_in_s.items()
+                 if seconds >= JUDGED_MIN_S]
+        return " ".join(notes) or None
 
     def _judged(self) -> dict[str, Any]:
         """``judged``, ``judged_note`` and ``judged_s``: was the person judged, and if not (or not always), why.

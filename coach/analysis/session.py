@@ -23,7 +23,7 @@ from collections import deque
 
 from coach import landmarks
 from coach.analysis.form import FormChecker
-from coach.analysis.holds import HoldTimer, conditions_hold
+from coach.analysis.holds import HoldTimer, conditions_hold, stood_in_for
 from coach.analysis.metrics import MetricComputer
 from coach.analysis.reps import RepCounter
 from coach.analysis.side import SideChooser
@@ -102,10 +102,13 @@ class Session:
         self.message = MESSAGES[SessionState.NO_PERSON]
         self._last_seen_t: float | None = None
         self._settling: deque[tuple[float, Metrics]] = deque(maxlen=SETTLING_KEPT)   # see _held_since
+        #: This reading's hold was decided by stand-ins that cannot tell these apart (see Condition).
+        self.stood_in: tuple[str, ...] = ()
 
     def update(self, pose: Pose | None, t: float) -> Snapshot:
         """Advance the session to time ``t`` (seconds) with this frame's pose."""
         events: list[Event] = []
+        self.stood_in = ()
         pose = self.smoother.update(pose, t)
         metrics: Metrics | None = None
         hidden: set[int] = set()
@@ -215,6 +218,7 @@ class Session:
         if self.reps is not None and not self.spec.hold:
             in_rep = self.reps.at_full(metrics.get(self.reps.spec.metric) if metrics is not None else None)
         in_target = self.hold.read(metrics, t) if in_rep else False
+        self.stood_in = stood_in_for(self.spec.hold, metrics) if in_target else ()
         phases = set()
         # Seen at an angle (a side exercise 30-45 deg off the side), a body's line reads several
         # degrees off (a straight real plank +20 against +12 from the side): form is not judged.

@@ -63,9 +63,10 @@ MIGRATIONS: dict[int, tuple[str, ...]] = {
         "CREATE INDEX sessions_by_recording ON sessions (source_sha256, exercise)",
     ),
     # The reps' short scores added up: of their checks (full range, held and lowered as asked, no
-    # cue), the share passed.
+    # cue), the share passed; and what a hold's time may include that the coach could not tell apart.
     4: (
         "ALTER TABLE sessions ADD COLUMN score_share REAL",
+        "ALTER TABLE sessions ADD COLUMN hold_note TEXT",
     ),
 }
 SCHEMA_VERSION = max(MIGRATIONS)
@@ -101,6 +102,7 @@ class SessionRow:
     report_path: str | None
     source_sha256: str | None
     score_share: float | None = None  # of the reps' checks (see RepItem.checks), the share passed
+    hold_note: str | None = None      # what the hold's time may include (parts out of sight)
 
     @property
     def day(self) -> str:
@@ -267,7 +269,7 @@ class History:
             "in_form_s": report.hold.in_form_s, "good_share": good_share(report), "full_share": full_share(report),
             "held_share": held_share(report), "score_share": score_share(report), "top_warning": top, "top_cue": cue,
             "warnings": sum(warnings.values()), "interrupted": int(report.interrupted),
-            "judged": int(report.judged), "judged_note": report.judged_note,
+            "judged": int(report.judged), "judged_note": report.judged_note, "hold_note": report.hold_note,
             "target_reps": report.targets.reps if report.kind == "reps" else report.targets.holds,
             "target_hold_s": report.targets.hold_s,
             "report_path": str(Path(report_path).resolve()) if report_path else None, "source_sha256": sha256,

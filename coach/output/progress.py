@@ -193,6 +193,8 @@ td, th { border: 1px solid #ccc; padding: 4px 8px; } th { background: #f2f2f2; t
 def _session_cells(row: SessionRow, links: bool) -> str:
     done = counted(row.reps, "rep") if row.kind == "reps" else f"{counted(row.holds, 'hold')}, {row.hold_s:.0f} s"
     notes = [row.judged_note or "not judged"] if not row.judged else []
+    if row.hold_note:
+        notes.append(row.hold_note)
     if row.interrupted:
         notes.append("interrupted")
     cells = [f"{datetime.fromisoformat(row.started_at):%a %d %b %Y %H:%M}", row.mode, done, _target_words(row),

@@ -47,6 +47,8 @@ def summary_lines(report: Report) -> list[str]:
         lines.append(report.message)
     if report.judged_note:
         lines.append(report.judged_note)
+    if report.hold_note:
+        lines.append(report.hold_note)
     if report.view_note:
         lines.append(report.view_note)
     lines += _count_lines(report)
@@ -196,6 +198,8 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
         lines.append("No form cues, and nothing counted")
     if report.judged_note:
         lines.append(report.judged_note)
+    if report.hold_note:
+        lines.append(report.hold_note)
     return lines
 
 

@@ -68,6 +68,10 @@ class Condition:
     metric cannot be measured because a part is out of the picture. A bridge
     needs its knees bent, which takes the ankles; with the feet cut off by
     the picture's edge, the knees standing above the hips say the same.
+
+    ``cannot_tell`` (a stand-in's words): what the stand-in cannot tell apart, where it is weaker
+    than the condition it stands in for ("a plank from kneeling or lying on your forearms"); the
+    report says so for the time it decided a hold.
     """
 
     metric: str
@@ -76,6 +80,7 @@ class Condition:
     max_rate: float | None = None
     max_of_rest: float | None = None
     if_unseen: tuple[Condition, ...] = ()
+    cannot_tell: str = ""
 
     def holds(self, value: float, rest: float | None = None) -> bool:
         """Within the bounds; ``rest`` (the learnt resting value) can only raise ``max``."""

@@ -128,7 +128,7 @@ SPEC_KEYS: dict[str, frozenset[str]] = {
     "position": frozenset({"metric", "min", "max", "if_unseen", "note"}),
     "position.if_unseen": frozenset({"metric", "min", "max", "note"}),
     "hold": frozenset({"metric", "min", "max", "max_rate", "max_of_rest", "if_unseen", "note"}),
-    "hold.if_unseen": frozenset({"metric", "min", "max", "note"}),
+    "hold.if_unseen": frozenset({"metric", "min", "max", "cannot_tell", "note"}),
     "reps": frozenset({"metric", "start_above", "full_at", "rest_below", "min_rep_s", "start_rise",
                        "rest_rise", "full_rise", "rest_fall", "note"}),
     "warnings": frozenset({"id", "metric", "message", "cue", "below", "above", "during", "show_after_s",
@@ -201,7 +201,7 @@ def _read_conditions(r: FieldReader, data: Any, where: str, metrics: dict[str, M
             stand_in = _read_conditions(r, item["if_unseen"], f"{here}.if_unseen", metrics,
                                         table=f"{table}.if_unseen")
         out.append(Condition(metric=metric, min=lo, max=hi, max_rate=rate, max_of_rest=of_rest,
-                             if_unseen=stand_in))
+                             if_unseen=stand_in, cannot_tell=r.string(item, "cannot_tell", here)))
     return tuple(out)
 
 
