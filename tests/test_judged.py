@@ -198,3 +198,12 @@ def test_a_plank_timed_with_the_feet_out_of_sight_says_what_it_could_not_tell():
     assert hidden.hold_note.count("kneeling") == 1                 # two stand-ins, the same words: said once
     assert hidden.hold_note in summary_lines(hidden) and hidden.hold_note in end_screen_lines(hidden, {})
     assert Report.from_dict(hidden.to_dict()).hold_note == hidden.hold_note
+
+
+def test_moments_on_stand_ins_too_short_to_be_a_hold_are_not_called_one():
+    """A plank held 1.5 s with the feet unseen is no hold (the plank asks 2 s at least): no hold,
+    and no note of what a hold's time may include."""
+    report = analyse("plank", sequence((lambda v: _feet_hidden(b.lying()), 0, 0, 1.5),
+                                       (lambda v: _feet_hidden(b.plank()), 0, 0, 1.5),
+                                       (lambda v: _feet_hidden(b.lying()), 0, 0, 2.0)))
+    assert report.hold.total_s == 0.0 and report.hold_note is None

@@ -356,8 +356,9 @@ class ReportBuilder:
 
     def _hold_note(self) -> str | None:
         """What the hold's time may include where stand-ins decided it for JUDGED_MIN_S or more."""
-        notes = [f"For {seconds:.0f} s of the hold {words}." for words, seconds in self._stood_in_s.items()
-                 if seconds >= JUDGED_MIN_S]
+        held = self.session.hold.total_s        # moments in the position too short to be a hold are no hold
+        notes = [f"For {min(seconds, held):.0f} s of the hold {words}." for words, seconds in self._stood_in_s.items()
+                 if min(seconds, held) >= JUDGED_MIN_S]
         return " ".join(notes) or None
 
     def _judged(self) -> dict[str, Any]:
