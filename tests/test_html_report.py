@@ -65,6 +65,8 @@ def test_html_holds_summary_plot_table_and_pictures(bridge_session, tmp_path):
     assert text.count("data:image/png;base64,") == 1                   # the metric plot
     assert text.count("data:image/jpeg;base64,") == 1                  # one worst-form picture
     assert "<td class='warn'>partial</td>" in text
+    scores = [f"{r.score[0]} of {r.score[1]}" for r in report.reps.items]
+    assert all(f">{score}</td>" in text for score in scores) and "<dt>score</dt>" in text
     assert "http" not in text.replace("http-equiv", "")                 # self-contained: nothing fetched
 
 
@@ -91,6 +93,7 @@ def test_csv_has_a_row_per_frame_and_per_rep(bridge_session, tmp_path):
     assert rows[-1]["state"] in ("active", "not_in_position")
     rep_rows = list(csv.DictReader(reps.open()))
     assert [r["complete"] for r in rep_rows] == ["True", "False"]
+    assert [r["score"] for r in rep_rows] == [f"{r.score[0]}/{r.score[1]}" for r in report.reps.items]
     assert len(list(csv.DictReader(holds.open()))) == len(report.hold.items)
 
 

@@ -206,7 +206,10 @@ def _explained(report: Report, series: Series, spec: ExerciseSpec) -> str:
                   ("at the top", "how long the rep stayed at its top"),
                   ("way down", "how long the return to rest took"),
                   ("steadiness at the top", "how far the reading moved while at the top (smaller is steadier; "
-                                            "reported, not judged)")]
+                                            "reported, not judged)"),
+                  ("score", "the checks the rep passed of those it was judged by: through full range, held at "
+                            "the top and lowered as slowly as the exercise asks (where it asks), and no form cue; "
+                            "a partial rep is judged by its range and form only")]
     rows = "".join(f"<dt>{html.escape(name)}</dt><dd>{html.escape(text)}.</dd>" for name, text in items)
     return f"<h2>What the figures mean</h2><dl>{rows}</dl>" if rows else ""
 
@@ -244,7 +247,7 @@ def render_html(report: Report, series: Series, spec: ExerciseSpec, moments: lis
                  + "</th><th>way down" + (f" (asked: {report.targets.lower_s:g} s or more)"
                                           if report.targets.lower_s else "")
                  + "</th><th>steadiness at the top (how far it moved)</th>"
-                 + "<th>form cues</th><th>score (full range, held and lowered as asked, no cue)</th>"
+                 + "<th>form cues</th><th>score</th>"
                  + f"</tr>{rep_rows}</table>"
                  ) if reps else ""
     plot = plot_session(report, series, spec) if len(series) else ""
