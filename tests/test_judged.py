@@ -8,7 +8,7 @@ import pytest
 from test_session import analyse, bridge_rep, sequence
 
 from coach.analysis.report import Report
-from coach.output.text import end_screen_lines, summary_lines
+from coach.output.text import HOLD_NOTE_SHORT, end_screen_lines, summary_lines
 
 
 def turned_plank(across: float, sag: float = 0.0):
@@ -196,7 +196,7 @@ def test_a_plank_timed_with_the_feet_out_of_sight_says_what_it_could_not_tell():
     assert hidden.hold_note is not None and " s of the hold your feet were out of the picture" in hidden.hold_note
     assert abs(int(hidden.hold_note.split()[1]) - hidden.hold.total_s) <= 1.0      # "For 5 s of the hold ..."
     assert hidden.hold_note.count("kneeling") == 1                 # two stand-ins, the same words: said once
-    assert hidden.hold_note in summary_lines(hidden) and hidden.hold_note in end_screen_lines(hidden, {})
+    assert hidden.hold_note in summary_lines(hidden) and HOLD_NOTE_SHORT in end_screen_lines(hidden, {})
     assert Report.from_dict(hidden.to_dict()).hold_note == hidden.hold_note
 
 

@@ -197,3 +197,24 @@ def test_a_finished_rep_shows_its_score_under_the_count_for_a_few_seconds():
     later = dataclasses.replace(finished, events=(), t=finished.t + REP_SCORE_S + 0.1)
     screen.draw(image, spec, [], None, later.pose, later, None, later.t, -100.0, 15.0)
     assert not [box for box in screen.renderer(spec).last_boxes if box.role == "notice"]
+
+
+@pytest.mark.parametrize("width, height", WINDOWS)
+def test_long_notes_on_the_end_screen_never_run_into_the_report_path(width, height):
+    """The results first, big; the notes after them (not judged for a while, a hold timed partly out
+    of the picture) smaller where they must be, all above the report's path."""
+    from coach.output.text import HOLD_NOTE_SHORT
+
+    lines = ["Held 38 s in good form of 10 s", "In good form: 96 % of the time in position",
+             "Most frequent cue: Lift your hips (once)",
+             "Not judged for 4 s: the camera saw you at an angle (30-45 deg off your side).", HOLD_NOTE_SHORT]
+    canvas = summary_view(np.zeros((height, width, 3), np.uint8), "Plank: done", lines,
+                          "Report: /root/.local/share/coach/sessions/plank-20261206-101500.html "
+                          "(o opens it in the browser, any other key closes)")
+    summary = [b for b in canvas.boxes if b.role == "summary"]
+    footer = [b for b in canvas.boxes if b.role == "footer"]
+    assert all(_inside(b, width, height) for b in canvas.boxes)
+    assert max(b.y1 for b in summary) < min(b.y0 for b in footer)
+    assert {b.text for b in summary} >= {"Held 38 s in good form of 10 s"}
+    if width > height:
+        assert summary[0].cap_px >= 0.045 * height          # the result stays big

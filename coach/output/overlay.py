@@ -18,7 +18,7 @@ change; ``mirror`` only flips the picture and the skeleton, like a mirror.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 import cv2
@@ -489,19 +489,40 @@ def summary_view(image: np.ndarray, title: str, lines: Sequence[str], footer: st
     canvas = Canvas(image.copy())
     canvas.band(0, canvas.height, DARK, 0.85)
     m = canvas.margin
+    width = canvas.width - 4 * m
     top = canvas.text("summary_title", title, m * 2, m * 2, canvas.px(STATE_H * 1.3), LIGHT_GREEN,
                       outline=False).y1 + 2 * m
-    for line in lines:
-        for box in canvas.wrapped("summary", line, m * 2, top, canvas.px(LINE_H * 1.2), WHITE, canvas.width - 4 * m,
-                                  outline=False):
-            top = box.y1 + int(m * 0.8)
-        top += m // 2
+    bottom = canvas.height - m
     if footer:
         # The report's full path, wrapped: a person must be able to find it, not only its name.
         cap = canvas.px(DETAIL_H * 1.2)
-        lines, cap = fit_lines(footer, canvas.width - 4 * m, cap, 3)
-        top = canvas.height - 2 * m - int(len(lines) * cap * 1.45)
-        for line in lines:
-            top = canvas.text("footer", line, m * 2, top, cap, GREY, max_width=canvas.width - 4 * m,
-                              outline=False).y1 + int(cap * 0.45)
+        footer_lines, cap = fit_lines(footer, width, cap, 3)
+        bottom = y = canvas.height - 2 * m - int(len(footer_lines) * cap * 1.45)
+        for line in footer_lines:
+            y = canvas.text("footer", line, m * 2, y, cap, GREY, max_width=width, outline=False).y1 + int(cap * 0.45)
+    # The lines at full size while they fit above the footer (the results come first); the notes
+    # after them (what was not judged, what a hold may include) smaller if they must, never over
+    # the report's path.
+    full = canvas.px(LINE_H * 1.2)
+
+    def height(line: str, cap: float) -> float:
+        return sum(canvas.measure(part, cap)[1] + int(m * 0.8) for part in fit_lines(line, width, cap, 3)[0]) + m // 2
+
+    def fits(big: int, small: float) -> bool:
+        return top + sum(height(line, full if i < big else small) for i, line in enumerate(lines)) <= bottom - m
+
+    def smaller_sizes() -> Iterator[float]:
+        size = full
+        while size >= canvas.px(DETAIL_H):
+            yield size
+            size *= 0.92
+
+    # As many lines at full size as can be, the rest at the largest size that fits beside them.
+    big, small = next(((b, size) for b in range(len(lines), -1, -1) for size in smaller_sizes() if fits(b, size)),
+                      (0, canvas.px(DETAIL_H)))
+    for i, line in enumerate(lines):
+        cap = full if i < big else small
+        for part in fit_lines(line, width, cap, 3)[0]:
+            top = canvas.text("summary", part, m * 2, top, cap, WHITE, max_width=width, outline=False).y1 + int(m * 0.8)
+        top += m // 2
     return canvas

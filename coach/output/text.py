@@ -5,6 +5,9 @@ from __future__ import annotations
 from coach.analysis.report import FormWarning, Report, Targets, WorkoutPart, WorkoutReport
 from coach.types import RepItem
 
+#: The end screen's word for a report's ``hold_note``.
+HOLD_NOTE_SHORT = "Part of the hold was timed with you partly out of the picture: see the report"
+
 #: A rep's checks in words: (what it is, what passing it says, what missing it says).
 CHECK_WORDS = {
     "range": ("full range", "full range", "not all the way"),
@@ -199,7 +202,7 @@ def end_screen_lines(report: Report, cues: dict[str, str]) -> list[str]:
     if report.judged_note:
         lines.append(report.judged_note)
     if report.hold_note:
-        lines.append(report.hold_note)
+        lines.append(HOLD_NOTE_SHORT)           # read from the mat: the report says what and how long
     return lines
 
 
