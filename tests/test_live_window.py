@@ -84,12 +84,20 @@ def _screenshot(display: str, path: Path) -> Path | None:
 
 
 def _keys(display: str, *keys: str) -> None:
-    """Keys typed into the coach's window, activated first as a person's click would."""
-    found = subprocess.run(["xdotool", "search", "--name", "coach"], capture_output=True, text=True, timeout=20,
-                           env={**os.environ, "DISPLAY": display})
-    for window in found.stdout.split()[:1]:
-        subprocess.run(["xdotool", "windowactivate", "--sync", window, "key", *keys], capture_output=True,
-                       timeout=20, env={**os.environ, "DISPLAY": display})
+    """Keys typed into the coach's window, activated first as a person's click would. The window is
+    waited for (up to 30 s: a loaded machine opens it late), and its absence fails here, not as a
+    session that never ends."""
+    env = {**os.environ, "DISPLAY": display}
+    deadline = time.monotonic() + 30
+    windows: list[str] = []
+    while not windows and time.monotonic() < deadline:
+        windows = subprocess.run(["xdotool", "search", "--onlyvisible", "--name", "coach"], capture_output=True,
+                                 text=True, timeout=20, env=env).stdout.split()
+        if not windows:
+            time.sleep(0.2)
+    assert windows, "the coach's window never showed"
+    subprocess.run(["xdotool", "windowactivate", "--sync", windows[0], "key", *keys], capture_output=True,
+                   timeout=20, env=env)
 
 
 def _read_from_afar(png: Path) -> str:
