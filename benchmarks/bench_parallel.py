@@ -36,20 +36,15 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from bench_analyze import bare_loop  # noqa: E402
 
+from coach.io.sources import VideoFile  # noqa: E402
+
 REAL = ROOT.parent / "shared" / "videos" / "glute_bridge" / "pal_frog_pump.mp4"
 
 
 def looped(clip: Path, seconds: float, out: Path) -> tuple[int, float]:
     """``clip`` repeated into ``out`` until it lasts ``seconds``; returns (frames, fps)."""
-    cap = cv2.VideoCapture(str(clip))
-    fps = cap.get(cv2.CAP_PROP_FPS) or 30.0
-    frames = []
-    while True:
-        ok, image = cap.read()
-        if not ok:
-            break
-        frames.append(image)
-    cap.release()
+    with VideoFile(clip) as video:
+        fps, frames = video.info.fps, [frame.image for frame in video.frames()]
     height, width = frames[0].shape[:2]
     writer = cv2.VideoWriter(str(out), cv2.VideoWriter.fourcc(*"mp4v"), fps, (width, height))
     total = int(seconds * fps)

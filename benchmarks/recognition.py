@@ -97,6 +97,7 @@ def joined_video(out: Path) -> None:
 
     from coach.app.batch import analyze_video, analyze_workout
     from coach.io.pose import create_estimator
+    from coach.io.sources import VideoFile
     from coach.output.text import part_line
     from coach.specs.reader import find_spec
 
@@ -105,14 +106,8 @@ def joined_video(out: Path) -> None:
         stream = container.add_stream("libx264", rate=fps)
         stream.width, stream.height, stream.pix_fmt = size[0], size[1], "yuv420p"
         for clip in WORKOUT:
-            cap = cv2.VideoCapture(str(SHARED / clip))
-            clip_fps = cap.get(cv2.CAP_PROP_FPS) or 30
-            images = []
-            while True:
-                ok, image = cap.read()
-                if not ok:
-                    break
-                images.append(image)
+            with VideoFile(SHARED / clip) as video:
+                clip_fps, images = video.info.fps, [frame.image for frame in video.frames()]
             for i in range(int(len(images) / clip_fps * fps)):
                 image = images[min(len(images) - 1, int(i * clip_fps / fps))]
                 scale = min(size[0] / image.shape[1], size[1] / image.shape[0])
