@@ -8,12 +8,12 @@ from coach.types import RepItem
 #: The end screen's word for a report's ``hold_note``.
 HOLD_NOTE_SHORT = "Part of the hold was timed with you partly out of the picture: see the report"
 
-#: A rep's checks in words: (what it is, what passing it says, what missing it says).
+#: A rep's checks in words: (what it asks, what missing it says).
 CHECK_WORDS = {
-    "range": ("full range", "full range", "not all the way"),
-    "held": ("held as asked", "held as asked", "top too short"),
-    "lowered_slowly": ("lowered slowly", "lowered slowly", "came down fast"),
-    "form": ("no cue", "no cue", "a form cue"),
+    "range": ("full range", "not all the way"),
+    "held": ("held as asked", "top too short"),
+    "lowered_slowly": ("lowered slowly", "came down fast"),
+    "form": ("no cue", "a form cue"),
 }
 
 
@@ -126,8 +126,8 @@ def rep_score_line(rep: RepItem, cues: dict[str, str]) -> str:
     """A finished rep's score as the screen shows it: "Rep 3: 3 of 4, top too short" (``cues`` maps
     warning ids to their words: a cued rep says which)."""
     passed, judged = rep.score
-    missed = [_lower_first(cues.get(rep.warnings[0], CHECK_WORDS[name][2])) if name == "form" and rep.warnings
-              else CHECK_WORDS[name][2] for name, ok in rep.checks if ok is False]
+    missed = [_lower_first(cues.get(rep.warnings[0], CHECK_WORDS[name][1])) if name == "form" and rep.warnings
+              else CHECK_WORDS[name][1] for name, ok in rep.checks if ok is False]
     name = f"Rep {rep.index}" if rep.complete else f"Rep {rep.index} (partial, not counted)"
     return f"{name}: {passed} of {judged}" + (f", {', '.join(missed)}" if missed else ", all good")
 
