@@ -6,7 +6,8 @@ rep or a hold in the last :data:`RECENT_S`, the one whose posture the frames of 
 best (``coach.analysis.recognize``'s rule, on the recent past); until one has, the screen says
 it is not sure. ``n`` says "not this one": the next best is followed instead (for the stretch it
 was said about: later, that exercise may be recognised again). At the end the
-whole session is read again as a recorded workout (``find_parts``), each exercise with its report.
+session is split into its exercises as a recorded workout is (``find_parts``, given the reports the
+recorders already made), each exercise with its report.
 """
 
 from __future__ import annotations
